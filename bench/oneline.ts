@@ -1,0 +1,173 @@
+/**
+ * oneline: LineFramer decode throughput beside split2, node:readline and a memcpy
+ * baseline, all fed the same 64 KiB chunks of 64-byte lines in one process.
+ */
+import { isUtf8 } from 'node:buffer';
+import * as readline from 'node:readline';
+import { Readable } from 'node:stream';
+import split2 from 'split2';
+import { LineFrame, LineFramer, OVERSIZED_PACKET } from '../src/impl/oneline/framer';
+import { BenchModule, Contender, compare, measureSideBySide } from './measure';
+
+const LINE_BYTES = 64; // 63 bytes of text and the LF
+const CHUNK_BYTES = 64 * 1024;
+const INPUT_BYTES = 16 * 1024 * 1024;
+const LINES = INPUT_BYTES / LINE_BYTES;
+const TEXT_BYTES = LINES * (LINE_BYTES - 1); // every line is ASCII: bytes = characters
+
+/** Printable ASCII lines from a fixed-seed generator, cut into socket-sized chunks. */
+export function lineChunks(lineBytes: number, chunkBytes: number, totalBytes: number): Buffer[] {
+  const input = Buffer.allocUnsafe(totalBytes);
+  let seed = 0x2545f491;
+  for (let i = 0; i < totalBytes; i++) {
+    if (i % lineBytes === lineBytes - 1) {
+      input[i] = 0x0a;
+    } else {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      input[i] = 0x20 + ((seed >>> 16) % 95);
+    }
+  }
+  const chunks: Buffer[] = [];
+  // Each chunk its own copy, as separate socket reads would be.
+  for (let at = 0; at < totalBytes; at += chunkBytes) chunks.push(Buffer.from(input.subarray(at, at + chunkBytes)));
+  return chunks;
+}
+
+// Three loops rather than one taking a per-packet callback: a callback call site shared
+// by all three would turn megamorphic and slow each of them, which a server (one
+// consumer per framer) never suffers.
+
+function framerBuffersPass(chunks: readonly Buffer[]): number {
+  const framer = new LineFramer();
+  let tally = 0;
+  const emit = (packet: LineFrame) => {
+    if (packet !== OVERSIZED_PACKET) tally += packet.length;
+  };
+  for (const chunk of chunks) framer.push(chunk, emit);
+  return tally;
+}
+
+/** What the server does with each packet (model.ts handlePacket): validate, then decode. */
+function framerValidatedStringsPass(chunks: readonly Buffer[]): number {
+  const framer = new LineFramer();
+  let tally = 0;
+  const emit = (packet: LineFrame) => {
+    if (packet !== OVERSIZED_PACKET && isUtf8(packet)) tally += packet.toString('utf8').length;
+  };
+  for (const chunk of chunks) framer.push(chunk, emit);
+  return tally;
+}
+
+/** Decoding without validation: bad bytes become U+FFFD, as split2 and readline do it. */
+function framerLossyStringsPass(chunks: readonly Buffer[]): number {
+  const framer = new LineFramer();
+  let tally = 0;
+  const emit = (packet: LineFrame) => {
+    if (packet !== OVERSIZED_PACKET) tally += packet.toString('utf8').length;
+  };
+  for (const chunk of chunks) framer.push(chunk, emit);
+  return tally;
+}
+
+function split2Pass(chunks: readonly Buffer[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const lines = split2();
+    let tally = 0;
+    lines.on('data', (line: string) => {
+      tally += line.length;
+    });
+    lines.on('end', () => resolve(tally));
+    lines.on('error', reject);
+    for (const chunk of chunks) lines.write(chunk);
+    lines.end();
+  });
+}
+
+function readlinePass(chunks: readonly Buffer[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const input = Readable.from(chunks);
+    input.on('error', reject);
+    const lines = readline.createInterface({ input, crlfDelay: Infinity });
+    let tally = 0;
+    lines.on('line', (line) => {
+      tally += line.length;
+    });
+    lines.on('close', () => resolve(tally));
+  });
+}
+
+// Each view escapes to here, as a framer's frames escape to their consumer: the
+// optimiser may not skip allocating them.
+let lastView: Uint8Array | undefined;
+
+/**
+ * The cheapest view object per line (a bare Uint8Array, not even a Buffer) and no
+ * scanning: a floor under what any framer emitting one object per line can cost.
+ */
+function viewsOnlyPass(chunks: readonly Buffer[]): number {
+  let tally = 0;
+  for (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += LINE_BYTES) {
+      lastView = new Uint8Array(chunk.buffer, chunk.byteOffset + at, LINE_BYTES - 1);
+      tally += lastView.length;
+    }
+  }
+  return tally;
+}
+
+const NAMES = {
+  framerBuffers: 'LineFramer -> Buffers',
+  framerValidated: 'LineFramer -> strings (isUtf8 + toString)',
+  framerLossy: 'LineFramer -> strings (toString)',
+  split2: 'split2',
+  readline: 'node:readline',
+  memcpy: 'memcpy (Buffer.concat)',
+  viewsOnly: 'bare Uint8Array per line (no scan)',
+};
+
+export const bench: BenchModule = {
+  name: 'oneline',
+  async run() {
+    const chunks = lineChunks(LINE_BYTES, CHUNK_BYTES, INPUT_BYTES);
+    const contenders: Contender[] = [
+      { name: NAMES.framerBuffers, pass: () => framerBuffersPass(chunks), expect: TEXT_BYTES },
+      { name: NAMES.framerValidated, pass: () => framerValidatedStringsPass(chunks), expect: TEXT_BYTES },
+      { name: NAMES.framerLossy, pass: () => framerLossyStringsPass(chunks), expect: TEXT_BYTES },
+      { name: NAMES.split2, pass: () => split2Pass(chunks), expect: TEXT_BYTES },
+      { name: NAMES.readline, pass: () => readlinePass(chunks), expect: TEXT_BYTES },
+      { name: NAMES.memcpy, pass: () => Buffer.concat(chunks).length, expect: INPUT_BYTES },
+      { name: NAMES.viewsOnly, pass: () => viewsOnlyPass(chunks), expect: TEXT_BYTES },
+    ];
+    const measured = await measureSideBySide(contenders, {
+      unit: 'MB/s',
+      workPerPass: INPUT_BYTES,
+      warmupPasses: 3,
+      rounds: 9,
+      minRoundMs: 150,
+    });
+    const stringBaselines = [NAMES.split2, NAMES.readline];
+    return [
+      compare(measured, {
+        name: `${NAMES.framerLossy}, 64-byte lines`,
+        subject: NAMES.framerLossy,
+        baselines: stringBaselines,
+        target: { baseline: NAMES.split2, ratio: 1.5 },
+        note: 'same decoding as split2 and readline: invalid UTF-8 becomes U+FFFD',
+      }),
+      compare(measured, {
+        name: `${NAMES.framerValidated}, 64-byte lines`,
+        subject: NAMES.framerValidated,
+        baselines: stringBaselines,
+        target: { baseline: NAMES.split2, ratio: 1.5 },
+        note: 'the server path (model.ts); split2 and readline do not validate UTF-8',
+      }),
+      compare(measured, {
+        name: `${NAMES.framerBuffers}, 64-byte lines`,
+        subject: NAMES.framerBuffers,
+        baselines: [NAMES.memcpy, NAMES.viewsOnly],
+        target: { baseline: NAMES.memcpy, ratio: 0.5 },
+        note: 'the Uint8Array floor is one view object per line with no scanning: the per-line cost no framer avoids',
+      }),
+    ];
+  },
+};

@@ -1,0 +1,86 @@
+/**
+ * `npm run bench`: runs every bench module (or those named as arguments), prints the
+ * results and writes reports/bench.json. A missed target is reported, not an exit failure.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchModule, BenchResult } from './measure';
+import { bench as oneline } from './oneline';
+
+/** Every bench module; a protocol's bench/<protocol>.ts is registered here. */
+export const MODULES: readonly BenchModule[] = [oneline];
+
+const REPORT_PATH = path.join(__dirname, '..', 'reports', 'bench.json');
+
+export interface ModuleReport {
+  module: string;
+  seconds: number;
+  results: BenchResult[];
+}
+
+function figure(value: number, unit: string): string {
+  return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;
+}
+
+/** The human-readable report: each result, its baselines and ratios, and every target's verdict. */
+export function formatReport(reports: readonly ModuleReport[]): string {
+  const lines: string[] = [];
+  const missed: string[] = [];
+  let targets = 0;
+  for (const report of reports) {
+    lines.push(`== ${report.module} (${report.seconds.toFixed(1)} s)`);
+    for (const result of report.results) {
+      targets++;
+      if (!result.met) missed.push(`${report.module}: ${result.name}`);
+      lines.push(`${result.name}: ${figure(result.figure, result.unit)}`);
+      const width = Math.max(...Object.keys(result.comparisons).map((name) => name.length));
+      for (const [baseline, value] of Object.entries(result.comparisons)) {
+        let line = `    vs ${baseline.padEnd(width)}  ${figure(value, result.unit).padStart(12)}  ${result.ratios[baseline].toFixed(2)}x`;
+        if (baseline === result.target.baseline) {
+          line += `  target >= ${result.target.ratio}x  ${result.met ? 'MET' : 'NOT MET'}`;
+        }
+        lines.push(line);
+      }
+      if (result.note) lines.push(`    (${result.note})`);
+    }
+    lines.push('');
+  }
+  lines.push(`Targets met: ${targets - missed.length} of ${targets}.`);
+  for (const name of missed) lines.push(`  NOT MET: ${name}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { positionals } = parseArgs({ allowPositionals: true });
+  const unknown = positionals.filter((name) => !MODULES.some((m) => m.name === name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown bench module(s): ${unknown.join(', ')}; known: ${MODULES.map((m) => m.name).join(', ')}`);
+  }
+  const selected = positionals.length === 0 ? MODULES : MODULES.filter((m) => positionals.includes(m.name));
+  const environment = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpu: `${os.cpus()[0]?.model ?? 'unknown'} x ${os.cpus().length}`,
+  };
+  console.log(`wireproof bench: node ${environment.node}, ${environment.platform}, ${environment.cpu}\n`);
+  const reports: ModuleReport[] = [];
+  for (const benchModule of selected) {
+    const started = process.hrtime.bigint();
+    const results = await benchModule.run();
+    reports.push({ module: benchModule.name, seconds: Number(process.hrtime.bigint() - started) / 1e9, results });
+  }
+  console.log(formatReport(reports));
+  mkdirSync(path.dirname(REPORT_PATH), { recursive: true });
+  writeFileSync(REPORT_PATH, JSON.stringify({ ...environment, modules: reports }, null, 2) + '\n');
+  console.log(`\nWrote ${path.relative(process.cwd(), REPORT_PATH)}`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

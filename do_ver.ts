@@ -1,0 +1,129 @@
+/**
+ * The main job (`npm run ver`): every protocol against its embedded reference server
+ * with the full profile, plus the pure property suite of every framer, plus coverage
+ * of the reference run, into one verification report.
+ *
+ * The verification runs in a child process with V8 coverage on; this process then
+ * turns the coverage into a summary with c8 and writes the reports.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseCommand, toNumber } from './src/cli/args';
+import { printSummary } from './src/cli/conform';
+import { PROTOCOL_NAMES } from './src/conform/protocols';
+import { conformProtocol } from './src/conform/run';
+import { loadSrs, PROJECT_ROOT } from './src/conform/srs';
+import { EXIT } from './src/conform/verdict';
+import { UsageError } from './src/conform/errors';
+import { buildReport, type ReportPart } from './src/report/build';
+import { writeReports, FORMATS } from './src/report/write';
+import type { CoverageSummary } from './src/report/types';
+
+const HELP = `npm run ver [-- options]: verify every protocol against its reference server, into one report
+
+  --protocol NAME     only this protocol (repeatable; default: ${PROTOCOL_NAMES.join(', ')})
+  --seed N            seed of every property (default: random, printed)
+  --runs N            runs of every property
+  --report-dir DIR    default reports/
+  --no-coverage       skip the coverage measurement`;
+
+interface ChildResult {
+  parts: ReportPart[];
+  seed: number;
+  started: string;
+}
+
+async function child(resultFile: string, protocols: string[], seed: number, runs: number | undefined): Promise<void> {
+  const srs = loadSrs();
+  const started = new Date().toISOString();
+  const parts: ReportPart[] = [];
+  for (const protocol of protocols) {
+    parts.push(
+      await conformProtocol(srs, {
+        protocol,
+        profile: 'full',
+        seed,
+        runs,
+        timeoutScale: Number(process.env.WIREPROOF_TIMEOUT_SCALE ?? 1),
+        includePure: true,
+        replayBase: `npx wireproof conform --protocol ${protocol}`,
+        log: (line) => console.error(line),
+      }),
+    );
+  }
+  fs.writeFileSync(resultFile, JSON.stringify({ parts, seed, started } satisfies ChildResult));
+}
+
+/** Summarises the V8 coverage the child left behind, over the reference implementations. */
+function coverageSummary(v8Dir: string, reportDir: string): CoverageSummary | undefined {
+  const outDir = path.join(reportDir, 'coverage');
+  const c8 = require.resolve('c8/bin/c8.js');
+  const run = spawnSync(process.execPath, [c8, 'report', '--temp-directory', v8Dir, '--report-dir', outDir,
+    '--reporter', 'json-summary', '--reporter', 'text-summary', '--reporter', 'html',
+    '--all', '--src', 'src', '--include', 'src/impl/**', '--exclude', 'src/impl/**/*.py'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  process.stderr.write(run.stdout ?? '');
+  const file = path.join(outDir, 'coverage-summary.json');
+  if (run.status !== 0 || !fs.existsSync(file)) {
+    console.error(`coverage: c8 report failed: ${run.stderr}`);
+    return undefined;
+  }
+  const total = JSON.parse(fs.readFileSync(file, 'utf8')).total;
+  return { lines: total.lines.pct, statements: total.statements.pct, functions: total.functions.pct, branches: total.branches.pct };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    protocol: { type: 'string', multiple: true },
+    seed: { type: 'string' },
+    runs: { type: 'string' },
+    'report-dir': { type: 'string', default: 'reports' },
+    'no-coverage': { type: 'boolean', default: false },
+    child: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const protocols = values.protocol ?? PROTOCOL_NAMES;
+  for (const p of protocols) if (!PROTOCOL_NAMES.includes(p)) throw new UsageError(`unknown protocol "${p}"`);
+  const seed = toNumber('seed', values.seed, { integer: true }) ?? (Math.random() * 2 ** 31) | 0;
+  const runs = toNumber('runs', values.runs, { min: 1, integer: true });
+  if (values.child) {
+    await child(values.child, protocols, seed, runs);
+    return EXIT.ok;
+  }
+
+  loadSrs(); // an invalid srs.json stops here, before anything runs
+  const reportDir = path.resolve(values['report-dir']);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wireproof-ver-'));
+  const resultFile = path.join(work, 'result.json');
+  const v8Dir = path.join(work, 'v8');
+  console.error(`wireproof ver: ${protocols.join(', ')}; seed ${seed} (replay with: npm run ver -- --seed ${seed})`);
+  const args = [...process.execArgv, __filename, '--child', resultFile, '--seed', String(seed),
+    ...protocols.flatMap((p) => ['--protocol', p]), ...(runs ? ['--runs', String(runs)] : [])];
+  const env = { ...process.env, ...(values['no-coverage'] ? {} : { NODE_V8_COVERAGE: v8Dir }) };
+  const run = spawnSync(process.execPath, args, { stdio: 'inherit', env, cwd: PROJECT_ROOT });
+  if (run.status !== 0 || !fs.existsSync(resultFile)) {
+    console.error(`wireproof ver: the verification run failed (exit ${run.status ?? run.signal})`);
+    return run.status === EXIT.usage ? EXIT.usage : EXIT.infrastructure;
+  }
+  const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ChildResult;
+  const coverage = values['no-coverage'] ? undefined : coverageSummary(v8Dir, reportDir);
+  const report = buildReport(result.parts, { seed: result.seed, started: new Date(result.started), strict: false, coverage });
+  const written = await writeReports(report, reportDir, FORMATS);
+  fs.rmSync(work, { recursive: true, force: true });
+  printSummary(report, written);
+  return report.exitCode;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`wireproof ver: ${err instanceof UsageError ? err.message : err.stack}`);
+      process.exit(err instanceof UsageError ? EXIT.usage : EXIT.infrastructure);
+    },
+  );
+}

@@ -1,0 +1,44 @@
+import { parseCommand } from './args';
+import { PROTOCOL_NAMES, protocolPlugin } from '../conform/protocols';
+import { listScenarios } from '../conform/cucumber';
+import { loadSrs } from '../conform/srs';
+import { UsageError } from '../conform/errors';
+import { EXIT } from '../conform/verdict';
+
+const HELP = `wireproof list: the requirements of srs.json and the cases that verify each
+
+  --protocol NAME   only this protocol (${PROTOCOL_NAMES.join(', ')})
+  --json            machine-readable output`;
+
+export async function listCommand(args: string[]): Promise<number> {
+  const { values } = parseCommand(args, { protocol: { type: 'string' }, json: { type: 'boolean', default: false } });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const srs = loadSrs();
+  const protocols = values.protocol ? [values.protocol] : [...new Set(srs.map((r) => r.protocol))];
+  const unknown = protocols.filter((p) => !srs.some((r) => r.protocol === p));
+  if (unknown.length) throw new UsageError(`no requirements for protocol "${unknown.join(', ')}"`);
+  const rows = [];
+  for (const protocol of protocols) {
+    const cases: { name: string; kind: string; ids: string[] }[] = [];
+    if (PROTOCOL_NAMES.includes(protocol)) {
+      for (const s of await listScenarios(protocol)) cases.push({ name: s.name, kind: 'scenario', ids: s.ids });
+      for (const p of protocolPlugin(protocol).properties) cases.push({ name: p.name, kind: `${p.kind} property`, ids: p.ids });
+    }
+    for (const req of srs.filter((r) => r.protocol === protocol)) {
+      rows.push({ ...req, cases: cases.filter((c) => c.ids.includes(req.id)).map(({ name, kind }) => ({ name, kind })) });
+    }
+  }
+  if (values.json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return EXIT.ok;
+  }
+  for (const row of rows) {
+    console.log(`${row.id}  ${row.level.toUpperCase().padEnd(6)} ${row.scope.padEnd(6)} ${row.text}`);
+    if (row.cases.length === 0) console.log('    (no case verifies it)');
+    for (const c of row.cases) console.log(`    ${c.kind}: ${c.name}`);
+  }
+  return EXIT.ok;
+}

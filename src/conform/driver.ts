@@ -1,0 +1,248 @@
+import net from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { NonConformance, TargetUnreachableError } from './errors';
+import { TraceRecorder } from './trace';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  /** The second port of two-port protocols (cobra's control port). */
+  port2?: number;
+}
+
+/** How the peer ended the connection, as the driver saw it. */
+export type CloseKind = 'FIN' | 'RST';
+
+/** Takes one unit off the front of the received bytes, or undefined while it is incomplete. */
+export type Parse<T> = (received: Buffer) => { value: T; consumed: number } | undefined;
+
+export interface WriteOptions {
+  /** Write in pieces of this many bytes (each its own write call, so its own segment with Nagle off). */
+  pieceSize?: number;
+  /** Explicit write boundaries: the sizes of successive writes (the rest goes in a last write). */
+  pieces?: number[];
+  /** Pause between pieces. */
+  delayMs?: number;
+}
+
+/**
+ * A raw TCP client for the conformance steps: bytes with exact write boundaries and
+ * delays, reads against deadlines, and every chunk recorded in the case's trace.
+ * It never interprets the protocol; steps and properties pass a Parse for that.
+ */
+export class WireDriver {
+  private received: Buffer = Buffer.alloc(0);
+  private wake: (() => void) | undefined;
+  private closeKind: CloseKind | undefined;
+  private readonly closed: Promise<CloseKind>;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly trace: TraceRecorder,
+    readonly conn: number,
+  ) {
+    socket.on('data', (chunk: Buffer) => {
+      trace.chunk(conn, 'RX', chunk);
+      this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+      this.wake?.();
+    });
+    this.closed = new Promise((resolve) => {
+      socket.once('end', () => {
+        trace.note(conn, 'FIN received');
+        this.closeKind ??= 'FIN';
+        this.wake?.();
+        resolve(this.closeKind);
+      });
+      socket.on('error', (err: NodeJS.ErrnoException) => {
+        trace.note(conn, `error ${err.code ?? err.message}`);
+        this.closeKind ??= 'RST';
+        this.wake?.();
+        resolve(this.closeKind);
+      });
+      socket.once('close', () => {
+        this.closeKind ??= 'FIN';
+        this.wake?.();
+        resolve(this.closeKind);
+      });
+    });
+  }
+
+  static async connect(endpoint: Endpoint, trace: TraceRecorder, timeoutMs: number): Promise<WireDriver> {
+    const conn = trace.nextConnection();
+    trace.note(conn, `connect ${endpoint.host}:${endpoint.port}`);
+    const socket = net.connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no TCP connection within ${timeoutMs} ms`)), timeoutMs);
+        socket.once('connect', () => { clearTimeout(timer); resolve(); });
+        socket.once('error', (err) => { clearTimeout(timer); reject(err); });
+      });
+    } catch (err) {
+      socket.destroy();
+      trace.note(conn, `connect failed: ${(err as Error).message}`);
+      throw new TargetUnreachableError(`cannot connect to ${endpoint.host}:${endpoint.port}: ${(err as Error).message}`);
+    }
+    trace.note(conn, `connected from local port ${socket.localPort}`);
+    return new WireDriver(socket, trace, conn);
+  }
+
+  /** Writes bytes with the given boundaries; resolves when the last piece is handed to the kernel. */
+  async write(bytes: Buffer, options: WriteOptions = {}): Promise<void> {
+    for (const piece of splitPieces(bytes, options)) {
+      if (this.socket.destroyed || this.socket.writableEnded) {
+        throw new NonConformance(`the target closed the connection before the client finished writing`);
+      }
+      this.trace.chunk(this.conn, 'TX', piece);
+      const flushed = new Promise<void>((resolve) => this.socket.write(piece, () => resolve()));
+      if (options.delayMs) {
+        await flushed;
+        await delay(options.delayMs);
+      } else if (this.socket.writableNeedDrain) {
+        await flushed;
+      }
+    }
+  }
+
+  /** Waits for one unit the parse function recognises at the front of what arrived. */
+  async read<T>(parse: Parse<T>, timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const unit = parse(this.received);
+      if (unit) {
+        this.received = this.received.subarray(unit.consumed);
+        return unit.value;
+      }
+      if (this.closeKind) {
+        throw new NonConformance(`expected ${what}, but the target closed the connection (${this.closeKind})` +
+          (this.received.length ? ` after ${this.received.length} bytes that do not make one` : ''));
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new NonConformance(`expected ${what} within ${timeoutMs} ms` +
+          (this.received.length ? `; received ${this.received.length} bytes that do not make one` : '; received nothing'));
+      }
+      await this.nextEvent(left);
+    }
+  }
+
+  /** Asserts that nothing arrives for `ms` (used sparingly: it costs wall time). */
+  async expectQuiet(ms: number, why: string): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.received.length === 0 && !this.closeKind && Date.now() < until) await this.nextEvent(until - Date.now());
+    if (this.received.length > 0) {
+      throw new NonConformance(`${why}, but received ${JSON.stringify(this.received.subarray(0, 80).toString('latin1'))}`);
+    }
+  }
+
+  /** Waits until nothing new arrived for `quietMs` (or the connection closed); returns every unread byte. */
+  async settle(quietMs: number): Promise<Buffer> {
+    for (;;) {
+      const before = this.received.length;
+      if (this.closeKind) return this.received;
+      await this.nextEvent(quietMs);
+      if (this.received.length === before) return this.received;
+    }
+  }
+
+  /** Waits until the target ends the connection; returns how. */
+  async expectClosed(timeoutMs: number, why: string): Promise<CloseKind> {
+    const timer = delay(timeoutMs, 'timeout' as const, { ref: false });
+    const result = await Promise.race([this.closed, timer]);
+    if (result === 'timeout') throw new NonConformance(`${why}: the connection is still open after ${timeoutMs} ms`);
+    return result;
+  }
+
+  /** Bytes received and not yet read by a step. */
+  get unread(): Buffer {
+    return this.received;
+  }
+
+  get isClosed(): boolean {
+    return this.closeKind !== undefined;
+  }
+
+  /** Half-close: send FIN, keep reading. */
+  end(): void {
+    this.trace.note(this.conn, 'client sends FIN');
+    this.socket.end();
+  }
+
+  /** Abrupt close: RST. */
+  reset(): void {
+    this.trace.note(this.conn, 'client resets (RST)');
+    this.socket.resetAndDestroy();
+  }
+
+  destroy(): void {
+    if (!this.socket.destroyed) this.socket.destroy();
+  }
+
+  private nextEvent(waitMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, waitMs));
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.wake === done) self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+function* splitPieces(bytes: Buffer, { pieceSize, pieces }: WriteOptions): Generator<Buffer> {
+  let at = 0;
+  for (const size of pieces ?? []) {
+    if (at >= bytes.length) return;
+    yield bytes.subarray(at, at + size);
+    at += size;
+  }
+  const step = pieceSize ?? (bytes.length || 1);
+  while (at < bytes.length) {
+    yield bytes.subarray(at, at + step);
+    at += step;
+  }
+}
+
+/** Parses one LF-terminated line (without its LF) off the front of the bytes. */
+export const lineParse: Parse<Buffer> = (received) => {
+  const lf = received.indexOf(0x0a);
+  return lf === -1 ? undefined : { value: received.subarray(0, lf), consumed: lf + 1 };
+};
+
+/** Decodes step-text escapes (\n, \r, \t, \\, \xNN) into the exact bytes to send. */
+export function unescapeBytes(text: string): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch !== '\\') {
+      out.push(...Buffer.from(ch, 'utf8'));
+      continue;
+    }
+    const next = text[++i];
+    if (next === 'n') out.push(0x0a);
+    else if (next === 'r') out.push(0x0d);
+    else if (next === 't') out.push(0x09);
+    else if (next === '\\') out.push(0x5c);
+    else if (next === '"') out.push(0x22);
+    else if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      out.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else throw new Error(`bad escape \\${next ?? ''} in ${JSON.stringify(text)}`);
+  }
+  return Buffer.from(out);
+}
+
+/** The reverse of unescapeBytes, for messages: printable ASCII stays, the rest is escaped. */
+export function escapeBytes(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) {
+    if (b === 0x0a) s += '\\n';
+    else if (b === 0x0d) s += '\\r';
+    else if (b === 0x5c) s += '\\\\';
+    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
+    else s += '\\x' + b.toString(16).padStart(2, '0');
+  }
+  return s;
+}

@@ -1,0 +1,38 @@
+import type fc from 'fast-check';
+import type { RunningServer } from '../impl/common/net';
+import type { Endpoint } from './driver';
+import type { TraceRecorder } from './trace';
+
+/** What a live property gets: where the target is, the scaled timeouts, a trace to record into. */
+export interface LiveContext {
+  endpoint: Endpoint;
+  timeoutMs: number;
+  /** A fresh recorder per run, so a failure shows the trace of the failing run only. */
+  trace(): TraceRecorder;
+}
+
+/** A fast-check property and the requirements it verifies. */
+export interface PropertyCase {
+  name: string;
+  ids: string[];
+  /** pure: checks the reference framer/model in-process; live: drives the target over TCP. */
+  kind: 'pure' | 'live';
+  /** Default number of runs (the CLI's --runs overrides it for every property). */
+  runs?: number;
+  build(ctx: LiveContext): fc.IProperty<any> | fc.IAsyncProperty<any>;
+  /** Renders a counterexample for the report (packets as escaped text, chunk sizes, ...). */
+  describe?(counterexample: unknown[]): string;
+}
+
+/**
+ * Everything the conformance suite knows of one protocol. A new protocol is one of
+ * these, its features under features/<name>/, and its steps under src/steps/.
+ */
+export interface ProtocolPlugin {
+  name: string;
+  /** Starts the reference server on an ephemeral 127.0.0.1 port: the embedded target. */
+  startEmbedded(): Promise<RunningServer>;
+  /** The simplest request the target must answer; throws when it does not. */
+  probe(endpoint: Endpoint, timeoutMs: number): Promise<void>;
+  properties: PropertyCase[];
+}

@@ -1,0 +1,136 @@
+import { UsageError } from './errors';
+import { listScenarios, runScenarios, STOPS_SERVER } from './cucumber';
+import { runProperties } from './properties';
+import { caseSelected, globToRegExp, Profile, selectRequirements } from './select';
+import { setSession } from './session';
+import { openTarget } from './target';
+import { protocolPlugin } from './protocols';
+import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
+import type { Requirement } from './srs';
+import type { PropertyCase } from './protocol';
+import type { RequirementResult } from '../report/types';
+
+export interface ConformOptions {
+  protocol: string;
+  target?: string;
+  spawn?: string;
+  profile?: Profile;
+  req?: string[];
+  exclude?: string[];
+  /** Globs over case names (scenario "feature: name" or property name), for replaying one case. */
+  cases?: string[];
+  seed: number;
+  runs?: number;
+  timeoutScale: number;
+  /** Also run the pure properties of the reference framer (the main job does). */
+  includePure?: boolean;
+  /** The command line that reproduces this run, without --case/--seed (for replay commands). */
+  replayBase: string;
+  log: (line: string) => void;
+}
+
+export interface ProtocolRun {
+  protocol: string;
+  target: string;
+  requirements: RequirementResult[];
+  cases: number;
+  /** Set when the target died during the run. */
+  died?: string;
+}
+
+const BASE_TIMEOUT_MS = 2000;
+const MARK: Record<Outcome, string> = { passed: 'ok   ', broken: 'FAIL ', error: 'ERROR', unsupported: 'UNSUP', info: 'INFO ' };
+
+/** Verifies one protocol's target against the selected requirements. */
+export async function conformProtocol(srs: Requirement[], options: ConformOptions): Promise<ProtocolRun> {
+  const plugin = protocolPlugin(options.protocol);
+  const profile = options.profile ?? (options.target || options.spawn ? 'core' : 'full');
+  const selection = selectRequirements(srs, options.protocol, { profile, req: options.req, exclude: options.exclude });
+  if (selection.requirements.length === 0) {
+    throw new UsageError(`empty selection: no ${options.protocol} requirement matches the profile "${profile}" and --req/--exclude`);
+  }
+  const known = new Set(srs.map((r) => r.id));
+  const scenarios = await listScenarios(options.protocol);
+  for (const item of [...scenarios.map((s) => ({ name: s.name, ids: s.ids })), ...plugin.properties]) {
+    const unknown = item.ids.filter((id) => !known.has(id));
+    if (unknown.length) throw new UsageError(`"${item.name}" names unknown requirement(s) ${unknown.join(', ')} (not in srs.json)`);
+  }
+  const caseGlobs = (options.cases ?? []).map(globToRegExp);
+  const wanted = (name: string, ids: string[]) =>
+    caseSelected(ids, selection) && (caseGlobs.length === 0 || caseGlobs.some((re) => re.test(name)));
+  const chosenScenarios = scenarios.filter((s) => wanted(s.name, s.ids));
+  const chosenProperties = plugin.properties.filter(
+    (p) => (p.kind === 'live' || options.includePure) && wanted(p.name, p.ids),
+  );
+  if (chosenScenarios.length + chosenProperties.length === 0) {
+    throw new UsageError(`empty selection: no ${options.protocol} case verifies the selected requirements`);
+  }
+
+  const timeoutMs = BASE_TIMEOUT_MS * options.timeoutScale;
+  const target = await openTarget(plugin, { target: options.target, spawn: options.spawn }, timeoutMs);
+  const outcomes: CaseOutcome[] = [];
+  const onCase = (o: CaseOutcome) => {
+    options.log(`  ${MARK[o.outcome]} ${o.kind === 'property' ? '[property] ' : ''}${o.name} (${o.durationMs} ms)` +
+      (o.outcome === 'passed' ? '' : `\n         ${(o.message ?? '').split('\n')[0]}`));
+  };
+  try {
+    await plugin.probe(target.main.endpoint, timeoutMs);
+    setSession({ plugin, target, timeoutMs, timeoutScale: options.timeoutScale });
+    options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties against ${target.label} (profile ${profile})`);
+    if (chosenScenarios.length > 0) {
+      const names = new Set(chosenScenarios.map((s) => s.name));
+      // Cases that stop the server run last (CONFORMANCE.md, Targets).
+      for (const stops of [false, true]) {
+        const batch = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER) === stops);
+        if (batch.length === 0) continue;
+        const expression = stops ? STOPS_SERVER : `not ${STOPS_SERVER}`;
+        const ran = await runScenarios(options.protocol, batch, expression, (o) => names.has(o.name) && onCase(o));
+        outcomes.push(...ran.filter((o) => names.has(o.name)));
+      }
+    }
+    const live = chosenProperties.filter((p) => p.kind === 'live');
+    const pure = chosenProperties.filter((p) => p.kind === 'pure');
+    outcomes.push(...(await runProperties(pure, { timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, onCase)));
+    for (const property of live) outcomes.push(await runLive(property, options, target.main.endpoint, timeoutMs, onCase));
+  } finally {
+    setSession(undefined);
+    await target.stop();
+  }
+  const died = target.main.exited();
+  if (died) options.log(`  ${options.protocol}: ${died}`);
+  return {
+    protocol: options.protocol,
+    target: target.label,
+    requirements: requirementResults(selection.requirements, outcomes),
+    cases: outcomes.length,
+    ...(died ? { died } : {}),
+  };
+}
+
+/** A live property, with the liveness probe before and after it. */
+async function runLive(
+  property: PropertyCase,
+  options: ConformOptions,
+  endpoint: { host: string; port: number },
+  timeoutMs: number,
+  onCase: (o: CaseOutcome) => void,
+): Promise<CaseOutcome> {
+  const plugin = protocolPlugin(options.protocol);
+  const base = { name: property.name, kind: 'property' as const, ids: property.ids, durationMs: 0 };
+  try {
+    await plugin.probe(endpoint, timeoutMs);
+  } catch (err) {
+    const outcome: CaseOutcome = { ...base, outcome: 'error', message: `target not answering before the property: ${(err as Error).message}` };
+    onCase(outcome);
+    return outcome;
+  }
+  const [outcome] = await runProperties([property], { endpoint, timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, () => undefined);
+  try {
+    await plugin.probe(endpoint, timeoutMs);
+  } catch (err) {
+    outcome.outcome = 'broken';
+    outcome.message = `the target stopped answering after this property: ${(err as Error).message}` + (outcome.message ? `; ${outcome.message}` : '');
+  }
+  onCase(outcome);
+  return outcome;
+}

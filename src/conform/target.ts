@@ -1,0 +1,133 @@
+import net from 'node:net';
+import { spawn, ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseHostPort } from '../impl/common/net';
+import type { Endpoint } from './driver';
+import type { ProtocolPlugin } from './protocol';
+import { TargetUnreachableError } from './errors';
+
+/** One running server under test. */
+export interface TargetInstance {
+  endpoint: Endpoint;
+  /** Why the server is gone, when a spawned one exited on its own. */
+  exited(): string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface Target {
+  /** For the report: "embedded", "HOST:PORT" or "spawn: COMMAND". */
+  label: string;
+  kind: 'embedded' | 'external' | 'spawn';
+  main: TargetInstance;
+  /** An instance a case may stop (shutdown, close): a new one where the suite starts servers, else the target. */
+  fresh(): Promise<TargetInstance>;
+  stop(): Promise<void>;
+}
+
+export interface TargetSpec {
+  target?: string;
+  spawn?: string;
+}
+
+/** Parses `HOST:PORT` or, for two-port protocols, `HOST:PORT,PORT2`. */
+export function parseEndpoint(text: string): Endpoint {
+  const [first, second] = text.split(',');
+  const endpoint: Endpoint = parseHostPort(first);
+  if (second !== undefined) {
+    const port2 = Number(second);
+    if (!/^\d{1,5}$/.test(second) || port2 > 65535) throw new Error(`expected HOST:PORT,PORT2, got ${JSON.stringify(text)}`);
+    endpoint.port2 = port2;
+  }
+  return endpoint;
+}
+
+export async function openTarget(plugin: ProtocolPlugin, spec: TargetSpec, timeoutMs: number): Promise<Target> {
+  if (spec.target && spec.spawn) throw new Error('--target and --spawn exclude each other');
+  if (spec.target) {
+    const instance: TargetInstance = { endpoint: parseEndpoint(spec.target), exited: () => undefined, stop: async () => undefined };
+    return { label: spec.target, kind: 'external', main: instance, fresh: async () => instance, stop: async () => undefined };
+  }
+  const start = spec.spawn
+    ? () => spawnServer(spec.spawn!, timeoutMs)
+    : async (): Promise<TargetInstance> => {
+        const server = await plugin.startEmbedded();
+        return { endpoint: { host: server.host, port: server.port }, exited: () => undefined, stop: () => server.close() };
+      };
+  const instances: TargetInstance[] = [];
+  const track = async () => {
+    const instance = await start();
+    instances.push(instance);
+    return instance;
+  };
+  const main = await track();
+  return {
+    label: spec.spawn ? `spawn: ${spec.spawn}` : 'embedded',
+    kind: spec.spawn ? 'spawn' : 'embedded',
+    main,
+    fresh: track,
+    stop: async () => { await Promise.all(instances.map((i) => i.stop())); },
+  };
+}
+
+/** A port free right now on 127.0.0.1, for a spawned server's {port}. */
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function spawnServer(template: string, timeoutMs: number): Promise<TargetInstance> {
+  const port = await freePort();
+  const port2 = template.includes('{port2}') ? await freePort() : undefined;
+  const command = template.replaceAll('{port}', String(port)).replaceAll('{port2}', String(port2));
+  const child = spawn('sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => { output = (output + chunk.toString('utf8')).slice(-2000); };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exitReason: string | undefined;
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    exitReason = `the spawned server exited (${signal ?? `code ${code}`})${output ? `; its last output: ${output.trim()}` : ''}`;
+  });
+  const endpoint: Endpoint = { host: '127.0.0.1', port, ...(port2 ? { port2 } : {}) };
+  const waitMs = Math.max(timeoutMs, 10_000);
+  const deadline = Date.now() + waitMs;
+  while (!(await accepts(endpoint))) {
+    if (exitReason) throw new TargetUnreachableError(exitReason);
+    if (Date.now() > deadline) {
+      kill(child);
+      throw new TargetUnreachableError(`the spawned server did not accept on port ${port} within ${waitMs} ms: ${command}`);
+    }
+    await delay(50); // the child gives no signal of readiness but the port itself
+  }
+  return {
+    endpoint,
+    exited: () => exitReason,
+    async stop() {
+      if (exitReason) return;
+      kill(child);
+      const stopped = await Promise.race([exited.then(() => true), delay(3000, false)]);
+      if (!stopped) kill(child, 'SIGKILL');
+    },
+  };
+}
+
+function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  try {
+    process.kill(-child.pid!, signal); // the whole process group: sh and the server it started
+  } catch {
+    /* already gone */
+  }
+}
+
+function accepts(endpoint: Endpoint): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: endpoint.host, port: endpoint.port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * The one shape every wire framer has: a pure state machine fed by chunks.
+ * No sockets here; servers, clients and the conformance driver feed it what they read.
+ */
+export interface Framer<F> {
+  /**
+   * Feeds one chunk. Calls `emit` for every frame the chunk completes, in order.
+   * Frames inside one chunk are zero-copy views of it; only bytes that straddle
+   * chunks are copied. Throws FramingError when the stream can no longer be framed
+   * (the caller closes the connection).
+   */
+  push(chunk: Buffer, emit: (frame: F) => void): void;
+  /** Bytes held for an incomplete frame: what an EOF now would discard. */
+  readonly pending: number;
+}
+
+/** A stream that breaks the framing rules; the connection cannot go on. */
+export class FramingError extends Error {
+  override name = 'FramingError';
+}
+
+/** Collects every frame that a sequence of chunks produces (tests, models, properties). */
+export function decodeAll<F>(framer: Framer<F>, chunks: Iterable<Buffer>): F[] {
+  const frames: F[] = [];
+  const emit = (frame: F) => frames.push(frame);
+  for (const chunk of chunks) framer.push(chunk, emit);
+  return frames;
+}
+
+/**
+ * Holds the start of a frame that straddles chunks, up to a hard cap.
+ * Grows by doubling, so a frame built from many small chunks costs O(n) copies.
+ */
+export class CarryBuffer {
+  private bytes = Buffer.alloc(0);
+  length = 0;
+
+  append(src: Buffer, start = 0, end = src.length): void {
+    const need = this.length + (end - start);
+    if (need > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2, 64));
+      this.bytes.copy(grown, 0, 0, this.length);
+      this.bytes = grown;
+    }
+    src.copy(this.bytes, this.length, start, end);
+    this.length = need;
+  }
+
+  /** The carried bytes; valid until the next append or clear. */
+  view(): Buffer {
+    return this.bytes.subarray(0, this.length);
+  }
+
+  /** Hands the carried bytes to the caller (who now owns them) and empties the carry. */
+  take(): Buffer {
+    const out = this.bytes.subarray(0, this.length);
+    this.bytes = Buffer.alloc(0);
+    this.length = 0;
+    return out;
+  }
+
+  clear(): void {
+    this.length = 0;
+    // Drop a large backing store so one big frame does not pin memory forever.
+    if (this.bytes.length > 1 << 16) this.bytes = Buffer.alloc(0);
+  }
+}

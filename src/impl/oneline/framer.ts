@@ -1,0 +1,81 @@
+import { CarryBuffer, Framer } from '../common/framer';
+
+/** Default maximum packet size (bytes before the LF). */
+export const MAX_PACKET = 65_536;
+const LF = 0x0a;
+
+type BufferViewClass = new (bytes: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
+
+/**
+ * Zero-copy view of chunk[start, end), the same Buffer that `chunk.subarray` returns.
+ * For short lines `subarray` spends most of its time on the generic species lookup;
+ * constructing Node's own view class (what `Buffer[Symbol.species]` names) directly is
+ * about twice as fast. Checked once, with `subarray` as the fallback should a Node
+ * release ever stop producing plain Buffers that way.
+ */
+const bufferView = ((): ((chunk: Buffer, start: number, end: number) => Buffer) => {
+  const View = (Buffer as unknown as { [Symbol.species]: unknown })[Symbol.species] as BufferViewClass;
+  // Buffer itself as the species would be the deprecated `new Buffer()`: never call it.
+  const probe = typeof View === 'function' && View !== Buffer ? new View(new ArrayBuffer(2), 1, 1) : undefined;
+  if (probe && Object.getPrototypeOf(probe) === Buffer.prototype && probe.byteOffset === 1 && probe.length === 1) {
+    return (chunk, start, end) => new View(chunk.buffer, chunk.byteOffset + start, end - start);
+  }
+  return (chunk, start, end) => chunk.subarray(start, end);
+})();
+
+/** Marks a packet that ran past the maximum; its bytes were discarded up to its LF. */
+export const OVERSIZED_PACKET = Symbol('oversized packet');
+export type LineFrame = Buffer | typeof OVERSIZED_PACKET;
+
+/**
+ * Splits a byte stream at LF. A packet is the bytes before the LF (CR is an ordinary
+ * byte). A packet longer than `maxLength` is dropped as it streams in (memory stays
+ * at `maxLength` whatever the peer sends) and reported once, when its LF arrives.
+ */
+export class LineFramer implements Framer<LineFrame> {
+  private readonly carry = new CarryBuffer();
+  private discarding = false;
+
+  constructor(readonly maxLength = MAX_PACKET) {}
+
+  get pending(): number {
+    return this.carry.length;
+  }
+
+  push(chunk: Buffer, emit: (frame: LineFrame) => void): void {
+    let start = 0;
+    let lf = chunk.indexOf(LF, start);
+    while (lf !== -1) {
+      if (this.discarding) {
+        this.discarding = false;
+        emit(OVERSIZED_PACKET);
+      } else if (this.carry.length > 0) {
+        if (this.carry.length + (lf - start) > this.maxLength) {
+          this.carry.clear();
+          emit(OVERSIZED_PACKET);
+        } else {
+          this.carry.append(chunk, start, lf);
+          emit(this.carry.take());
+        }
+      } else if (lf - start > this.maxLength) {
+        emit(OVERSIZED_PACKET);
+      } else {
+        emit(bufferView(chunk, start, lf));
+      }
+      start = lf + 1;
+      lf = chunk.indexOf(LF, start);
+    }
+    if (start === chunk.length || this.discarding) return;
+    if (this.carry.length + (chunk.length - start) > this.maxLength) {
+      this.carry.clear();
+      this.discarding = true;
+    } else {
+      this.carry.append(chunk, start);
+    }
+  }
+}
+
+/** One packet on the wire: the text and its LF. */
+export function encodeLine(text: string): Buffer {
+  return Buffer.from(text + '\n', 'utf8');
+}

@@ -1,0 +1,97 @@
+import net from 'node:net';
+import { listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { LineFramer, MAX_PACKET } from './framer';
+import { handlePacket, OnelineApp, referenceApp } from './model';
+
+export const DEFAULT_ONELINE_PORT = 5005;
+
+export interface OnelineServerOptions extends ListenOptions {
+  app?: OnelineApp;
+  maxPacket?: number;
+  /** Connections allowed to wait for their turn; past it a new one is closed at once. */
+  maxWaiting?: number;
+}
+
+/**
+ * The oneline server: one client served at a time, the others wait in arrival order
+ * (paused, so the kernel holds what they send) and are served the moment the current
+ * client goes, however it goes.
+ */
+export async function startOnelineServer(options: OnelineServerOptions = {}): Promise<RunningServer> {
+  const app = options.app ?? referenceApp;
+  const maxPacket = options.maxPacket ?? MAX_PACKET;
+  const maxWaiting = options.maxWaiting ?? 1024;
+  const waiting: net.Socket[] = [];
+  let current: net.Socket | undefined;
+  let stopping = false;
+
+  const serveNext = () => {
+    current = undefined;
+    while (!stopping && !current && waiting.length > 0) {
+      const next = waiting.shift()!;
+      if (!next.destroyed) serve(next);
+    }
+  };
+
+  const serve = (socket: net.Socket) => {
+    current = socket;
+    const framer = new LineFramer(maxPacket);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      socket.removeListener('data', onData);
+      if (current === socket) serveNext();
+    };
+    const onData = (chunk: Buffer) => {
+      framer.push(chunk, (packet) => {
+        if (done) return; // packets after disconnect/shutdown in the same chunk are not served
+        const { responses, action } = handlePacket(packet, app);
+        // A client that does not read stops being read: its queued responses stay bounded.
+        if (responses.length > 0 && !socket.write(responses.join('\n') + '\n') && !socket.isPaused()) {
+          socket.pause();
+          socket.once('drain', () => done || socket.resume());
+        }
+        if (action === 'continue') return;
+        finish();
+        socket.end(); // flushes the responses already queued, then FIN
+        socket.resume(); // discard whatever the client still sends
+        if (action === 'shutdown') void running.close();
+      });
+    };
+    socket.on('data', onData);
+    socket.once('end', () => { finish(); socket.end(); });
+    socket.once('close', finish);
+    socket.resume();
+  };
+
+  const running = await listenTcp((socket) => {
+    socket.on('error', () => socket.destroy()); // a reset client just leaves
+    socket.pause();
+    if (stopping) return void socket.destroy();
+    if (!current) return serve(socket);
+    if (waiting.length >= maxWaiting) return void socket.destroy();
+    waiting.push(socket);
+    socket.once('close', () => {
+      const i = waiting.indexOf(socket);
+      if (i >= 0) waiting.splice(i, 1);
+    });
+  }, options);
+
+  const { server, sockets } = running;
+  const close = (): Promise<void> => {
+    if (!stopping) {
+      stopping = true;
+      if (server.listening) server.close();
+      for (const socket of waiting.splice(0)) socket.end();
+      // The current client gets its queued responses flushed before the close (graceful).
+      for (const socket of sockets) if (socket !== current) socket.end();
+      current?.end();
+      const grace = setTimeout(() => sockets.forEach((s) => s.destroy()), 2000);
+      grace.unref();
+      for (const socket of sockets) socket.resume();
+    }
+    return running.closed;
+  };
+  return { host: running.host, port: running.port, closed: running.closed, close };
+}

@@ -1,0 +1,277 @@
+/**
+ * report.html: one self-contained page (inline CSS and script, nothing fetched) with the
+ * run header, the failures first with their wire traces, and the filterable traceability
+ * matrix. Every interpolated value goes through the `html` template, which escapes it:
+ * a server under test controls the bytes in traces and messages.
+ */
+import { createHash } from 'node:crypto';
+import {
+  SUMMARY_COUNTS, describeExitCode, distinct, failingCases, failuresFirst, formatDuration, formatPercent,
+  showHiddenCharacters, traceRows, untracedMusts, withDefaults, type FailingCase,
+} from './present';
+import type { CaseResult, Report, RequirementResult, TraceEvent } from './types';
+
+export interface HtmlOptions {
+  /** Trace events shown per failing case; the rest are counted in a note. */
+  maxTraceRows?: number;
+  /** Bytes shown per chunk; the rest are counted in the row. */
+  maxChunkBytes?: number;
+}
+
+/** Markup that is already safe; everything else interpolated into `html` is escaped. */
+class SafeHtml {
+  constructor(readonly markup: string) {}
+}
+
+type Fragment = SafeHtml | string | number | undefined | false | readonly Fragment[];
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return showHiddenCharacters(text).replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]);
+}
+
+function fragmentMarkup(fragment: Fragment): string {
+  if (fragment instanceof SafeHtml) return fragment.markup;
+  if (Array.isArray(fragment)) return fragment.map(fragmentMarkup).join('');
+  if (fragment === undefined || fragment === false) return '';
+  return escapeHtml(String(fragment));
+}
+
+function html(strings: TemplateStringsArray, ...values: Fragment[]): SafeHtml {
+  return new SafeHtml(strings.reduce((out, text, i) => out + fragmentMarkup(values[i - 1]) + text));
+}
+
+const STYLE = `
+:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; }
+[hidden] { display: none !important; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); margin: 0 auto; padding: 1rem 1.5rem 3rem; max-width: 110rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { margin-top: 2rem; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1rem; margin: 0 0 .4rem; } h4 { margin: .8rem 0 .3rem; font-size: .9rem; }
+code, pre, .trace td, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12.5px; }
+pre { background: #f6f8fa; border: 1px solid var(--line); padding: .5rem .7rem; white-space: pre-wrap; word-break: break-all; max-height: 24rem; overflow: auto; margin: 0; }
+.sub, .note { color: var(--muted); font-size: 12px; }
+.exit { font-weight: 600; margin: 0 0 .6rem; } .exit-0 { color: #1a7f37; } .exit-1, .exit-2, .exit-3 { color: #cf222e; }
+.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 .6rem; } .meta dt { color: var(--muted); } .meta dd { margin: 0; }
+.counts { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; margin: .4rem 0; }
+.v { display: inline-block; border-radius: 4px; padding: 0 .45rem; font-weight: 600; font-size: 12px; white-space: nowrap; }
+.v-PASS { background: #dafbe1; color: #116329; } .v-FAIL { background: #ffebe9; color: #a40e26; }
+.v-NON-STRICT { background: #fff8c5; color: #7d4e00; } .v-ERROR { background: #fbefff; color: #6e40c9; }
+.v-INFO { background: #ddf4ff; color: #0550ae; } .v-UNSUPPORTED { background: #eaeef2; color: #424a53; }
+.v-UNTRACED { background: #fff1e5; color: #953800; }
+.counts .v { font-size: 13px; padding: .2rem .6rem; }
+#filters { position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; z-index: 1; }
+#filters input[type=search] { min-width: 18rem; }
+table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid var(--line); padding: .25rem .45rem; vertical-align: top; text-align: left; }
+th { background: #f6f8fa; }
+.matrix tbody { border-top: 2px solid #afb8c1; }
+.failure { border: 1px solid var(--line); border-left: 4px solid #cf222e; border-radius: 6px; padding: .7rem .9rem; margin: .8rem 0; }
+.failure.f-NON-STRICT { border-left-color: #d4a72c; } .failure.f-ERROR { border-left-color: #8250df; }
+.replay { display: flex; gap: .5rem; align-items: flex-start; } .replay pre { flex: 1; }
+.trace td { word-break: break-all; } .trace .bytes { white-space: pre-wrap; } .req-text { white-space: pre-line; }
+.trace .dir-TX td:nth-child(3) { color: #0550ae; } .trace .dir-RX td:nth-child(3) { color: #116329; } .trace .dir-EV { color: var(--muted); }
+.trace .num { text-align: right; white-space: nowrap; }
+`;
+
+const SCRIPT = `
+(function () {
+  'use strict';
+  var form = document.getElementById('filters');
+  var shown = document.getElementById('shown');
+  var items = Array.prototype.slice.call(document.querySelectorAll('[data-filterable]'));
+  function apply() {
+    var verdict = form.elements.verdict.value, protocol = form.elements.protocol.value;
+    var level = form.elements.level.value, query = form.elements.query.value.trim().toLowerCase();
+    var requirements = 0, failures = 0;
+    items.forEach(function (el) {
+      var visible = (!verdict || (' ' + el.getAttribute('data-verdicts') + ' ').indexOf(' ' + verdict + ' ') >= 0)
+        && (!protocol || el.getAttribute('data-protocol') === protocol)
+        && (!level || el.getAttribute('data-level') === level)
+        && (!query || el.getAttribute('data-search').indexOf(query) >= 0);
+      el.hidden = !visible;
+      if (visible && el.tagName === 'TBODY') requirements++;
+      else if (visible) failures++;
+    });
+    shown.textContent = requirements + ' requirements, ' + failures + ' failing cases shown';
+  }
+  form.addEventListener('input', apply);
+  form.addEventListener('change', apply);
+  form.addEventListener('reset', function () { setTimeout(apply, 0); });
+  form.addEventListener('submit', function (event) { event.preventDefault(); });
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('button[data-copy]');
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute('data-copy'));
+    function done(ok) {
+      button.textContent = ok ? 'Copied' : 'Selected: press Ctrl+C';
+      setTimeout(function () { button.textContent = 'Copy'; }, 2000);
+    }
+    function selectAndCopy() {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var copied = false;
+      try { copied = document.execCommand('copy'); } catch (e) { copied = false; }
+      done(copied);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(source.textContent).then(function () { done(true); }, selectAndCopy);
+    } else {
+      selectAndCopy();
+    }
+  });
+  apply();
+})();
+`;
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** Nothing may be fetched, and only this page's own style and script may run. */
+const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(SCRIPT)}`;
+
+function verdictBadge(verdict: string): SafeHtml {
+  return html`<span class="v v-${verdict}">${verdict}</span>`;
+}
+
+/** What the text filter searches: ids, texts and case names, lower-cased. */
+function searchText(requirement: RequirementResult, cases: readonly CaseResult[]): string {
+  return [requirement.id, requirement.protocol, requirement.text, requirement.source, ...cases.map((c) => c.name)]
+    .join(' ')
+    .toLowerCase();
+}
+
+function filterAttributes(requirement: RequirementResult, verdicts: string[], cases: readonly CaseResult[]): SafeHtml {
+  return html`data-filterable data-verdicts="${distinct(verdicts).join(' ')}" data-protocol="${requirement.protocol}" data-level="${requirement.level}" data-search="${searchText(requirement, cases)}"`;
+}
+
+function header(report: Report): SafeHtml {
+  const coverage = report.coverage;
+  return html`<header>
+<h1>wireproof verification report</h1>
+<p class="exit exit-${report.exitCode}">${describeExitCode(report.exitCode)}</p>
+<dl class="meta">
+<dt>Target</dt><dd class="mono">${report.target}</dd>
+<dt>Seed</dt><dd class="mono">${report.seed}</dd>
+<dt>Suite</dt><dd>wireproof ${report.suite.version} <span class="mono">${report.suite.commit}</span></dd>
+<dt>Started</dt><dd>${report.started}</dd>
+<dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
+<dt>Exit code</dt><dd>${report.exitCode}</dd>
+${coverage && html`<dt>Coverage</dt><dd>lines <b>${formatPercent(coverage.lines)}</b> · statements ${formatPercent(coverage.statements)} · functions ${formatPercent(coverage.functions)} · branches ${formatPercent(coverage.branches)} <span class="sub">(reference run)</span></dd>`}
+</dl>
+<ul class="counts" aria-label="Requirements by verdict">
+${SUMMARY_COUNTS.map(({ key, verdict }) => html`<li><span class="v v-${verdict}">${verdict} ${report.summary[key]}</span></li>`)}
+</ul>
+</header>`;
+}
+
+function filters(report: Report): SafeHtml {
+  const protocols = distinct(report.requirements.map((r) => r.protocol));
+  return html`<form id="filters" role="search">
+<label>Verdict <select name="verdict"><option value="">all</option>${SUMMARY_COUNTS.map(
+    ({ key, verdict }) => html`<option value="${verdict}">${verdict} (${report.summary[key]})</option>`,
+  )}</select></label>
+<label>Protocol <select name="protocol"><option value="">all</option>${protocols.map(
+    (p) => html`<option value="${p}">${p}</option>`,
+  )}</select></label>
+<label>Level <select name="level"><option value="">all</option><option value="must">must</option><option value="should">should</option><option value="may">may</option></select></label>
+<label>Search <input type="search" name="query" placeholder="id, text or case name"></label>
+<button type="reset">Clear</button>
+<span id="shown" class="note"></span>
+</form>`;
+}
+
+function traceTable(trace: readonly TraceEvent[], options: Required<HtmlOptions>): SafeHtml {
+  const { rows, rowsOmitted } = traceRows(trace, options.maxTraceRows, options.maxChunkBytes);
+  return html`<h4>Wire trace (${trace.length} events, one row per chunk read or written)</h4>
+<table class="trace">
+<thead><tr><th>t (ms)</th><th>conn</th><th>dir</th><th>bytes</th><th>hex</th><th>text</th></tr></thead>
+<tbody>
+${rows.map((row) => html`<tr class="dir-${row.dir}"><td class="num">${row.t}</td><td class="num">${row.conn}</td><td>${row.dir}</td><td class="num">${row.byteCount}</td><td>${row.hex}${row.bytesOmitted > 0 && html` <span class="note">… +${row.bytesOmitted} bytes</span>`}</td><td class="bytes">${row.byteCount === undefined ? row.note : row.text}${row.byteCount !== undefined && row.note !== undefined && html` <span class="note">(${row.note})</span>`}</td></tr>
+`)}</tbody>
+</table>
+${rowsOmitted > 0 && html`<p class="note">First ${rows.length} of ${trace.length} events shown; the full trace is in report.json.</p>`}`;
+}
+
+function failureArticle({ requirement, testCase }: FailingCase, index: number, options: Required<HtmlOptions>): SafeHtml {
+  const replayId = `replay-${index}`;
+  return html`<article class="failure f-${testCase.verdict}" id="failure-${index}" ${filterAttributes(requirement, [testCase.verdict], [testCase])}>
+<h3>${verdictBadge(testCase.verdict)} <a href="#req-${requirement.id}">${requirement.id}</a> · ${testCase.name}</h3>
+<p><span class="req-text">${requirement.text}</span> <span class="sub">(${requirement.level}, ${requirement.protocol}, ${requirement.scope}; ${requirement.source})</span></p>
+<p class="sub">${testCase.kind}, ${formatDuration(testCase.durationMs)}</p>
+${testCase.message !== undefined && html`<pre class="message">${testCase.message}</pre>`}
+${testCase.counterexample !== undefined && html`<h4>Shrunk counterexample</h4><pre>${testCase.counterexample}</pre>`}
+${testCase.replay !== undefined && html`<h4>Replay</h4><div class="replay"><pre id="${replayId}">${testCase.replay}</pre><button type="button" data-copy="${replayId}">Copy</button></div>`}
+${testCase.trace !== undefined && testCase.trace.length > 0 && traceTable(testCase.trace, options)}
+</article>`;
+}
+
+function failuresSection(report: Report, options: Required<HtmlOptions>): SafeHtml {
+  const failures = failingCases(report);
+  const untraced = untracedMusts(report);
+  return html`<section id="failures">
+<h2>Failures (${failures.length})</h2>
+${failures.length === 0 && html`<p>No case failed.</p>`}
+${untraced.length > 0 && html`<p><span class="v v-UNTRACED">UNTRACED</span> must requirements no selected case verifies: ${untraced.map((r, i) => html`${i > 0 && ', '}<a href="#req-${r.id}">${r.id}</a>`)}</p>`}
+${failures.map((failure, index) => failureArticle(failure, index, options))}
+</section>`;
+}
+
+function matrixBody(requirement: RequirementResult, failureIndex: Map<CaseResult, number>): SafeHtml {
+  const cases = failuresFirst(requirement.cases);
+  const span = Math.max(1, cases.length);
+  const requirementCells = html`<td rowspan="${span}" id="req-${requirement.id}" class="mono">${requirement.id}<div class="sub">${requirement.protocol} · ${requirement.scope}</div></td>
+<td rowspan="${span}">${requirement.level}</td>
+<td rowspan="${span}">${verdictBadge(requirement.verdict)}</td>
+<td rowspan="${span}"><span class="req-text">${requirement.text}</span><div class="sub">${requirement.source}</div></td>`;
+  const caseRows =
+    cases.length === 0
+      ? [html`<tr>${requirementCells}<td colspan="4" class="note">no selected case verifies this requirement</td></tr>`]
+      : cases.map((testCase, i) => {
+          const failure = failureIndex.get(testCase);
+          return html`<tr>${i === 0 && requirementCells}<td>${testCase.name}${failure === undefined ? testCase.message !== undefined && html`<div class="sub">${testCase.message}</div>` : html` <a href="#failure-${failure}">details</a>`}</td><td>${testCase.kind}</td><td>${verdictBadge(testCase.verdict)}</td><td class="num">${formatDuration(testCase.durationMs)}</td></tr>`;
+        });
+  const verdicts = [requirement.verdict, ...requirement.cases.map((c) => c.verdict)];
+  return html`<tbody ${filterAttributes(requirement, verdicts, requirement.cases)}>
+${caseRows}
+</tbody>
+`;
+}
+
+function matrixSection(report: Report): SafeHtml {
+  const failureIndex = new Map(failingCases(report).map(({ testCase }, index) => [testCase, index]));
+  return html`<section id="matrix">
+<h2>Traceability matrix: requirements → cases → verdicts</h2>
+<table class="matrix">
+<thead><tr><th>Requirement</th><th>Level</th><th>Verdict</th><th>Text</th><th>Case</th><th>Kind</th><th>Case verdict</th><th>Time</th></tr></thead>
+${failuresFirst(report.requirements).map((requirement) => matrixBody(requirement, failureIndex))}
+</table>
+</section>`;
+}
+
+export function renderHtml(report: Report, options: HtmlOptions = {}): string {
+  const limits = withDefaults<HtmlOptions>({ maxTraceRows: 200, maxChunkBytes: 256 }, options);
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>wireproof report: ${report.target} (exit ${report.exitCode})</title>
+<style>${new SafeHtml(STYLE)}</style>
+</head>
+<body>
+${header(report)}
+<main>
+${filters(report)}
+${failuresSection(report, limits)}
+${matrixSection(report)}
+</main>
+<script>${new SafeHtml(SCRIPT)}</script>
+</body>
+</html>
+`.markup;
+}

@@ -1,0 +1,109 @@
+/**
+ * report.json, schema 1: the machine-readable report scripts and CI pipelines read.
+ * REPORT_SCHEMA is the contract of CONFORMANCE.md in JSON Schema form: a field added
+ * to the report is added here too, and a changed field bumps `schema`.
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { Report } from './types';
+
+const VERDICTS = ['PASS', 'FAIL', 'NON-STRICT', 'INFO', 'UNSUPPORTED', 'ERROR'];
+const count = { type: 'integer', minimum: 0 };
+const milliseconds = { type: 'number', minimum: 0 };
+const percent = { type: 'number', minimum: 0, maximum: 100 };
+
+/** Builds a closed object schema: every listed property, `required` ones mandatory, nothing else. */
+function closedObject(properties: Record<string, object>, required: string[]) {
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+const traceEvent = closedObject(
+  {
+    t: milliseconds,
+    conn: count,
+    dir: { enum: ['TX', 'RX', 'EV'] },
+    hex: { type: 'string', pattern: '^([0-9a-fA-F]{2})*$' },
+    note: { type: 'string' },
+  },
+  ['t', 'conn', 'dir'],
+);
+
+const caseResult = closedObject(
+  {
+    name: { type: 'string', minLength: 1 },
+    kind: { enum: ['scenario', 'property'] },
+    verdict: { enum: VERDICTS },
+    durationMs: milliseconds,
+    message: { type: 'string' },
+    trace: { type: 'array', items: traceEvent },
+    counterexample: { type: 'string' },
+    replay: { type: 'string' },
+  },
+  ['name', 'kind', 'verdict', 'durationMs'],
+);
+
+const requirementResult = closedObject(
+  {
+    id: { type: 'string', pattern: '^SRS-[A-Z0-9]+-[0-9]{3,}$' },
+    protocol: { type: 'string', minLength: 1 },
+    level: { enum: ['must', 'should', 'may'] },
+    scope: { enum: ['core', 'app', 'client'] },
+    text: { type: 'string' },
+    source: { type: 'string' },
+    verdict: { enum: [...VERDICTS, 'UNTRACED'] },
+    cases: { type: 'array', items: caseResult },
+  },
+  ['id', 'protocol', 'level', 'scope', 'text', 'source', 'verdict', 'cases'],
+);
+
+const summaryKeys = ['pass', 'fail', 'nonStrict', 'info', 'unsupported', 'error', 'untraced'];
+const coverageKeys = ['lines', 'statements', 'functions', 'branches'];
+
+export const REPORT_SCHEMA = closedObject(
+  {
+    schema: { const: 1 },
+    suite: closedObject({ version: { type: 'string' }, commit: { type: 'string' } }, ['version', 'commit']),
+    target: { type: 'string' },
+    seed: { type: 'integer' },
+    started: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' },
+    durationMs: milliseconds,
+    requirements: { type: 'array', items: requirementResult },
+    summary: closedObject(Object.fromEntries(summaryKeys.map((key) => [key, count])), summaryKeys),
+    coverage: closedObject(Object.fromEntries(coverageKeys.map((key) => [key, percent])), coverageKeys),
+    exitCode: { type: 'integer', minimum: 0, maximum: 3 },
+  },
+  ['schema', 'suite', 'target', 'seed', 'started', 'durationMs', 'requirements', 'summary', 'exitCode'],
+);
+
+/** A report.json that does not match REPORT_SCHEMA; the message lists each failing path. */
+export class ReportFormatError extends Error {
+  override name = 'ReportFormatError';
+}
+
+let validator: ValidateFunction | undefined;
+
+/** Schema errors as `path: message` lines, empty when the value is a valid schema-1 report. */
+export function reportSchemaErrors(value: unknown): string[] {
+  validator ??= new Ajv({ allErrors: true }).compile(REPORT_SCHEMA);
+  if (validator(value)) return [];
+  return (validator.errors ?? []).map((error) => {
+    const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
+    return `${error.instancePath || '/'}: ${error.message ?? error.keyword}${extra}`;
+  });
+}
+
+export function renderJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+/** Reads a report.json back (merging runs, comparing against a baseline); throws ReportFormatError. */
+export function parseReport(text: string): Report {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ReportFormatError(`report.json is not JSON: ${(err as Error).message}`);
+  }
+  const errors = reportSchemaErrors(value);
+  if (errors.length > 0) throw new ReportFormatError(`report.json does not match schema 1:\n${errors.join('\n')}`);
+  return value as Report;
+}

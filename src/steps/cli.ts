@@ -1,0 +1,51 @@
+/** Steps that run the `wireproof` command itself, as a user would. */
+import { Given, When, Then } from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../conform/srs';
+import { NonConformance } from '../conform/errors';
+import type { WireWorld } from './world';
+
+interface CliWorld extends WireWorld {
+  command?: { child: ChildProcess; host: string; port: number; output: () => string };
+}
+
+const BIN = path.join(PROJECT_ROOT, 'bin', 'wireproof.js');
+
+Given('`wireproof {}` is running', async function (this: CliWorld, args: string) {
+  const child = spawn(process.execPath, [BIN, ...args.split(/\s+/)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c) => { output += c; });
+  child.stderr!.on('data', (c) => { output += c; });
+  this.cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  // The command says where it listens on its first lines; wait for that, not for a time.
+  const address = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "listening on HOST:PORT" line: ${output}`)), 20_000);
+    const look = () => {
+      const m = /listening on (\S+):(\d+)/.exec(output);
+      if (m) { clearTimeout(timer); resolve(m); }
+    };
+    child.stdout!.on('data', look);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code} before listening: ${output}`)); });
+  });
+  this.command = { child, host: address[1], port: Number(address[2]), output: () => output };
+});
+
+When('client {word} connects to the port it printed', async function (this: CliWorld, name: string) {
+  assert.ok(this.command!.port > 0, `printed port ${this.command!.port}`);
+  await this.connect(name, { host: this.command!.host, port: this.command!.port });
+});
+
+Then('the command exits with code {int}', async function (this: CliWorld, code: number) {
+  const { child } = this.command!;
+  if (child.exitCode === null) {
+    const timer = setTimeout(() => child.kill('SIGKILL'), this.timeoutMs * 2);
+    await once(child, 'exit');
+    clearTimeout(timer);
+  }
+  if (child.exitCode !== code) {
+    throw new NonConformance(`exited with ${child.exitCode ?? child.signalCode}, expected ${code}; output: ${this.command!.output()}`);
+  }
+});

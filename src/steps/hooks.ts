@@ -1,0 +1,43 @@
+import { After, Before, Status } from '@cucumber/cucumber';
+import { session } from '../conform/session';
+import { NonConformance, TargetUnreachableError } from '../conform/errors';
+import { TRACE_MEDIA } from '../conform/cucumber';
+import type { WireWorld } from './world';
+
+/** Cases that stop the server get an instance of their own where the suite can start one. */
+Before({ tags: '@stops-server' }, async function (this: WireWorld) {
+  this.instance = await session().target.fresh();
+});
+
+/** Liveness before a destructive case: if the target is already down, the case cannot run. */
+Before({ tags: '@destructive' }, async function (this: WireWorld) {
+  const { plugin, timeoutMs } = session();
+  try {
+    await plugin.probe(this.endpoint, timeoutMs);
+  } catch (err) {
+    throw new TargetUnreachableError(`target not answering before this case: ${(err as Error).message}`);
+  }
+});
+
+/** Liveness after a destructive case: a server that stopped answering failed the case. */
+After({ tags: '@destructive' }, async function (this: WireWorld) {
+  const { plugin, timeoutMs } = session();
+  try {
+    await plugin.probe(this.endpoint, timeoutMs);
+  } catch (err) {
+    throw new NonConformance(`the target stopped answering after this case: ${(err as Error).message}`);
+  }
+});
+
+/**
+ * Runs before the liveness hook above (cucumber runs After hooks in reverse order):
+ * the scenario's clients must be gone first, or a one-client server could not answer the probe.
+ */
+After(async function (this: WireWorld, { result }) {
+  for (const driver of this.clients.values()) driver.destroy();
+  for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup();
+  if (this.instance && this.instance !== session().target.main) await this.instance.stop();
+  if (result?.status !== Status.PASSED || this.trace.events.length > 0) {
+    this.attach(JSON.stringify(this.trace.events), TRACE_MEDIA);
+  }
+});

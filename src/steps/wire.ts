@@ -1,0 +1,112 @@
+/**
+ * Steps that drive any target over raw TCP: exact bytes, write boundaries, delays,
+ * reads against deadlines, closes. Protocol step files add only what is their own.
+ */
+import { Given, When, Then } from '@cucumber/cucumber';
+import net from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { escapeBytes, lineParse, unescapeBytes, type Parse } from '../conform/driver';
+import { NonConformance } from '../conform/errors';
+import type { WireWorld } from './world';
+
+const exactly = (n: number): Parse<Buffer> => (received) =>
+  received.length >= n ? { value: received.subarray(0, n), consumed: n } : undefined;
+
+Given('client {word} is connected', async function (this: WireWorld, name: string) {
+  await this.connect(name);
+});
+
+When('client {word} sends {string}', async function (this: WireWorld, name: string, text: string) {
+  await this.client(name).write(unescapeBytes(text));
+});
+
+When('client {word} sends {string} in {int}-byte writes with {int} ms between them',
+  async function (this: WireWorld, name: string, text: string, size: number, gap: number) {
+    await this.client(name).write(unescapeBytes(text), { pieceSize: size, delayMs: gap });
+  });
+
+When('client {word} sends {int} bytes of {string} in {int}-byte writes',
+  async function (this: WireWorld, name: string, count: number, fill: string, size: number) {
+    const piece = Buffer.alloc(Math.min(size, count), unescapeBytes(fill));
+    const driver = this.client(name);
+    for (let sent = 0; sent < count; sent += piece.length) {
+      await driver.write(piece.subarray(0, Math.min(piece.length, count - sent)));
+    }
+  });
+
+When('client {word} sends {string} and {int} bytes of {string} and {string}',
+  async function (this: WireWorld, name: string, head: string, count: number, fill: string, tail: string) {
+    const bytes = Buffer.concat([unescapeBytes(head), Buffer.alloc(count, unescapeBytes(fill)), unescapeBytes(tail)]);
+    await this.client(name).write(bytes);
+  });
+
+When('client {word} closes its connection', function (this: WireWorld, name: string) {
+  this.client(name).destroy();
+});
+
+When('client {word} closes its sending side', function (this: WireWorld, name: string) {
+  this.client(name).end();
+});
+
+When('client {word} resets its connection', function (this: WireWorld, name: string) {
+  this.client(name).reset();
+});
+
+When('client {word} sends {string} and resets its connection', async function (this: WireWorld, name: string, text: string) {
+  await this.client(name).write(unescapeBytes(text));
+  this.client(name).reset();
+});
+
+Then('client {word} receives exactly {string}', async function (this: WireWorld, name: string, text: string) {
+  const want = unescapeBytes(text);
+  const got = await this.client(name).read(exactly(want.length), this.timeoutMs, `"${text}"`);
+  if (!got.equals(want)) throw new NonConformance(`expected "${escapeBytes(want)}", received "${escapeBytes(got)}"`);
+});
+
+Then('client {word} receives the line {string}', async function (this: WireWorld, name: string, text: string) {
+  await expectLine(this, name, unescapeBytes(text));
+});
+
+Then('client {word} receives the line {string} {int} times', async function (this: WireWorld, name: string, text: string, times: number) {
+  for (let i = 0; i < times; i++) await expectLine(this, name, unescapeBytes(text), ` (${i + 1} of ${times})`);
+});
+
+Then('client {word} receives nothing within {int} ms', async function (this: WireWorld, name: string, ms: number) {
+  await this.client(name).expectQuiet(this.quietMs(ms), `expected nothing within ${ms} ms`);
+});
+
+Then('client {word} is closed by the target', async function (this: WireWorld, name: string) {
+  await this.client(name).expectClosed(this.timeoutMs, 'expected the target to close the connection');
+});
+
+Then('client {word} is closed by the target without receiving anything more', async function (this: WireWorld, name: string) {
+  const driver = this.client(name);
+  await driver.expectClosed(this.timeoutMs, 'expected the target to close the connection');
+  if (driver.unread.length > 0) {
+    throw new NonConformance(`expected nothing more before the close, received "${escapeBytes(driver.unread.subarray(0, 120))}"`);
+  }
+});
+
+Then('the target stops accepting connections', async function (this: WireWorld) {
+  const deadline = Date.now() + this.timeoutMs;
+  while (await accepts(this.endpoint.host, this.endpoint.port)) {
+    if (Date.now() > deadline) throw new NonConformance(`the target still accepts connections ${this.timeoutMs} ms later`);
+    await delay(25); // a closed listener gives no event to a client: poll until refused
+  }
+});
+
+export async function expectLine(world: WireWorld, name: string, want: Buffer, note = ''): Promise<Buffer> {
+  const line = await world.client(name).read(lineParse, world.timeoutMs, `the line "${escapeBytes(want)}"${note}`);
+  if (!line.equals(want)) {
+    throw new NonConformance(`expected the line "${escapeBytes(want)}"${note}, received "${escapeBytes(line.subarray(0, 120))}"${line.length > 120 ? ` (${line.length} bytes)` : ''}`);
+  }
+  return line;
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,54 @@
+import { setWorldConstructor, World, setDefaultTimeout } from '@cucumber/cucumber';
+import { WireDriver, type Endpoint } from '../conform/driver';
+import { TraceRecorder } from '../conform/trace';
+import { session } from '../conform/session';
+import type { TargetInstance } from '../conform/target';
+
+/** The suite's own limit on one step; a step that hits it is an ERROR, not a FAIL. */
+setDefaultTimeout(60_000);
+
+/**
+ * One scenario's state: the target instance it talks to, its named raw clients,
+ * and the trace of every connection it opened.
+ */
+export class WireWorld extends World {
+  readonly trace = new TraceRecorder();
+  readonly clients = new Map<string, WireDriver>();
+  /** Set for @stops-server scenarios: their own server instance. */
+  instance: TargetInstance | undefined;
+  /** Closed in After: servers and clients a scenario starts besides the target. */
+  readonly cleanups: (() => unknown)[] = [];
+
+  get endpoint(): Endpoint {
+    return (this.instance ?? session().target.main).endpoint;
+  }
+
+  get timeoutMs(): number {
+    return session().timeoutMs;
+  }
+
+  /** A quiet period long enough to trust that nothing is coming, scaled like every wait. */
+  quietMs(ms = 300): number {
+    return ms * session().timeoutScale;
+  }
+
+  async connect(name: string, endpoint = this.endpoint): Promise<WireDriver> {
+    this.clients.get(name)?.destroy();
+    const driver = await WireDriver.connect(endpoint, this.trace, this.timeoutMs);
+    this.clients.set(name, driver);
+    return driver;
+  }
+
+  client(name: string): WireDriver {
+    const driver = this.clients.get(name);
+    if (!driver) throw new Error(`no client named "${name}" in this scenario`);
+    return driver;
+  }
+
+  /** Records something the case observed (INFO cases show it as their message). */
+  observe(text: string): void {
+    this.attach(text, 'text/vnd.wireproof.observed');
+  }
+}
+
+setWorldConstructor(WireWorld);
