@@ -1,5 +1,25 @@
 Feature: oneline serves one client at a time
   A second client waits, and is served the moment the first goes, however it goes.
+  This is the first core feature to run (features run in file name order), right after
+  the suite's own liveness probe closed its connection: a server that does not free
+  itself when a client goes is caught here first, by the requirement it breaks.
+
+  @SRS-ONELINE-022
+  Scenario Outline: a client that goes by <how> frees the server at once
+    Given client A is connected
+    And client A sends "ping\n"
+    And client A receives the line "pong"
+    And client B is connected
+    When client A <goes>
+    And client B sends "ping\n"
+    Then client B receives the line "pong"
+
+    Examples:
+      | how                      | goes                                 |
+      | closing                  | closes its connection                |
+      | half-closing             | closes its sending side              |
+      | a reset                  | resets its connection                |
+      | a reset mid-packet       | sends "pin" and resets its connection |
 
   @SRS-ONELINE-005 @SRS-ONELINE-006
   Scenario: a second client waits for the first to disconnect
@@ -27,23 +47,6 @@ Feature: oneline serves one client at a time
     And client C receives nothing within 200 ms
     When client B closes its connection
     Then client C receives the line "pong"
-
-  @SRS-ONELINE-022 @destructive
-  Scenario Outline: a client that goes by <how> frees the server at once
-    Given client A is connected
-    And client A sends "ping\n"
-    And client A receives the line "pong"
-    And client B is connected
-    When client A <goes>
-    And client B sends "ping\n"
-    Then client B receives the line "pong"
-
-    Examples:
-      | how                      | goes                                 |
-      | closing                  | closes its connection                |
-      | half-closing             | closes its sending side              |
-      | a reset                  | resets its connection                |
-      | a reset mid-packet       | sends "pin" and resets its connection |
 
   @SRS-ONELINE-021 @SRS-ONELINE-022
   Scenario: a partial packet at EOF is discarded

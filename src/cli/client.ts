@@ -2,31 +2,27 @@ import readline from 'node:readline';
 import { parseCommand, toNumber } from './args';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
-import { OnelineClient } from '../impl/oneline/client';
 import { DEFAULT_HOST } from '../impl/common/net';
 
-const HELP = `wireproof client NAME [options] [COMMAND...]: run a reference client
+type Values = Record<string, string | boolean | undefined>;
+type ExtraOptions = Record<string, { type: 'string' | 'boolean'; description: string }>;
 
-  oneline   sends each COMMAND (or each line of standard input) and prints the responses
-            --host H (default 127.0.0.1)  --port N (default 5005)  --timeout MS (default 5000)
-            --quiet MS  how long without a response ends one command's responses (default 200)`;
+/** A reference client the CLI can run. A new protocol adds one entry to CLIENTS. */
+interface ClientEntry {
+  usage: string;
+  options?: ExtraOptions;
+  run(values: Values, args: string[]): Promise<number>;
+}
 
-export async function clientCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(
-    args,
-    { host: { type: 'string' }, port: { type: 'string' }, timeout: { type: 'string' }, quiet: { type: 'string' } },
-    true,
-  );
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
-  const [name, ...commands] = positionals;
-  if (name !== 'oneline') throw new UsageError(name ? `no reference client "${name}" (known: oneline)` : 'client takes a protocol name');
-  const client = await OnelineClient.connect(values.host ?? DEFAULT_HOST, toNumber('port', values.port, { min: 1, integer: true }) ?? 5005, {
-    timeoutMs: toNumber('timeout', values.timeout, { min: 1 }) ?? 5000,
+const number = (values: Values, name: string, min = 0) => toNumber(name, values[name] as string | undefined, { min });
+
+/** Each line: a command sent, then its responses until the quiet period (or the server closing). */
+async function runOneline(values: Values, commands: string[]): Promise<number> {
+  const { OnelineClient } = require('../impl/oneline/client') as typeof import('../impl/oneline/client');
+  const client = await OnelineClient.connect((values.host as string) ?? DEFAULT_HOST, number(values, 'port', 1) ?? 5005, {
+    timeoutMs: number(values, 'timeout', 1) ?? 5000,
   });
-  const quietMs = toNumber('quiet', values.quiet, { min: 1 }) ?? 200;
+  const quietMs = number(values, 'quiet', 1) ?? 200;
   const run = async (command: string): Promise<boolean> => {
     if (command === 'disconnect' || command === 'shutdown') {
       await client[command]();
@@ -46,4 +42,45 @@ export async function clientCommand(args: string[]): Promise<number> {
     client.close();
   }
   return EXIT.ok;
+}
+
+const CLIENTS: Record<string, ClientEntry> = {
+  oneline: {
+    usage: `oneline [COMMAND...]   sends each COMMAND (or each line of standard input) and prints the responses
+            --port N (default 5005)  --quiet MS  how long without a response ends one command's responses (default 200)`,
+    options: { quiet: { type: 'string', description: 'quiet period in ms' } },
+    run: runOneline,
+  },
+};
+
+function help(): string {
+  return [
+    'wireproof client NAME [options] [ARGS...]: run a reference client',
+    '',
+    ...Object.values(CLIENTS).map((c) => `  ${c.usage}`),
+    '',
+    '  common options: --host H (default 127.0.0.1)  --port N  --timeout MS (default 5000)',
+  ].join('\n');
+}
+
+export async function clientCommand(args: string[]): Promise<number> {
+  const extra = Object.assign({}, ...Object.values(CLIENTS).map((c) => c.options ?? {})) as ExtraOptions;
+  const { values, positionals } = parseCommand(
+    args,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      timeout: { type: 'string' },
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { type: v.type }])),
+    },
+    true,
+  );
+  if (values.help) {
+    console.log(help());
+    return EXIT.ok;
+  }
+  const [name, ...rest] = positionals;
+  const entry = name ? CLIENTS[name] : undefined;
+  if (!entry) throw new UsageError(name ? `no reference client "${name}" (known: ${Object.keys(CLIENTS).join(', ')})` : 'client takes a protocol name');
+  return entry.run(values as Values, rest);
 }

@@ -27,6 +27,7 @@ const HELP = `wireproof conform: verify a server against the requirements in srs
   --timeout-scale X     multiply every wait (slow targets, loaded CI machines); default 1
   --report-dir DIR      where the reports go (default reports/)
   --format LIST         ${FORMATS.join(',')} or all (default all)
+  --srs FILE            the requirements file (default: the project's srs.json)
 
 Exit: 0 every selected MUST passes (and every SHOULD with --strict); 1 non-conformance;
 2 target unreachable or died, or suite error; 3 usage error, invalid srs.json, unknown tag, empty selection.`;
@@ -46,6 +47,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     'timeout-scale': { type: 'string' },
     'report-dir': { type: 'string', default: 'reports' },
     format: { type: 'string', default: 'all' },
+    srs: { type: 'string' },
   });
   if (values.help) {
     console.log(HELP);
@@ -67,7 +69,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     throw err;
   }
   const seed = toNumber('seed', values.seed, { integer: true }) ?? (Math.random() * 2 ** 31) | 0;
-  const srs = loadSrs();
+  const srs = loadSrs(values.srs);
   const started = new Date();
   const options: ConformOptions = {
     protocol: values.protocol,

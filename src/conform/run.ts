@@ -1,8 +1,8 @@
-import { UsageError } from './errors';
+import { TargetUnreachableError, UsageError } from './errors';
 import { listScenarios, runScenarios, STOPS_SERVER } from './cucumber';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, selectRequirements } from './select';
-import { setSession } from './session';
+import { setSession, type Session } from './session';
 import { openTarget } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
@@ -74,8 +74,11 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
       (o.outcome === 'passed' ? '' : `\n         ${(o.message ?? '').split('\n')[0]}`));
   };
   try {
-    await plugin.probe(target.main.endpoint, timeoutMs);
-    setSession({ plugin, target, timeoutMs, timeoutScale: options.timeoutScale });
+    await plugin.probe(target.main.endpoint, timeoutMs).catch((err: Error) => {
+      throw err instanceof TargetUnreachableError ? err : new TargetUnreachableError(`the target does not answer: ${err.message}`);
+    });
+    const current: Session = { plugin, target, timeoutMs, timeoutScale: options.timeoutScale };
+    setSession(current);
     options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties against ${target.label} (profile ${profile})`);
     if (chosenScenarios.length > 0) {
       const names = new Set(chosenScenarios.map((s) => s.name));
@@ -91,7 +94,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     const live = chosenProperties.filter((p) => p.kind === 'live');
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
     outcomes.push(...(await runProperties(pure, { timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, onCase)));
-    for (const property of live) outcomes.push(await runLive(property, options, target.main.endpoint, timeoutMs, onCase));
+    for (const property of live) outcomes.push(await runLive(property, options, current, onCase));
   } finally {
     setSession(undefined);
     await target.stop();
@@ -108,26 +111,26 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
 }
 
 /** A live property, with the liveness probe before and after it. */
-async function runLive(
-  property: PropertyCase,
-  options: ConformOptions,
-  endpoint: { host: string; port: number },
-  timeoutMs: number,
-  onCase: (o: CaseOutcome) => void,
-): Promise<CaseOutcome> {
-  const plugin = protocolPlugin(options.protocol);
-  const base = { name: property.name, kind: 'property' as const, ids: property.ids, durationMs: 0 };
+async function runLive(property: PropertyCase, options: ConformOptions, current: Session, onCase: (o: CaseOutcome) => void): Promise<CaseOutcome> {
+  const { plugin, timeoutMs } = current;
+  const endpoint = current.target.main.endpoint;
+  const notRun = (message: string): CaseOutcome => {
+    const outcome: CaseOutcome = { name: property.name, kind: 'property', ids: property.ids, durationMs: 0, outcome: 'error', message };
+    onCase(outcome);
+    return outcome;
+  };
+  if (current.hungSince) return notRun(`not run: the target stopped answering after "${current.hungSince}"`);
   try {
     await plugin.probe(endpoint, timeoutMs);
   } catch (err) {
-    const outcome: CaseOutcome = { ...base, outcome: 'error', message: `target not answering before the property: ${(err as Error).message}` };
-    onCase(outcome);
-    return outcome;
+    current.hungSince = `the case before "${property.name}"`;
+    return notRun(`target not answering before the property: ${(err as Error).message}`);
   }
   const [outcome] = await runProperties([property], { endpoint, timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, () => undefined);
   try {
     await plugin.probe(endpoint, timeoutMs);
   } catch (err) {
+    current.hungSince = property.name;
     outcome.outcome = 'broken';
     outcome.message = `the target stopped answering after this property: ${(err as Error).message}` + (outcome.message ? `; ${outcome.message}` : '');
   }

@@ -12,6 +12,11 @@ export interface Session {
   timeoutMs: number;
   /** The --timeout-scale factor, for steps that wait a fixed quiet time. */
   timeoutScale: number;
+  /**
+   * Set when a liveness probe went unanswered: the case after which the target stopped
+   * answering. Later cases are not run against it (each would only wait out its timeouts).
+   */
+  hungSince?: string;
 }
 
 let current: Session | undefined;

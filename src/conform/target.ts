@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { spawn, ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseHostPort } from '../impl/common/net';
 import type { Endpoint } from './driver';
@@ -90,13 +91,15 @@ async function spawnServer(template: string, timeoutMs: number): Promise<TargetI
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let exitReason: string | undefined;
+  let stopping = false;
   const exited = once(child, 'exit').then(([code, signal]) => {
+    if (stopping) return;
     exitReason = `the spawned server exited (${signal ?? `code ${code}`})${output ? `; its last output: ${output.trim()}` : ''}`;
   });
   const endpoint: Endpoint = { host: '127.0.0.1', port, ...(port2 ? { port2 } : {}) };
   const waitMs = Math.max(timeoutMs, 10_000);
   const deadline = Date.now() + waitMs;
-  while (!(await accepts(endpoint))) {
+  while (!(await listening(endpoint))) {
     if (exitReason) throw new TargetUnreachableError(exitReason);
     if (Date.now() > deadline) {
       kill(child);
@@ -108,7 +111,8 @@ async function spawnServer(template: string, timeoutMs: number): Promise<TargetI
     endpoint,
     exited: () => exitReason,
     async stop() {
-      if (exitReason) return;
+      if (exitReason || stopping) return;
+      stopping = true;
       kill(child);
       const stopped = await Promise.race([exited.then(() => true), delay(3000, false)]);
       if (!stopped) kill(child, 'SIGKILL');
@@ -122,6 +126,24 @@ function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
   } catch {
     /* already gone */
   }
+}
+
+/**
+ * Whether the spawned server listens yet. On Linux the kernel's socket table says so
+ * without connecting: a connection of ours could itself be the first thing the server
+ * mishandles, before any case ran. Elsewhere, a connection attempt.
+ */
+async function listening(endpoint: Endpoint): Promise<boolean> {
+  const ports = [endpoint.port, endpoint.port2].filter((p): p is number => p !== undefined);
+  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  if (tables.every((t) => t === undefined)) return (await Promise.all(ports.map((port) => accepts({ ...endpoint, port })))).every(Boolean);
+  const listeningPorts = new Set(
+    tables.join('\n').split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[3] === '0A') // TCP_LISTEN
+      .map((cols) => parseInt(cols[1].split(':')[1], 16)),
+  );
+  return ports.every((port) => listeningPorts.has(port));
 }
 
 function accepts(endpoint: Endpoint): Promise<boolean> {

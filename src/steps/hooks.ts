@@ -9,25 +9,39 @@ Before({ tags: '@stops-server' }, async function (this: WireWorld) {
   this.instance = await session().target.fresh();
 });
 
+/** Once the target stopped answering, the cases after it are not run against it. */
+Before(function () {
+  const { hungSince } = session();
+  if (hungSince) throw new TargetUnreachableError(`not run: the target stopped answering after "${hungSince}"`);
+});
+
 /** Liveness before a destructive case: if the target is already down, the case cannot run. */
-Before({ tags: '@destructive' }, async function (this: WireWorld) {
-  const { plugin, timeoutMs } = session();
+Before({ tags: '@destructive' }, async function (this: WireWorld, { pickle }) {
   try {
-    await plugin.probe(this.endpoint, timeoutMs);
+    await probeLiveness(this, pickle.name);
   } catch (err) {
     throw new TargetUnreachableError(`target not answering before this case: ${(err as Error).message}`);
   }
 });
 
 /** Liveness after a destructive case: a server that stopped answering failed the case. */
-After({ tags: '@destructive' }, async function (this: WireWorld) {
-  const { plugin, timeoutMs } = session();
+After({ tags: '@destructive' }, async function (this: WireWorld, { pickle }) {
   try {
-    await plugin.probe(this.endpoint, timeoutMs);
+    await probeLiveness(this, pickle.name);
   } catch (err) {
     throw new NonConformance(`the target stopped answering after this case: ${(err as Error).message}`);
   }
 });
+
+async function probeLiveness(world: WireWorld, caseName: string): Promise<void> {
+  const current = session();
+  try {
+    await current.plugin.probe(world.endpoint, current.timeoutMs);
+  } catch (err) {
+    if (!world.instance || world.instance === current.target.main) current.hungSince = caseName;
+    throw err;
+  }
+}
 
 /**
  * Runs before the liveness hook above (cucumber runs After hooks in reverse order):
