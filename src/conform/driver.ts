@@ -210,39 +210,3 @@ export const lineParse: Parse<Buffer> = (received) => {
   const lf = received.indexOf(0x0a);
   return lf === -1 ? undefined : { value: received.subarray(0, lf), consumed: lf + 1 };
 };
-
-/** Decodes step-text escapes (\n, \r, \t, \\, \xNN) into the exact bytes to send. */
-export function unescapeBytes(text: string): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch !== '\\') {
-      out.push(...Buffer.from(ch, 'utf8'));
-      continue;
-    }
-    const next = text[++i];
-    if (next === 'n') out.push(0x0a);
-    else if (next === 'r') out.push(0x0d);
-    else if (next === 't') out.push(0x09);
-    else if (next === '\\') out.push(0x5c);
-    else if (next === '"') out.push(0x22);
-    else if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
-      out.push(parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else throw new Error(`bad escape \\${next ?? ''} in ${JSON.stringify(text)}`);
-  }
-  return Buffer.from(out);
-}
-
-/** The reverse of unescapeBytes, for messages: printable ASCII stays, the rest is escaped. */
-export function escapeBytes(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) {
-    if (b === 0x0a) s += '\\n';
-    else if (b === 0x0d) s += '\\r';
-    else if (b === 0x5c) s += '\\\\';
-    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
-    else s += '\\x' + b.toString(16).padStart(2, '0');
-  }
-  return s;
-}

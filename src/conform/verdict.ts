@@ -1,4 +1,4 @@
-import type { CaseResult, Level, RequirementResult, RequirementVerdict, Summary, TraceEvent, Verdict } from '../report/types';
+import { VERDICT_ORDER, type CaseResult, type Level, type RequirementResult, type RequirementVerdict, type Summary, type TraceEvent, type Verdict } from '../report/types';
 import type { Requirement } from './srs';
 
 /** How one case ended, before the level of each requirement it verifies turns it into a verdict. */
@@ -28,12 +28,9 @@ export function caseVerdict(outcome: Outcome, level: Level): Verdict {
   }
 }
 
-/** Worst first: a requirement takes the worst verdict of its cases. */
-const SEVERITY: Verdict[] = ['FAIL', 'ERROR', 'NON-STRICT', 'UNSUPPORTED', 'INFO', 'PASS'];
-
 export function worstVerdict(verdicts: Verdict[]): RequirementVerdict {
   if (verdicts.length === 0) return 'UNTRACED';
-  return verdicts.reduce((a, b) => (SEVERITY.indexOf(a) <= SEVERITY.indexOf(b) ? a : b));
+  return verdicts.reduce((a, b) => (VERDICT_ORDER.indexOf(a) <= VERDICT_ORDER.indexOf(b) ? a : b));
 }
 
 /** The traceability matrix: each selected requirement with the cases that verify it. */

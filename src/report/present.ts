@@ -3,12 +3,12 @@
  * counts, durations, exit codes, and wire traces turned into rows of hex and text.
  * Pure functions over the report; each writer only adds its own escaping and layout.
  */
-import type { CaseResult, Report, RequirementResult, RequirementVerdict, Summary, TraceEvent } from './types';
+import { VERDICT_ORDER, type CaseResult, type Report, type RequirementResult, type RequirementVerdict, type Summary, type TraceEvent } from './types';
+import { escapeBytes } from '../conform/bytes-text';
 
-/** Worst first: the order failures are listed in every format. */
-export const VERDICT_ORDER: readonly RequirementVerdict[] = [
-  'FAIL', 'ERROR', 'NON-STRICT', 'UNTRACED', 'UNSUPPORTED', 'INFO', 'PASS',
-];
+export { escapeBytes };
+
+export { VERDICT_ORDER };
 
 /** The summary counters, in VERDICT_ORDER, with the verdict each one counts. */
 export const SUMMARY_COUNTS: readonly { key: keyof Summary; verdict: RequirementVerdict }[] = [
@@ -86,24 +86,6 @@ export function formatDuration(ms: number): string {
 
 export function formatPercent(value: number): string {
   return `${value.toFixed(1)}%`;
-}
-
-const PRINTABLE_ESCAPES: Record<number, string> = { 0x00: '\\0', 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x5c: '\\\\' };
-
-/**
- * Bytes as unambiguous ASCII text: printable ASCII as itself, backslash doubled, the
- * usual control characters as \n \r \t \0, everything else as \xNN. A server under test
- * chooses these bytes, so nothing outside printable ASCII reaches a report as text.
- */
-export function escapeBytes(bytes: Uint8Array): string {
-  let text = '';
-  for (const byte of bytes) {
-    const named = PRINTABLE_ESCAPES[byte];
-    if (named !== undefined) text += named;
-    else if (byte >= 0x20 && byte < 0x7f) text += String.fromCharCode(byte);
-    else text += `\\x${byte.toString(16).padStart(2, '0')}`;
-  }
-  return text;
 }
 
 /** Hex byte pairs separated by spaces, as traces are read. */

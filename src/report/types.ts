@@ -3,6 +3,11 @@
 export type Verdict = 'PASS' | 'FAIL' | 'NON-STRICT' | 'INFO' | 'UNSUPPORTED' | 'ERROR';
 /** A requirement's verdict: the worst of its cases, or UNTRACED when no selected case verifies it. */
 export type RequirementVerdict = Verdict | 'UNTRACED';
+
+/** Worst first: a requirement takes the worst verdict of its cases, and reports list failures in this order. */
+export const VERDICT_ORDER: readonly RequirementVerdict[] = [
+  'FAIL', 'ERROR', 'NON-STRICT', 'UNTRACED', 'UNSUPPORTED', 'INFO', 'PASS',
+];
 export type Level = 'must' | 'should' | 'may';
 export type Scope = 'core' | 'app' | 'client';
 

@@ -2,7 +2,8 @@
 import { Given, When, Then } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { escapeBytes, lineParse, unescapeBytes } from '../conform/driver';
+import { lineParse } from '../conform/driver';
+import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
 import { listenTcp, type RunningServer } from '../impl/common/net';
 import { OnelineClient } from '../impl/oneline/client';

@@ -5,7 +5,8 @@
 import { Given, When, Then } from '@cucumber/cucumber';
 import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { escapeBytes, lineParse, unescapeBytes, type Parse } from '../conform/driver';
+import { lineParse, type Parse } from '../conform/driver';
+import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
 import type { WireWorld } from './world';
 
