@@ -2,11 +2,10 @@
  * oneline: LineFramer decode throughput beside split2, node:readline and a memcpy
  * baseline, all fed the same 64 KiB chunks of 64-byte lines in one process.
  */
-import { isUtf8 } from 'node:buffer';
 import * as readline from 'node:readline';
 import { Readable } from 'node:stream';
 import split2 from 'split2';
-import { LineFrame, LineFramer, OVERSIZED_PACKET } from '../src/impl/oneline/framer';
+import { LineFrame, LineFramer, LineTextFramer, OVERSIZED_PACKET, TextLine } from '../src/impl/oneline/framer';
 import { BenchModule, Contender, compare, measureSideBySide } from './measure';
 
 const LINE_BYTES = 64; // 63 bytes of text and the LF
@@ -33,8 +32,8 @@ export function lineChunks(lineBytes: number, chunkBytes: number, totalBytes: nu
   return chunks;
 }
 
-// Three loops rather than one taking a per-packet callback: a callback call site shared
-// by all three would turn megamorphic and slow each of them, which a server (one
+// One loop per framer contender rather than one taking a per-packet callback: a call
+// site shared by both would turn megamorphic and slow each, which a server (one
 // consumer per framer) never suffers.
 
 function framerBuffersPass(chunks: readonly Buffer[]): number {
@@ -47,23 +46,12 @@ function framerBuffersPass(chunks: readonly Buffer[]): number {
   return tally;
 }
 
-/** What the server does with each packet (model.ts handlePacket): validate, then decode. */
-function framerValidatedStringsPass(chunks: readonly Buffer[]): number {
-  const framer = new LineFramer();
+/** What the server does (server.ts): lines as strictly validated UTF-8 strings. */
+function textFramerPass(chunks: readonly Buffer[]): number {
+  const framer = new LineTextFramer();
   let tally = 0;
-  const emit = (packet: LineFrame) => {
-    if (packet !== OVERSIZED_PACKET && isUtf8(packet)) tally += packet.toString('utf8').length;
-  };
-  for (const chunk of chunks) framer.push(chunk, emit);
-  return tally;
-}
-
-/** Decoding without validation: bad bytes become U+FFFD, as split2 and readline do it. */
-function framerLossyStringsPass(chunks: readonly Buffer[]): number {
-  const framer = new LineFramer();
-  let tally = 0;
-  const emit = (packet: LineFrame) => {
-    if (packet !== OVERSIZED_PACKET) tally += packet.toString('utf8').length;
+  const emit = (line: TextLine) => {
+    if (typeof line === 'string') tally += line.length;
   };
   for (const chunk of chunks) framer.push(chunk, emit);
   return tally;
@@ -117,8 +105,7 @@ function viewsOnlyPass(chunks: readonly Buffer[]): number {
 
 const NAMES = {
   framerBuffers: 'LineFramer -> Buffers',
-  framerValidated: 'LineFramer -> strings (isUtf8 + toString)',
-  framerLossy: 'LineFramer -> strings (toString)',
+  textFramer: 'LineTextFramer -> strings (strict UTF-8)',
   split2: 'split2',
   readline: 'node:readline',
   memcpy: 'memcpy (Buffer.concat)',
@@ -131,8 +118,7 @@ export const bench: BenchModule = {
     const chunks = lineChunks(LINE_BYTES, CHUNK_BYTES, INPUT_BYTES);
     const contenders: Contender[] = [
       { name: NAMES.framerBuffers, pass: () => framerBuffersPass(chunks), expect: TEXT_BYTES },
-      { name: NAMES.framerValidated, pass: () => framerValidatedStringsPass(chunks), expect: TEXT_BYTES },
-      { name: NAMES.framerLossy, pass: () => framerLossyStringsPass(chunks), expect: TEXT_BYTES },
+      { name: NAMES.textFramer, pass: () => textFramerPass(chunks), expect: TEXT_BYTES },
       { name: NAMES.split2, pass: () => split2Pass(chunks), expect: TEXT_BYTES },
       { name: NAMES.readline, pass: () => readlinePass(chunks), expect: TEXT_BYTES },
       { name: NAMES.memcpy, pass: () => Buffer.concat(chunks).length, expect: INPUT_BYTES },
@@ -148,18 +134,11 @@ export const bench: BenchModule = {
     const stringBaselines = [NAMES.split2, NAMES.readline];
     return [
       compare(measured, {
-        name: `${NAMES.framerLossy}, 64-byte lines`,
-        subject: NAMES.framerLossy,
+        name: `${NAMES.textFramer}, 64-byte lines`,
+        subject: NAMES.textFramer,
         baselines: stringBaselines,
         target: { baseline: NAMES.split2, ratio: 1.5 },
-        note: 'same decoding as split2 and readline: invalid UTF-8 becomes U+FFFD',
-      }),
-      compare(measured, {
-        name: `${NAMES.framerValidated}, 64-byte lines`,
-        subject: NAMES.framerValidated,
-        baselines: stringBaselines,
-        target: { baseline: NAMES.split2, ratio: 1.5 },
-        note: 'the server path (model.ts); split2 and readline do not validate UTF-8',
+        note: 'the server path; split2 and readline do not even validate UTF-8',
       }),
       compare(measured, {
         name: `${NAMES.framerBuffers}, 64-byte lines`,

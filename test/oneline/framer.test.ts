@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAll } from '../../src/impl/common/framer';
-import { LineFramer, OVERSIZED_PACKET, MAX_PACKET, encodeLine } from '../../src/impl/oneline/framer';
+import { INVALID_PACKET, LineFramer, LineTextFramer, OVERSIZED_PACKET, MAX_PACKET, encodeLine } from '../../src/impl/oneline/framer';
 
 const lines = (frames: ReturnType<typeof decodeAll>) => frames.map((f) => (f === OVERSIZED_PACKET ? '<oversized>' : (f as Buffer).toString('latin1')));
 
@@ -51,4 +51,15 @@ test('an oversized packet streamed in small chunks holds no more than the maximu
 test('the default maximum is 65,536 bytes and encodeLine appends the LF', () => {
   assert.equal(MAX_PACKET, 65_536);
   assert.deepEqual(encodeLine('héllo'), Buffer.from('héllo\n', 'utf8'));
+});
+
+test('the text framer decodes strictly, line by line, whatever the chunking', () => {
+  const text = new LineTextFramer(8);
+  const got: unknown[] = [];
+  const emit = (line: unknown) => got.push(line);
+  text.push(Buffer.from('pi'), emit);
+  text.push(Buffer.from('ng\n\xff\n', 'latin1'), emit);
+  text.push(Buffer.from('é€\nthis is too long\nok\nx'), emit);
+  assert.deepEqual(got, ['ping', INVALID_PACKET, 'é€', OVERSIZED_PACKET, 'ok']);
+  assert.equal(text.pending, 1);
 });

@@ -1,25 +1,13 @@
 import fc from 'fast-check';
 import { decodeAll } from '../../impl/common/framer';
-import { LineFrame, LineFramer, MAX_PACKET, OVERSIZED_PACKET } from '../../impl/oneline/framer';
+import { decodeLine, LineFrame, LineFramer, LineTextFramer, MAX_PACKET, OVERSIZED_PACKET, TextLine } from '../../impl/oneline/framer';
 import { expectedSession, handlePacket, referenceApp } from '../../impl/oneline/model';
 import { lineParse, WireDriver } from '../driver';
 import { escapeBytes } from '../bytes-text';
 import { expectConform } from '../properties';
 import type { LiveContext, PropertyCase } from '../protocol';
-import { anyPacket, appPacket, corePacket, invalidUtf8Packet, oversizeLength, pieces, wire } from './arbitraries';
-
-/** Splits bytes at the given sizes (the rest in a last piece). */
-function cut(bytes: Buffer, sizes: number[]): Buffer[] {
-  const out: Buffer[] = [];
-  let at = 0;
-  for (const size of sizes) {
-    if (at >= bytes.length) break;
-    out.push(bytes.subarray(at, at + size));
-    at += size;
-  }
-  if (at < bytes.length) out.push(bytes.subarray(at));
-  return out;
-}
+import { cut, pieces } from '../arbitraries';
+import { anyPacket, appPacket, corePacket, invalidUtf8Packet, oversizeLength, wire } from './arbitraries';
 
 const frames = (chunks: Buffer[], max = MAX_PACKET) => decodeAll(new LineFramer(max), chunks);
 const same = (a: LineFrame[], b: LineFrame[]) =>
@@ -65,7 +53,7 @@ const invalidUtf8: PropertyCase = {
   build: () =>
     fc.property(invalidUtf8Packet, pieces(3), (bad, sizes) => {
       // Splits of 1-3 bytes land inside the bad code point as often as not.
-      const packets = frames(cut(wire([bad, Buffer.from('ping')]), sizes));
+      const packets = decodeAll(new LineTextFramer(), cut(wire([bad, Buffer.from('ping')]), sizes));
       const { responses } = expectedSession(packets, referenceApp);
       expectConform(JSON.stringify(responses) === '["invalid","pong"]', () => `answered ${JSON.stringify(responses)}`);
     }),
@@ -91,9 +79,34 @@ const oversize: PropertyCase = {
         got[0] === first || (got[0] !== OVERSIZED_PACKET && got[0].toString() === first),
         () => `packet of ${length} bytes with maximum ${max} came out as ${got[0] === OVERSIZED_PACKET ? 'oversized' : `${(got[0] as Buffer).length} bytes`}`,
       );
-      expectConform(handlePacket(got[1], referenceApp).responses[0] === 'pong', () => 'the packet after it was not ping');
+      expectConform(handlePacket(decodeLine(got[1]), referenceApp).responses[0] === 'pong', () => 'the packet after it was not ping');
     }),
   describe: ([max, length, sizes]) => `maximum ${max}, packet of ${length} bytes, write sizes ${JSON.stringify(sizes)}`,
+};
+
+const textFramer: PropertyCase = {
+  name: 'oneline text framer: the same lines as the byte framer with strict decoding, for any bytes and any chunking',
+  ids: ['SRS-ONELINE-001', 'SRS-ONELINE-003', 'SRS-ONELINE-004', 'SRS-ONELINE-007', 'SRS-ONELINE-019'],
+  kind: 'pure',
+  build: () =>
+    fc.property(
+      fc.integer({ min: 1, max: 24 }),
+      fc.array(fc.oneof(anyPacket, invalidUtf8Packet, fc.string({ unit: 'grapheme', maxLength: 12 }).map((t) => Buffer.from(t.replace(/\n/g, ''))))),
+      fc.uint8Array({ maxLength: 6 }),
+      pieces(30),
+      (max, packets, tail, sizes) => {
+        const chunks = cut(Buffer.concat([wire(packets), Buffer.from(tail)]), sizes);
+        const want = decodeAll(new LineFramer(max), chunks).map(decodeLine);
+        const text = new LineTextFramer(max);
+        const got: TextLine[] = [];
+        for (const chunk of chunks) text.push(chunk, (line) => got.push(line));
+        const at = Math.max(got.length, want.length) === 0 ? -1 : got.findIndex((line, i) => String(line) !== String(want[i]));
+        const differs = got.length !== want.length || at !== -1;
+        expectConform(!differs, () => `line ${at === -1 ? Math.min(got.length, want.length) + 1 : at + 1}: text framer gave ${String(got[at] ?? '(none)').slice(0, 40)}, byte framer ${String(want[at] ?? '(none)').slice(0, 40)}`);
+        expectConform(text.pending <= max, () => `holds ${text.pending} bytes over the maximum ${max}`);
+      },
+    ),
+  describe: ([max, packets, tail, sizes]) => `maximum ${max}; packets: ${show(packets as Buffer[])}; tail "${escapeBytes(Buffer.from(tail as Uint8Array))}"; write sizes ${JSON.stringify(sizes)}`,
 };
 
 // ---- live: the target over TCP, against the reference model --------------------------------
@@ -125,7 +138,7 @@ const liveCore: PropertyCase = {
   runs: 60,
   build: (ctx) =>
     fc.asyncProperty(fc.array(corePacket, { maxLength: 8 }), pieces(7), async (packets, sizes) => {
-      await exchange(ctx, packets, sizes, expectedSession(packets, referenceApp).responses);
+      await exchange(ctx, packets, sizes, expectedSession(packets.map(decodeLine), referenceApp).responses);
     }),
   describe: ([packets, sizes]) => `packets: ${show(packets as Buffer[])}; write sizes: ${JSON.stringify(sizes)}`,
 };
@@ -137,7 +150,7 @@ const liveApp: PropertyCase = {
   runs: 60,
   build: (ctx) =>
     fc.asyncProperty(fc.array(appPacket, { maxLength: 8 }), pieces(9), async (packets, sizes) => {
-      await exchange(ctx, packets, sizes, expectedSession(packets, referenceApp).responses);
+      await exchange(ctx, packets, sizes, expectedSession(packets.map(decodeLine), referenceApp).responses);
     }),
   describe: ([packets, sizes]) => `packets: ${show(packets as Buffer[])}; write sizes: ${JSON.stringify(sizes)}`,
 };
@@ -182,6 +195,6 @@ const liveAbruptClose: PropertyCase = {
 };
 
 export const onelineProperties: PropertyCase[] = [
-  everyOffset, randomSplits, invalidUtf8, oversize,
+  everyOffset, randomSplits, invalidUtf8, oversize, textFramer,
   liveCore, liveApp, liveOversize, liveAbruptClose,
 ];

@@ -1,5 +1,4 @@
-import { isUtf8 } from 'node:buffer';
-import { LineFrame, OVERSIZED_PACKET } from './framer';
+import { TextLine } from './framer';
 
 /** The application behind the predefined commands: a packet in, zero or more responses out. */
 export type OnelineApp = (packet: string) => string[];
@@ -18,10 +17,9 @@ const CONTINUE_SILENT: OnelineStep = { responses: [], action: 'continue' };
  * The protocol's rules for one packet (spec section 1), shared by the reference
  * server and by the differential fuzzer that predicts what any server must answer.
  */
-export function handlePacket(packet: LineFrame, app: OnelineApp): OnelineStep {
-  if (packet === OVERSIZED_PACKET || !isUtf8(packet)) return { responses: ['invalid'], action: 'continue' };
-  const text = packet.toString('utf8');
-  switch (text) {
+export function handlePacket(packet: TextLine, app: OnelineApp): OnelineStep {
+  if (typeof packet !== 'string') return { responses: ['invalid'], action: 'continue' };
+  switch (packet) {
     case 'ping':
       return { responses: ['pong'], action: 'continue' };
     case 'disconnect':
@@ -29,7 +27,7 @@ export function handlePacket(packet: LineFrame, app: OnelineApp): OnelineStep {
     case 'shutdown':
       return { responses: [], action: 'shutdown' };
     default:
-      return { responses: app(text), action: 'continue' };
+      return { responses: app(packet), action: 'continue' };
   }
 }
 
@@ -48,7 +46,7 @@ export const referenceApp: OnelineApp = (packet) => {
 };
 
 /** Expected responses for a whole session of packets, up to the first disconnect/shutdown. */
-export function expectedSession(packets: LineFrame[], app: OnelineApp): OnelineStep {
+export function expectedSession(packets: TextLine[], app: OnelineApp): OnelineStep {
   const responses: string[] = [];
   for (const packet of packets) {
     const step = handlePacket(packet, app);

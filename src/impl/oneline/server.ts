@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { listenTcp, ListenOptions, RunningServer } from '../common/net';
-import { LineFramer, MAX_PACKET } from './framer';
+import { LineTextFramer, MAX_PACKET } from './framer';
 import { handlePacket, OnelineApp, referenceApp } from './model';
 
 export const DEFAULT_ONELINE_PORT = 5005;
@@ -35,7 +35,7 @@ export async function startOnelineServer(options: OnelineServerOptions = {}): Pr
 
   const serve = (socket: net.Socket) => {
     current = socket;
-    const framer = new LineFramer(maxPacket);
+    const framer = new LineTextFramer(maxPacket);
     let done = false;
     const finish = () => {
       if (done) return;
