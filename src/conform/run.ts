@@ -80,21 +80,20 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     const current: Session = { plugin, target, timeoutMs, timeoutScale: options.timeoutScale };
     setSession(current);
     options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties against ${target.label} (profile ${profile})`);
-    if (chosenScenarios.length > 0) {
-      const names = new Set(chosenScenarios.map((s) => s.name));
-      // Cases that stop the server run last (CONFORMANCE.md, Targets).
-      for (const stops of [false, true]) {
-        const batch = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER) === stops);
-        if (batch.length === 0) continue;
-        const expression = stops ? STOPS_SERVER : `not ${STOPS_SERVER}`;
-        const ran = await runScenarios(options.protocol, batch, expression, (o) => names.has(o.name) && onCase(o));
-        outcomes.push(...ran.filter((o) => names.has(o.name)));
-      }
-    }
-    const live = chosenProperties.filter((p) => p.kind === 'live');
+    const names = new Set(chosenScenarios.map((s) => s.name));
+    const scenarioBatch = async (stops: boolean) => {
+      const batch = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER) === stops);
+      if (batch.length === 0) return;
+      const expression = stops ? STOPS_SERVER : `not ${STOPS_SERVER}`;
+      const ran = await runScenarios(options.protocol, batch, expression, (o) => names.has(o.name) && onCase(o));
+      outcomes.push(...ran.filter((o) => names.has(o.name)));
+    };
+    await scenarioBatch(false);
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
     outcomes.push(...(await runProperties(pure, { timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, onCase)));
-    for (const property of live) outcomes.push(await runLive(property, options, current, onCase));
+    for (const property of chosenProperties.filter((p) => p.kind === 'live')) outcomes.push(await runLive(property, options, current, onCase));
+    // Cases that stop the server run last (CONFORMANCE.md, Targets).
+    await scenarioBatch(true);
   } finally {
     setSession(undefined);
     await target.stop();
@@ -113,7 +112,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
 /** A live property, with the liveness probe before and after it. */
 async function runLive(property: PropertyCase, options: ConformOptions, current: Session, onCase: (o: CaseOutcome) => void): Promise<CaseOutcome> {
   const { plugin, timeoutMs } = current;
-  const endpoint = current.target.main.endpoint;
+  const { endpoint, root } = current.target.main;
   const notRun = (message: string): CaseOutcome => {
     const outcome: CaseOutcome = { name: property.name, kind: 'property', ids: property.ids, durationMs: 0, outcome: 'error', message };
     onCase(outcome);
@@ -126,7 +125,7 @@ async function runLive(property: PropertyCase, options: ConformOptions, current:
     current.hungSince = `the case before "${property.name}"`;
     return notRun(`target not answering before the property: ${(err as Error).message}`);
   }
-  const [outcome] = await runProperties([property], { endpoint, timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, () => undefined);
+  const [outcome] = await runProperties([property], { endpoint, root, timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, () => undefined);
   try {
     await plugin.probe(endpoint, timeoutMs);
   } catch (err) {

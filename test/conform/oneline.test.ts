@@ -22,6 +22,12 @@ test('an independent conforming oneline server passes the core profile', async (
   assert.ok(report.requirements.every((r) => r.cases.length > 0), 'every selected requirement has cases');
 });
 
+test('an independent conforming oneline server passes the full profile too (it runs the reference application)', async () => {
+  const run = await runCli(['conform', '--protocol', 'oneline', '--spawn', server(), '--profile', 'full']);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(run.report!.summary.fail + run.report!.summary.error + run.report!.summary.untraced, 0);
+});
+
 const BREAKS: [string, string][] = [
   ['case', 'SRS-ONELINE-008'],
   ['split', 'SRS-ONELINE-004'],
