@@ -7,10 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchModule, BenchResult } from './measure';
+import { bench as cobra } from './cobra';
+import { bench as lenmsg } from './lenmsg';
 import { bench as oneline } from './oneline';
+import { bench as channel } from './channel';
+import { bench as rpc } from './rpc';
 
 /** Every bench module; a protocol's bench/<protocol>.ts is registered here. */
-export const MODULES: readonly BenchModule[] = [oneline];
+export const MODULES: readonly BenchModule[] = [oneline, channel, cobra, lenmsg, rpc];
 
 const REPORT_PATH = path.join(__dirname, '..', 'reports', 'bench.json');
 

@@ -3,6 +3,7 @@ import { parseCommand, toNumber } from './args';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 import { DEFAULT_HOST } from '../impl/common/net';
+import { escapeBytes } from '../conform/bytes-text';
 
 type Values = Record<string, string | boolean | undefined>;
 type ExtraOptions = Record<string, { type: 'string' | 'boolean'; description: string }>;
@@ -44,7 +45,175 @@ async function runOneline(values: Values, commands: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/** Each body sent as a frame, then the body the server sends back printed (the reference server echoes). */
+async function runChannel(values: Values, bodies: string[]): Promise<number> {
+  const { connectChannel } = require('../impl/channel/client') as typeof import('../impl/channel/client');
+  const channel = await connectChannel((values.host as string) ?? DEFAULT_HOST, number(values, 'port', 1) ?? 5000, {
+    timeoutMs: number(values, 'timeout', 1) ?? 5000,
+  });
+  const run = async (body: string) => {
+    await channel.send(body);
+    console.log((await channel.recv()).toString('utf8'));
+  };
+  try {
+    if (bodies.length > 0) {
+      for (const body of bodies) await run(body);
+    } else {
+      for await (const line of readline.createInterface({ input: process.stdin })) await run(line);
+    }
+  } finally {
+    await channel.close();
+  }
+  return EXIT.ok;
+}
+
+/** The lecture's client: prints the peer address, sends, closes its side, prints what came back. */
+async function runEcho(values: Values, words: string[]): Promise<number> {
+  const { echoOnce, formatPeer } = require('../impl/echo/client') as typeof import('../impl/echo/client');
+  const text = words.length > 0 ? words.join(' ') : 'Hello, world';
+  const { received } = await echoOnce((values.host as string) ?? DEFAULT_HOST, number(values, 'port', 1) ?? 50007, text, {
+    timeoutMs: number(values, 'timeout', 1) ?? 5000,
+    onConnect: (peer) => console.log(`Client connected to: ${formatPeer(peer)}`),
+  });
+  console.log(`Client received ${pythonRepr(received)}`);
+  return EXIT.ok;
+}
+
+/** Bytes as the lecture's Python prints a string: `'Hello, world'`, or `"it's"` when that needs no escape. */
+function pythonRepr(bytes: Buffer): string {
+  const text = escapeBytes(bytes);
+  if (text.includes("'") && !text.includes('"')) return `"${text}"`;
+  return `'${text.replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * Plays a lenmsg remote: its own server, hello naming it, each body sent as data (JSON
+ * when it parses, else a string), and each body the central sends back printed as JSON.
+ */
+async function runLenmsg(values: Values, bodies: string[]): Promise<number> {
+  const { startRemote } = require('../impl/lenmsg/remote') as typeof import('../impl/lenmsg/remote');
+  const port = number(values, 'port', 1);
+  if (port === undefined) throw new UsageError('client lenmsg needs --port: the central has no default port');
+  const remote = await startRemote({
+    central: { host: (values.host as string) ?? DEFAULT_HOST, port },
+    timeoutMs: number(values, 'timeout', 1) ?? 5000,
+    heartbeatIntervalMs: number(values, 'heartbeat-ms', 1),
+  });
+  const run = async (text: string) => {
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: sent as the string it is
+    }
+    await remote.send(body);
+    console.log(JSON.stringify(await remote.receive()));
+  };
+  try {
+    if (bodies.length > 0) {
+      for (const body of bodies) await run(body);
+    } else {
+      for await (const line of readline.createInterface({ input: process.stdin })) await run(line);
+    }
+  } finally {
+    await remote.close();
+  }
+  return EXIT.ok;
+}
+
+/** The terminal client: loads FILE and steps it on n/space/enter; q sends close. */
+async function runCobra(values: Values, files: string[]): Promise<number> {
+  if (files.length !== 1) throw new UsageError('client cobra takes one FILE: the program to step');
+  const { runCobraTui } = require('../impl/cobra/tui') as typeof import('../impl/cobra/tui');
+  const { DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT } = require('../impl/cobra/protocol') as typeof import('../impl/cobra/protocol');
+  return runCobraTui({
+    file: files[0],
+    host: (values.host as string) ?? DEFAULT_HOST,
+    filePort: number(values, 'file-port', 1) ?? number(values, 'port', 1) ?? DEFAULT_FILE_PORT,
+    controlPort: number(values, 'control-port', 1) ?? DEFAULT_CONTROL_PORT,
+    timeoutMs: number(values, 'timeout', 1) ?? 5000,
+  });
+}
+
+/** urllib's urlopen(URL).read(): the body to stdout as exact bytes, the status and headers to stderr. */
+async function runHttp(values: Values, urls: string[]): Promise<number> {
+  const { get } = require('../impl/http/client') as typeof import('../impl/http/client');
+  const { STATUS_CODES } = require('node:http') as typeof import('node:http');
+  if (urls.length !== 1) throw new UsageError('client http takes one URL');
+  const response = await get(urls[0], { timeoutMs: number(values, 'timeout', 1) ?? 5000, maxBytes: number(values, 'max-bytes', 0) });
+  const head = [`${response.status} ${STATUS_CODES[response.status] ?? ''}`.trimEnd(), ...Object.entries(response.headers).map(([k, v]) => `${k}: ${v}`)];
+  process.stderr.write(`${head.join('\n')}\n\n`);
+  await new Promise<void>((resolve, reject) => process.stdout.write(response.body, (err) => (err ? reject(err) : resolve())));
+  return response.status >= 400 ? 1 : EXIT.ok; // 1 where urllib raises HTTPError
+}
+
+/**
+ * Calls METHOD on the object at URI through the reference proxy, each ARG json (else a
+ * string); prints the result as json, or the remote error with its class, args and traceback.
+ */
+async function runRpc(values: Values, words: string[]): Promise<number> {
+  const { createProxy } = require('../impl/rpc/proxy') as typeof import('../impl/rpc/proxy');
+  const { decodeJson, encodeJson, RemoteError } = require('../impl/rpc/json') as typeof import('../impl/rpc/json');
+  const [uri, method, ...args] = words;
+  if (!uri || !method) throw new UsageError('client rpc takes a URI and a METHOD (and its arguments)');
+  const argument = (text: string): unknown => {
+    try {
+      return decodeJson(Buffer.from(text));
+    } catch {
+      return text; // not json: sent as the string it is
+    }
+  };
+  const proxy = createProxy(uri, { timeoutMs: number(values, 'timeout', 1) ?? 5000 });
+  try {
+    console.log(encodeJson(await proxy[method](...args.map(argument))).toString());
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof RemoteError)) throw error;
+    console.error(String(error.stack));
+    return 1; // the call raised remotely
+  } finally {
+    await proxy.close();
+  }
+}
+
 const CLIENTS: Record<string, ClientEntry> = {
+  channel: {
+    usage: `channel [BODY...]      sends each BODY (or each line of standard input) as a frame and prints the body that comes back
+            --port N (default 5000)`,
+    run: runChannel,
+  },
+  cobra: {
+    usage: `cobra FILE             steps the Python program FILE on a cobra server: n, space or enter executes one
+                           instruction, q closes the server; --file-port N (default 6061)  --control-port N (default 6060)`,
+    options: {
+      'file-port': { type: 'string', description: "the server's file port" },
+      'control-port': { type: 'string', description: "the server's control port" },
+    },
+    run: runCobra,
+  },
+  echo: {
+    usage: `echo [TEXT]            connects, prints the server's address, sends TEXT (default "Hello, world"),
+                           prints what came back once the server closed (as the lecture's client); --port N (default 50007)`,
+    run: runEcho,
+  },
+  http: {
+    usage: `http URL               GETs URL: the body's exact bytes to standard output, the status and headers to
+                           standard error; exits 1 for a status of 400 or more  --max-bytes N  largest body accepted`,
+    options: { 'max-bytes': { type: 'string', description: 'largest body accepted in bytes' } },
+    run: runHttp,
+  },
+  lenmsg: {
+    usage: `lenmsg [BODY...]       plays a remote: says hello with its own server's address, sends each BODY (or each line
+                           of standard input) as data, prints each body the central sends back; --port N (required)
+            --heartbeat-ms MS  the central's heartbeat interval (default 1000; silence for 3 intervals stops the remote)`,
+    options: { 'heartbeat-ms': { type: 'string', description: "the central's heartbeat interval in ms" } },
+    run: runLenmsg,
+  },
+  rpc: {
+    usage: `rpc URI METHOD [ARG...]  calls METHOD on the object at URI (PYRO:id@host:port or PYRONAME:name[@host:port])
+                           with each ARG as json (else a string); prints the json result, or the remote error and exits 1`,
+    run: runRpc,
+  },
   oneline: {
     usage: `oneline [COMMAND...]   sends each COMMAND (or each line of standard input) and prints the responses
             --port N (default 5005)  --quiet MS  how long without a response ends one command's responses (default 200)`,

@@ -2,6 +2,7 @@ import { parseCommand, toNumber } from './args';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 import { DEFAULT_HOST, type RunningServer } from '../impl/common/net';
+import { DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT } from '../impl/cobra/protocol';
 
 type ExtraOptions = Record<string, { type: 'string' | 'boolean'; description: string }>;
 
@@ -11,9 +12,94 @@ interface ServeEntry {
   summary: string;
   options?: ExtraOptions;
   start(host: string, port: number, extra: Record<string, string | boolean | undefined>): Promise<RunningServer>;
+  /** For servers with several ports: each printed as `<name> <label> listening on H:P` (default: `<name> listening on H:P`). */
+  ports?(server: RunningServer): { label: string; port: number }[];
 }
 
 const SERVERS: Record<string, ServeEntry> = {
+  channel: {
+    defaultPort: 5000,
+    summary: 'channel server (\\r\\nMSG <len>\\r\\n framing), echoes every body back',
+    options: { 'max-body': { type: 'string', description: 'largest body in bytes (default 16777216)' } },
+    start: (host, port, extra) =>
+      require('../impl/channel/server').startChannelEchoServer({
+        host,
+        port,
+        maxBody: toNumber('max-body', extra['max-body'] as string | undefined, { min: 1, integer: true }),
+      }),
+  },
+  cobra: {
+    defaultPort: DEFAULT_FILE_PORT,
+    summary: `stepping debugger of Python programs: file port (--port is --file-port) and control port (default ${DEFAULT_CONTROL_PORT})`,
+    options: {
+      'file-port': { type: 'string', description: `where clients send a program's path (default ${DEFAULT_FILE_PORT}; 0 = ephemeral)` },
+      'control-port': { type: 'string', description: `where the client steps the program (default ${DEFAULT_CONTROL_PORT}; 0 = ephemeral)` },
+      root: { type: 'string', description: 'programs must be .py files under this directory (default: the working directory)' },
+    },
+    start: (host, port, extra) =>
+      require('../impl/cobra/server').startCobraServer({
+        host,
+        filePort: toNumber('file-port', extra['file-port'] as string | undefined, { min: 0, integer: true }) ?? port,
+        controlPort: toNumber('control-port', extra['control-port'] as string | undefined, { min: 0, integer: true }) ?? DEFAULT_CONTROL_PORT,
+        root: extra.root as string | undefined,
+      }),
+    ports: (server) => {
+      const { filePort, controlPort } = server as import('../impl/cobra/server').CobraServer;
+      return [{ label: 'file port', port: filePort }, { label: 'control port', port: controlPort }];
+    },
+  },
+  echo: {
+    defaultPort: 50007,
+    summary: 'RFC 862 echo server, one client at a time, as in the lecture',
+    options: { once: { type: 'boolean', description: 'exit after the first client' } },
+    start: (host, port, extra) => {
+      const { formatPeer } = require('../impl/echo/client') as typeof import('../impl/echo/client');
+      return require('../impl/echo/server').startEchoServer({
+        host,
+        port,
+        once: extra.once === true,
+        onClient: (peer: { address: string; port: number }) => console.log(`Server connected to: ${formatPeer(peer)}`),
+      });
+    },
+  },
+  http: {
+    defaultPort: 8000,
+    summary: 'static file server over a root directory (GET and HEAD; nothing outside the root), as python3 -m http.server',
+    options: { root: { type: 'string', description: 'http: the directory served (default: the working directory)' } },
+    start: (host, port, extra) =>
+      require('../impl/http/server').startHttpServer({ host, port, root: (extra.root as string | undefined) ?? process.cwd() }),
+  },
+  lenmsg: {
+    defaultPort: 0,
+    summary: 'lenmsg central (4-byte length + JSON): connects back on hello, echoes data, sends heartbeats',
+    options: {
+      'max-message': { type: 'string', description: 'largest message body in bytes (default 16777216)' },
+      'heartbeat-ms': { type: 'string', description: 'heartbeat interval in ms (default 1000)' },
+    },
+    start: (host, port, extra) =>
+      require('../impl/lenmsg/central').startCentral({
+        host,
+        port,
+        maxMessage: toNumber('max-message', extra['max-message'] as string | undefined, { min: 1, integer: true }),
+        heartbeatIntervalMs: toNumber('heartbeat-ms', extra['heartbeat-ms'] as string | undefined, { min: 1, integer: true }),
+      }),
+  },
+  rpc: {
+    defaultPort: 9090,
+    summary: 'Pyro4-compatible name server (json) on the port, and a daemon hosting wireproof.echo on an ephemeral one',
+    options: { 'max-message': { type: 'string', description: 'largest message (annotations + body) in bytes (default 4194304)' } },
+    start: async (host, port, extra) => {
+      const { startRpcServer } = require('../impl/rpc/serve') as typeof import('../impl/rpc/serve');
+      const server = await startRpcServer({
+        host,
+        port,
+        maxMessageSize: toNumber('max-message', extra['max-message'] as string | undefined, { min: 1, integer: true }),
+      });
+      console.log(`name server ${server.nameServerUri}`);
+      console.log(`wireproof.echo ${server.echoUri}`);
+      return server;
+    },
+  },
   oneline: {
     defaultPort: 5005,
     summary: 'line command server (ping, disconnect, shutdown; echo, multi, silent)',
@@ -64,7 +150,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('serve takes one server name');
   const { entry, host, port } = resolveServeOptions(positionals[0], values as { host?: string; port?: string });
   const server = await entry.start(host, port, values as Record<string, string | boolean | undefined>);
-  console.log(`${positionals[0]} listening on ${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`);
+  const where = server.host.includes(':') ? `[${server.host}]` : server.host;
+  for (const { label, port: bound } of entry.ports?.(server) ?? [{ label: '', port: server.port }]) {
+    console.log(`${positionals[0]}${label ? ` ${label}` : ''} listening on ${where}:${bound}`);
+  }
   const stop = () => void server.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -167,6 +167,48 @@ export class WireDriver {
     this.socket.end();
   }
 
+  /** Stops taking bytes from the kernel, so the peer's writes back up (backpressure probes). */
+  pauseReading(): void {
+    this.trace.note(this.conn, 'client stops reading');
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.trace.note(this.conn, 'client reads again');
+    this.socket.resume();
+  }
+
+  /**
+   * Offers `bytes` one piece at a time, each once the kernel took the one before, until
+   * all is taken or the kernel takes nothing for `stallMs` (the peer stopped reading).
+   * `offered` bytes are handed to the socket (the last may still be queued), `taken` are in the kernel.
+   */
+  async writeUntilStalled(bytes: Buffer, pieceSize: number, stallMs: number): Promise<{ offered: number; taken: number }> {
+    let offered = 0;
+    let taken = 0;
+    while (offered < bytes.length) {
+      if (this.socket.destroyed || this.socket.writableEnded) {
+        throw new NonConformance(`the target closed the connection after taking ${taken} bytes`);
+      }
+      const piece = bytes.subarray(offered, offered + pieceSize);
+      offered += piece.length;
+      this.trace.chunk(this.conn, 'TX', piece);
+      let timer: NodeJS.Timeout | undefined;
+      const result = await Promise.race([
+        new Promise<'taken' | 'failed'>((resolve) => this.socket.write(piece, (err) => resolve(err ? 'failed' : 'taken'))),
+        new Promise<'stalled'>((resolve) => { timer = setTimeout(() => resolve('stalled'), stallMs); }),
+      ]);
+      clearTimeout(timer);
+      if (result === 'failed') throw new NonConformance(`the target dropped the connection after taking ${taken} bytes`);
+      if (result === 'stalled') {
+        this.trace.note(this.conn, `writes stalled: the kernel took nothing for ${stallMs} ms after ${taken} bytes`);
+        return { offered, taken };
+      }
+      taken += piece.length;
+    }
+    return { offered, taken };
+  }
+
   /** Abrupt close: RST. */
   reset(): void {
     this.trace.note(this.conn, 'client resets (RST)');
@@ -204,6 +246,10 @@ function* splitPieces(bytes: Buffer, { pieceSize, pieces }: WriteOptions): Gener
     at += step;
   }
 }
+
+/** Takes whatever arrived, at least one byte (streams without framing, such as echo). */
+export const availableParse: Parse<Buffer> = (received) =>
+  received.length === 0 ? undefined : { value: received, consumed: received.length };
 
 /** Parses one LF-terminated line (without its LF) off the front of the bytes. */
 export const lineParse: Parse<Buffer> = (received) => {

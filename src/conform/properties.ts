@@ -8,6 +8,8 @@ import type { CaseOutcome } from './verdict';
 export interface PropertyRunOptions {
   /** Where live properties connect; pure ones ignore it. */
   endpoint?: Endpoint;
+  /** The target's root when the suite owns it (LiveContext.root). */
+  root?: string;
   timeoutMs: number;
   seed: number;
   /** Overrides every property's own number of runs. */
@@ -35,6 +37,7 @@ async function runProperty(property: PropertyCase, options: PropertyRunOptions):
   let lastTrace: TraceRecorder | undefined;
   const ctx: LiveContext = {
     endpoint: options.endpoint ?? { host: '127.0.0.1', port: 0 },
+    root: options.root,
     timeoutMs: options.timeoutMs,
     trace: () => (lastTrace = new TraceRecorder()),
   };

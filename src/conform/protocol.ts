@@ -6,6 +6,8 @@ import type { TraceRecorder } from './trace';
 /** What a live property gets: where the target is, the scaled timeouts, a trace to record into. */
 export interface LiveContext {
   endpoint: Endpoint;
+  /** The server's root directory when the suite owns it (see ProtocolPlugin.prepareRoot); else undefined. */
+  root?: string;
   timeoutMs: number;
   /** A fresh recorder per run, so a failure shows the trace of the failing run only. */
   trace(): TraceRecorder;
@@ -24,14 +26,27 @@ export interface PropertyCase {
   describe?(counterexample: unknown[]): string;
 }
 
+/** The embedded server: a reference server, and its second port for two-port protocols. */
+export type EmbeddedServer = RunningServer & { readonly port2?: number };
+
 /**
  * Everything the conformance suite knows of one protocol. A new protocol is one of
  * these, its features under features/<name>/, and its steps under src/steps/.
  */
 export interface ProtocolPlugin {
   name: string;
-  /** Starts the reference server on an ephemeral 127.0.0.1 port: the embedded target. */
-  startEmbedded(): Promise<RunningServer>;
+  /**
+   * Starts the reference server on ephemeral 127.0.0.1 port(s): the embedded target.
+   * `root` is the directory prepareRoot filled, for protocols that serve files.
+   */
+  startEmbedded(root?: string): Promise<EmbeddedServer>;
+  /**
+   * For protocols whose server serves files from a root directory (cobra's programs):
+   * fills a fresh directory under `base` and returns the root to serve. The suite calls
+   * it for every server it starts (embedded, or --spawn with `{root}`), owns that root
+   * (cases may write into it) and removes `base` when the server stops.
+   */
+  prepareRoot?(base: string): Promise<string>;
   /** The simplest request the target must answer; throws when it does not. */
   probe(endpoint: Endpoint, timeoutMs: number): Promise<void>;
   properties: PropertyCase[];

@@ -7,6 +7,12 @@ import { UsageError } from './errors';
  */
 const PLUGINS: Record<string, () => ProtocolPlugin> = {
   oneline: () => require('./oneline/plugin').onelinePlugin,
+  cobra: () => require('./cobra/plugin').cobraPlugin,
+  channel: () => require('./channel/plugin').channelPlugin,
+  echo: () => require('./echo/plugin').echoPlugin,
+  lenmsg: () => require('./lenmsg/plugin').lenmsgPlugin,
+  rpc: () => require('./rpc/plugin').rpcPlugin,
+  http: () => require('./http/plugin').httpPlugin,
 };
 
 export const PROTOCOL_NAMES = Object.keys(PLUGINS);

@@ -1,16 +1,21 @@
 import net from 'node:net';
 import { spawn, ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseHostPort } from '../impl/common/net';
 import type { Endpoint } from './driver';
 import type { ProtocolPlugin } from './protocol';
 import { TargetUnreachableError } from './errors';
+import { shellQuote } from './properties';
 
 /** One running server under test. */
 export interface TargetInstance {
   endpoint: Endpoint;
+  /** The server's root directory, when the suite prepared it and may write into it (ProtocolPlugin.prepareRoot). */
+  root?: string;
   /** Why the server is gone, when a spawned one exited on its own. */
   exited(): string | undefined;
   stop(): Promise<void>;
@@ -49,12 +54,17 @@ export async function openTarget(plugin: ProtocolPlugin, spec: TargetSpec, timeo
     const instance: TargetInstance = { endpoint: parseEndpoint(spec.target), exited: () => undefined, stop: async () => undefined };
     return { label: spec.target, kind: 'external', main: instance, fresh: async () => instance, stop: async () => undefined };
   }
-  const start = spec.spawn
-    ? () => spawnServer(spec.spawn!, timeoutMs)
-    : async (): Promise<TargetInstance> => {
-        const server = await plugin.startEmbedded();
-        return { endpoint: { host: server.host, port: server.port }, exited: () => undefined, stop: () => server.close() };
-      };
+  const start = async (): Promise<TargetInstance> => {
+    const owned = plugin.prepareRoot && (!spec.spawn || spec.spawn.includes('{root}')) ? await ownedRoot(plugin) : undefined;
+    try {
+      const instance = spec.spawn ? await spawnServer(spec.spawn, timeoutMs, owned?.root) : await startEmbedded(plugin, owned?.root);
+      if (!owned) return instance;
+      return { ...instance, root: owned.root, stop: () => instance.stop().finally(owned.remove) };
+    } catch (err) {
+      await owned?.remove();
+      throw err;
+    }
+  };
   const instances: TargetInstance[] = [];
   const track = async () => {
     const instance = await start();
@@ -71,6 +81,24 @@ export async function openTarget(plugin: ProtocolPlugin, spec: TargetSpec, timeo
   };
 }
 
+async function startEmbedded(plugin: ProtocolPlugin, root: string | undefined): Promise<TargetInstance> {
+  const server = await plugin.startEmbedded(root);
+  const endpoint: Endpoint = { host: server.host, port: server.port, ...(server.port2 ? { port2: server.port2 } : {}) };
+  return { endpoint, exited: () => undefined, stop: () => server.close() };
+}
+
+/** A fresh directory for one server's root, filled by the plugin; removed with the server. */
+async function ownedRoot(plugin: ProtocolPlugin): Promise<{ root: string; remove: () => Promise<void> }> {
+  const base = await mkdtemp(path.join(os.tmpdir(), `wireproof-${plugin.name}-`));
+  const remove = () => rm(base, { recursive: true, force: true });
+  try {
+    return { root: await plugin.prepareRoot!(base), remove };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
+
 /** A port free right now on 127.0.0.1, for a spawned server's {port}. */
 async function freePort(): Promise<number> {
   const server = net.createServer().listen(0, '127.0.0.1');
@@ -81,10 +109,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function spawnServer(template: string, timeoutMs: number): Promise<TargetInstance> {
+async function spawnServer(template: string, timeoutMs: number, root: string | undefined): Promise<TargetInstance> {
   const port = await freePort();
   const port2 = template.includes('{port2}') ? await freePort() : undefined;
-  const command = template.replaceAll('{port}', String(port)).replaceAll('{port2}', String(port2));
+  const withPorts = template.replaceAll('{port}', String(port)).replaceAll('{port2}', String(port2));
+  const command = root === undefined ? withPorts : withPorts.replaceAll('{root}', shellQuote(root));
   const child = spawn('sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => { output = (output + chunk.toString('utf8')).slice(-2000); };

@@ -15,11 +15,17 @@ interface CliWorld extends WireWorld {
 const BIN = path.join(PROJECT_ROOT, 'bin', 'wireproof.js');
 
 Given('`wireproof {}` is running', async function (this: CliWorld, args: string) {
-  const child = spawn(process.execPath, [BIN, ...args.split(/\s+/)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await startCommand(this, args.split(/\s+/));
+});
+
+/** Starts `wireproof ARGS...` and waits for its "listening on HOST:PORT" line (the port it got). */
+export async function startCommand(world: WireWorld, args: string[]): Promise<{ host: string; port: number }> {
+  const self = world as CliWorld;
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c) => { output += c; });
   child.stderr!.on('data', (c) => { output += c; });
-  this.cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  self.cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   // The command says where it listens on its first lines; wait for that, not for a time.
   const address = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening on HOST:PORT" line: ${output}`)), 20_000);
@@ -30,8 +36,9 @@ Given('`wireproof {}` is running', async function (this: CliWorld, args: string)
     child.stdout!.on('data', look);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code} before listening: ${output}`)); });
   });
-  this.command = { child, host: address[1], port: Number(address[2]), output: () => output };
-});
+  self.command = { child, host: address[1], port: Number(address[2]), output: () => output };
+  return self.command;
+}
 
 When('client {word} connects to the port it printed', async function (this: CliWorld, name: string) {
   assert.ok(this.command!.port > 0, `printed port ${this.command!.port}`);
@@ -48,4 +55,8 @@ Then('the command exits with code {int}', async function (this: CliWorld, code: 
   if (child.exitCode !== code) {
     throw new NonConformance(`exited with ${child.exitCode ?? child.signalCode}, expected ${code}; output: ${this.command!.output()}`);
   }
+});
+
+When('the command receives {word}', function (this: CliWorld, signal: string) {
+  this.command!.child.kill(signal as NodeJS.Signals);
 });

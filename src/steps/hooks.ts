@@ -48,6 +48,7 @@ async function probeLiveness(world: WireWorld, caseName: string): Promise<void> 
  * the scenario's clients must be gone first, or a one-client server could not answer the probe.
  */
 After(async function (this: WireWorld, { result }) {
+  for (const finish of this.finishers.splice(0)) await finish();
   for (const driver of this.clients.values()) driver.destroy();
   for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup();
   if (this.instance && this.instance !== session().target.main) await this.instance.stop();

@@ -9,6 +9,7 @@ import { listenTcp, type RunningServer } from '../impl/common/net';
 import { OnelineClient } from '../impl/oneline/client';
 import { startOnelineServer, type OnelineServerOptions } from '../impl/oneline/server';
 import { resolveServeOptions } from '../cli/serve';
+import { expectBoundTo, expectClosedResolves, expectReportedPortAccepts } from './reference';
 import { expectLine } from './wire';
 import type { WireWorld } from './world';
 
@@ -44,24 +45,15 @@ When('client {word} connects to the reference server', async function (this: One
 });
 
 Then('the reference server is bound to {string}', async function (this: OnelineWorld, host: string) {
-  assert.equal(this.reference!.host, host);
-  const socket = net.connect({ host, port: this.reference!.port });
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  assert.equal(socket.remoteAddress, host);
-  socket.destroy();
+  await expectBoundTo(this.reference!, host);
 });
 
 Then('the reference server reports a port above 0 that accepts connections', async function (this: OnelineWorld) {
-  assert.ok(this.reference!.port > 0, `reported port ${this.reference!.port}`);
-  await this.connect('probe', { host: this.reference!.host, port: this.reference!.port });
+  await expectReportedPortAccepts(this, this.reference!);
 });
 
 Then('the reference server\'s closed promise resolves', async function (this: OnelineWorld) {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new NonConformance('closed did not resolve')), this.timeoutMs);
-  });
-  await Promise.race([this.reference!.closed, timeout]).finally(() => clearTimeout(timer));
+  await expectClosedResolves(this, this.reference!);
 });
 
 Then('`wireproof serve oneline` without --port would listen on {word}', function (this: OnelineWorld, where: string) {

@@ -3,11 +3,10 @@
  * reads against deadlines, closes. Protocol step files add only what is their own.
  */
 import { Given, When, Then } from '@cucumber/cucumber';
-import net from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
-import { lineParse, type Parse } from '../conform/driver';
+import { lineParse, type CloseKind, type Parse } from '../conform/driver';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
+import { expectStopsAccepting } from './reference';
 import type { WireWorld } from './world';
 
 const exactly = (n: number): Parse<Buffer> => (received) =>
@@ -34,6 +33,10 @@ When('client {word} sends {int} bytes of {string} in {int}-byte writes',
       await driver.write(piece.subarray(0, Math.min(piece.length, count - sent)));
     }
   });
+
+When('client {word} sends every byte value {int} times', async function (this: WireWorld, name: string, times: number) {
+  await this.client(name).write(everyByteValue(times));
+});
 
 When('client {word} sends {string} and {int} bytes of {string} and {string}',
   async function (this: WireWorld, name: string, head: string, count: number, fill: string, tail: string) {
@@ -80,21 +83,34 @@ Then('client {word} is closed by the target', async function (this: WireWorld, n
   await this.client(name).expectClosed(this.timeoutMs, 'expected the target to close the connection');
 });
 
-Then('client {word} is closed by the target without receiving anything more', async function (this: WireWorld, name: string) {
-  const driver = this.client(name);
-  await driver.expectClosed(this.timeoutMs, 'expected the target to close the connection');
+/** Waits for the target to close; nothing may have arrived that no step read. Returns how it closed. */
+async function closedWithNothingMore(world: WireWorld, name: string): Promise<CloseKind> {
+  const driver = world.client(name);
+  const how = await driver.expectClosed(world.timeoutMs, 'expected the target to close the connection');
   if (driver.unread.length > 0) {
     throw new NonConformance(`expected nothing more before the close, received "${escapeBytes(driver.unread.subarray(0, 120))}"`);
   }
+  return how;
+}
+
+Then('client {word} is closed by the target without receiving anything more', async function (this: WireWorld, name: string) {
+  await closedWithNothingMore(this, name);
+});
+
+Then('client {word} is closed by the target with a FIN, receiving nothing more', async function (this: WireWorld, name: string) {
+  const how = await closedWithNothingMore(this, name);
+  if (how !== 'FIN') throw new NonConformance('expected the target to close with FIN, it reset the connection (RST)');
 });
 
 Then('the target stops accepting connections', async function (this: WireWorld) {
-  const deadline = Date.now() + this.timeoutMs;
-  while (await accepts(this.endpoint.host, this.endpoint.port)) {
-    if (Date.now() > deadline) throw new NonConformance(`the target still accepts connections ${this.timeoutMs} ms later`);
-    await delay(25); // a closed listener gives no event to a client: poll until refused
-  }
+  await expectStopsAccepting(this, this.endpoint.host, this.endpoint.port);
 });
+
+/** 0x00 to 0xff, `times` over: every byte value a binary-clean peer must carry. */
+export function everyByteValue(times: number): Buffer {
+  const once = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  return Buffer.concat(Array(times).fill(once));
+}
 
 export async function expectLine(world: WireWorld, name: string, want: Buffer, note = ''): Promise<Buffer> {
   const line = await world.client(name).read(lineParse, world.timeoutMs, `the line "${escapeBytes(want)}"${note}`);
@@ -102,12 +118,4 @@ export async function expectLine(world: WireWorld, name: string, want: Buffer, n
     throw new NonConformance(`expected the line "${escapeBytes(want)}"${note}, received "${escapeBytes(line.subarray(0, 120))}"${line.length > 120 ? ` (${line.length} bytes)` : ''}`);
   }
   return line;
-}
-
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
 }

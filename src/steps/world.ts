@@ -18,9 +18,19 @@ export class WireWorld extends World {
   instance: TargetInstance | undefined;
   /** Closed in After: servers and clients a scenario starts besides the target. */
   readonly cleanups: (() => unknown)[] = [];
+  /**
+   * Run in After while the scenario's clients are still connected: a protocol's way of
+   * leaving the target as it found it (cobra steps a program still running to its end).
+   */
+  readonly finishers: (() => unknown)[] = [];
 
   get endpoint(): Endpoint {
     return (this.instance ?? session().target.main).endpoint;
+  }
+
+  /** The target's root directory when the suite owns it (TargetInstance.root), else undefined. */
+  get root(): string | undefined {
+    return (this.instance ?? session().target.main).root;
   }
 
   get timeoutMs(): number {

@@ -46,6 +46,18 @@ export class CarryBuffer {
     this.length = need;
   }
 
+  /**
+   * Makes room for `capacity` bytes before they arrive, so a frame whose length is known
+   * is carried with one allocation and one copy. Callers bound `capacity` themselves:
+   * a claimed length is not a reason to allocate it.
+   */
+  reserve(capacity: number): void {
+    if (capacity <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(capacity);
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
+
   /** The carried bytes; valid until the next append or clear. */
   view(): Buffer {
     return this.bytes.subarray(0, this.length);

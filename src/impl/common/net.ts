@@ -20,6 +20,8 @@ export interface ListenOptions {
   port?: number;
   /** Pending-connection queue; Node's default (511) when absent. A burst past it waits for SYN retries. */
   backlog?: number;
+  /** Keep a socket writable after its peer's FIN (a proxy forwards each direction's FIN on its own). */
+  allowHalfOpen?: boolean;
 }
 
 /**
@@ -28,10 +30,10 @@ export interface ListenOptions {
  */
 export async function listenTcp(
   onConnection: (socket: net.Socket) => void,
-  { host = DEFAULT_HOST, port = 0, backlog }: ListenOptions = {},
+  { host = DEFAULT_HOST, port = 0, backlog, allowHalfOpen = false }: ListenOptions = {},
 ): Promise<RunningServer & { server: net.Server; sockets: Set<net.Socket> }> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const server = net.createServer({ allowHalfOpen }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.setNoDelay(true);

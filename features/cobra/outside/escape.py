@@ -1,0 +1,2 @@
+# Outside the root: the jail must never start it.
+print("escaped")

@@ -1,0 +1,5 @@
+def boom():
+    return 1 // 0
+
+
+boom()

@@ -1,0 +1,4 @@
+import sys
+print("hello")
+print("oops", file=sys.stderr)
+done = True

@@ -1,0 +1,4 @@
+import os
+print(os.getpid())
+while True:
+    pass

@@ -1,0 +1,34 @@
+import { startCobraServer } from '../../impl/cobra/server';
+import { WireDriver } from '../driver';
+import type { ProtocolPlugin } from '../protocol';
+import { TraceRecorder } from '../trace';
+import { readFileReply } from './control';
+import { PROGRAMS_DIR, prepareCobraRoot } from './programs';
+import { cobraProperties } from './properties';
+
+/** A path no root holds: the liveness probe starts nothing, whatever runs. */
+const PROBE_PATH = 'wireproof-liveness-probe/no-such-program.py';
+
+export const cobraPlugin: ProtocolPlugin = {
+  name: 'cobra',
+  async startEmbedded(root = PROGRAMS_DIR) {
+    const server = await startCobraServer({ root, filePort: 0, controlPort: 0 });
+    return { host: server.host, port: server.filePort, port2: server.controlPort, closed: server.closed, close: () => server.close() };
+  },
+  prepareRoot: prepareCobraRoot,
+  /**
+   * Alive means answering on the file port: a path that names nothing gets a line. It
+   * leaves a program in progress alone (the control port is not touched, and a path
+   * while a program runs only gets an error).
+   */
+  async probe(endpoint, timeoutMs) {
+    const driver = await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs);
+    try {
+      await driver.write(Buffer.from(`${PROBE_PATH}\n`));
+      await readFileReply(driver, timeoutMs, 'an answer to the liveness probe (a path that names nothing)');
+    } finally {
+      driver.destroy();
+    }
+  },
+  properties: cobraProperties,
+};

@@ -1,0 +1,59 @@
+/** Generators of the rpc properties: json values, calls of wireproof.echo, hostile names. */
+import fc from 'fast-check';
+import { CORRUPTIONS } from './hostile';
+
+/** Keys every JS object inherits or treats specially: data like any other in a Pyro4 json body. */
+export const TRICKY_KEYS = ['__proto__', 'constructor', 'toString', 'prototype', '__class__x', 'hasOwnProperty'];
+
+/** Values Pyro4 json carries both ways without loss in JS terms (no `__class__` key: Pyro4 would recreate a class). */
+export const wireValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.maxSafeInteger(),
+    fc.double().filter((d) => !Number.isInteger(d) || !Number.isSafeInteger(d) || Object.is(d, -0)),
+    fc.bigInt().filter((b) => b > BigInt(Number.MAX_SAFE_INTEGER) || b < BigInt(Number.MIN_SAFE_INTEGER)),
+    fc.string({ unit: 'grapheme' }),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(
+      fc.oneof(fc.string({ unit: 'grapheme' }).filter((k) => k !== '__class__'), fc.constantFrom(...TRICKY_KEYS)),
+      tie('value'),
+      { maxKeys: 4, noNullPrototype: true },
+    ),
+  ),
+})).value;
+
+/** One call of wireproof.echo whose answer the model knows (see properties.ts expectedReply). */
+export type EchoCall =
+  | { method: 'echo'; params: [unknown] }
+  | { method: 'add'; params: [number, number] | [string, string] }
+  | { method: 'fail'; params: [string] }
+  | { method: 'kwargs'; kwargs: Record<string, unknown> };
+
+export const echoCall: fc.Arbitrary<EchoCall> = fc.oneof(
+  wireValue.map((v) => ({ method: 'echo' as const, params: [v] as [unknown] })),
+  fc.tuple(fc.integer(), fc.integer()).map((p) => ({ method: 'add' as const, params: p as [number, number] })),
+  fc.tuple(fc.string(), fc.string()).map((p) => ({ method: 'add' as const, params: p as [string, string] })),
+  fc.string().map((m) => ({ method: 'fail' as const, params: [m] as [string] })),
+  fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), fc.constantFrom('__proto__', 'constructor')), wireValue, { maxKeys: 3, noNullPrototype: true })
+    .map((kwargs) => ({ method: 'kwargs' as const, kwargs })),
+);
+
+export const corruptionName = fc.constantFrom(...Object.keys(CORRUPTIONS));
+
+/**
+ * Names that must never reach a method: hidden(), private and dunder names, what every
+ * JS object inherits, and near misses of exposed names.
+ */
+export const FORBIDDEN_NAMES = [
+  'hidden', '_last', '_recorded', 'recorded', '__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty',
+  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__defineSetter__', '__lookupGetter__',
+  '__class__', '__init__', '__dict__', '__getattribute__', '__reduce__', '__del__', 'echo.__class__', 'Echo', 'ECHO',
+  'echo ', '', 'then', 'prototype', '__getstate__', '__module__',
+];
+
+export const forbiddenName = fc.oneof(
+  fc.constantFrom(...FORBIDDEN_NAMES),
+  fc.stringMatching(/^_[a-zA-Z_]{0,10}$/),
+);

@@ -1,0 +1,26 @@
+import { startRpcServer } from '../../impl/rpc/serve';
+import { NAMESERVER_OBJECT_ID } from '../../impl/rpc/uri';
+import type { ProtocolPlugin } from '../protocol';
+import { TraceRecorder } from '../trace';
+import { rpcProperties } from './properties';
+import { RpcConnection } from './wire';
+
+export const rpcPlugin: ProtocolPlugin = {
+  name: 'rpc',
+  /** The name server on an ephemeral port (the target), wireproof.echo's daemon on another. */
+  startEmbedded: () => startRpcServer({ port: 0 }),
+  /**
+   * Alive means the name server answers: a handshake and a ping() call, each answered
+   * with a message of its kind (what the answers hold is for the cases to judge).
+   */
+  async probe(endpoint, timeoutMs) {
+    const connection = await RpcConnection.open(endpoint, new TraceRecorder(), timeoutMs);
+    try {
+      await connection.handshake(NAMESERVER_OBJECT_ID);
+      await connection.call('ping');
+    } finally {
+      connection.destroy();
+    }
+  },
+  properties: rpcProperties,
+};

@@ -1,0 +1,136 @@
+import { isUtf8 } from 'node:buffer';
+import { CarryBuffer, Framer, FramingError } from '../common/framer';
+
+/** Default maximum body length N (bytes after the 4-byte header). */
+export const MAX_MESSAGE = 16 * 1024 * 1024;
+/** The length prefix: 4 bytes, unsigned big-endian. */
+export const HEADER_BYTES = 4;
+/**
+ * Room reserved at once for a body that straddles chunks: its whole length up to this,
+ * so such a body costs one allocation and one copy; past it the carry grows as bytes arrive.
+ */
+const EAGER_CARRY_BYTES = 64 * 1024;
+
+/**
+ * Splits a byte stream into length-prefixed bodies (raw bytes, no JSON yet).
+ * A body inside one chunk is a zero-copy view of it; only a body that straddles
+ * chunks is copied, into a carry of at most EAGER_CARRY_BYTES up front that then grows
+ * with the bytes that arrived, never to a large claimed N. A length over `maxLength` is a FramingError as soon as the
+ * header is complete; the framer stays broken after any FramingError.
+ */
+export class LengthPrefixFramer implements Framer<Buffer> {
+  private readonly header = Buffer.alloc(HEADER_BYTES);
+  private headerLength = 0;
+  /** Length of the body being read; -1 while reading a header. */
+  private bodyLength = -1;
+  private readonly carry = new CarryBuffer();
+  private broken: FramingError | undefined;
+
+  constructor(readonly maxLength = MAX_MESSAGE) {}
+
+  get pending(): number {
+    return this.bodyLength < 0 ? this.headerLength : HEADER_BYTES + this.carry.length;
+  }
+
+  push(chunk: Buffer, emit: (body: Buffer) => void): void {
+    if (this.broken) throw this.broken;
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.bodyLength < 0) {
+        if (this.headerLength === 0 && chunk.length - offset >= HEADER_BYTES) {
+          this.startBody(chunk.readUInt32BE(offset));
+          offset += HEADER_BYTES;
+        } else {
+          const take = Math.min(HEADER_BYTES - this.headerLength, chunk.length - offset);
+          chunk.copy(this.header, this.headerLength, offset, offset + take);
+          this.headerLength += take;
+          offset += take;
+          if (this.headerLength < HEADER_BYTES) return;
+          this.headerLength = 0;
+          this.startBody(this.header.readUInt32BE(0));
+        }
+      }
+      const length = this.bodyLength;
+      if (this.carry.length === 0 && chunk.length - offset >= length) {
+        this.bodyLength = -1; // state first: an emit that throws leaves the framer consistent
+        emit(chunk.subarray(offset, offset + length));
+        offset += length;
+        continue;
+      }
+      const take = Math.min(length - this.carry.length, chunk.length - offset);
+      if (this.carry.length === 0) this.carry.reserve(Math.min(length, EAGER_CARRY_BYTES));
+      this.carry.append(chunk, offset, offset + take);
+      offset += take;
+      if (this.carry.length === length) {
+        this.bodyLength = -1;
+        emit(this.carry.take());
+      }
+    }
+  }
+
+  private startBody(length: number): void {
+    if (length > this.maxLength) {
+      this.broken = new FramingError(`message length ${length} exceeds the maximum ${this.maxLength}`);
+      throw this.broken;
+    }
+    this.bodyLength = length;
+  }
+}
+
+/**
+ * Parses one body as strict UTF-8 JSON. Nothing is evaluated: JSON.parse only, and
+ * every `__proto__` key is dropped so that no later merge of the result can reach a
+ * prototype. Throws FramingError for a body that is not UTF-8 JSON.
+ */
+export function decodeBody(body: Buffer): unknown {
+  if (!isUtf8(body)) throw new FramingError('message body is not valid UTF-8');
+  const text = body.toString('utf8');
+  // A key can only spell __proto__ literally or through a \u escape; skip the reviver's cost otherwise.
+  const reviver = text.includes('__proto__') || text.includes('\\u') ? dropProtoKeys : undefined;
+  try {
+    return JSON.parse(text, reviver);
+  } catch (err) {
+    throw new FramingError(`message body is not JSON: ${(err as Error).message}`);
+  }
+}
+
+function dropProtoKeys(key: string, value: unknown): unknown {
+  return key === '__proto__' ? undefined : value;
+}
+
+/** The lenmsg framer as the application sees it: whole parsed JSON values. */
+export class LenmsgFramer implements Framer<unknown> {
+  private readonly bodies: LengthPrefixFramer;
+
+  constructor(maxLength = MAX_MESSAGE) {
+    this.bodies = new LengthPrefixFramer(maxLength);
+  }
+
+  get pending(): number {
+    return this.bodies.pending;
+  }
+
+  push(chunk: Buffer, emit: (message: unknown) => void): void {
+    this.bodies.push(chunk, (body) => emit(decodeBody(body)));
+  }
+}
+
+/** One frame: the 4-byte big-endian length of `body`, then `body`. */
+export function encodeFrame(body: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+  frame.writeUInt32BE(body.length, 0);
+  body.copy(frame, HEADER_BYTES);
+  return frame;
+}
+
+/** One frame holding `value` as UTF-8 JSON; a RangeError past `maxLength` (the peer would close). */
+export function encodeMessage(value: unknown, maxLength = MAX_MESSAGE): Buffer {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError(`${typeof value} has no JSON form`);
+  const length = Buffer.byteLength(text, 'utf8');
+  if (length > maxLength) throw new RangeError(`message of ${length} bytes exceeds the maximum ${maxLength}`);
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
+  frame.writeUInt32BE(length, 0);
+  frame.write(text, HEADER_BYTES, 'utf8');
+  return frame;
+}

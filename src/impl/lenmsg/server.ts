@@ -1,0 +1,91 @@
+import net from 'node:net';
+import { FramingError } from '../common/framer';
+import { listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { LenmsgFramer, MAX_MESSAGE } from './framer';
+
+/** One accepted client, as the application sees it. */
+export interface LenmsgConnection {
+  /** Unique per server, in order of acceptance. */
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
+export interface LenmsgServerOptions extends ListenOptions {
+  /** Every message, exactly once, whole, in order per connection. */
+  onMessage(message: unknown, from: LenmsgConnection): void;
+  /** A connection is gone; `error` says why when it broke the framing or ended mid-frame. */
+  onDisconnect?(from: LenmsgConnection, error?: FramingError): void;
+  maxMessage?: number;
+  /** How long close() lets peers finish sending before it drops them. */
+  closeGraceMs?: number;
+}
+
+export interface LenmsgServer extends RunningServer {
+  /** Connections open now. */
+  readonly connections: number;
+}
+
+/**
+ * The lenmsg receiver: any number of concurrent clients, each framed on its own.
+ * It never writes to a client. A bad frame closes that connection only.
+ */
+export async function startLenmsgServer(options: LenmsgServerOptions): Promise<LenmsgServer> {
+  const maxMessage = options.maxMessage ?? MAX_MESSAGE;
+  let nextId = 1;
+  let stopping = false;
+
+  const receive = (socket: net.Socket) => {
+    if (stopping) return void socket.destroy();
+    const from: LenmsgConnection = {
+      id: nextId++,
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+    };
+    const framer = new LenmsgFramer(maxMessage);
+    let failure: FramingError | undefined;
+    const onData = (chunk: Buffer) => {
+      try {
+        framer.push(chunk, (message) => options.onMessage(message, from));
+      } catch (err) {
+        if (!(err instanceof FramingError)) throw err; // the application's own bug stays loud
+        failure = err;
+        socket.removeListener('data', onData);
+        socket.end(() => socket.destroy()); // FIN, then drop whatever the peer still sends
+      }
+    };
+    socket.on('data', onData);
+    socket.on('error', () => socket.destroy()); // a reset peer just leaves
+    socket.once('close', () => {
+      if (!failure && framer.pending > 0) {
+        failure = new FramingError(`connection closed mid-frame: ${framer.pending} bytes discarded`);
+      }
+      options.onDisconnect?.(from, failure);
+    });
+  };
+
+  // Many clients at once is the point: a burst of connects must not wait for SYN retries.
+  const running = await listenTcp(receive, { ...options, backlog: options.backlog ?? 4096 });
+  const { server, sockets } = running;
+  const close = (): Promise<void> => {
+    if (!stopping) {
+      stopping = true;
+      if (server.listening) server.close();
+      // Our FIN asks each peer to finish: what it already sent is still read and delivered.
+      for (const socket of sockets) socket.end();
+      const grace = setTimeout(() => sockets.forEach((s) => s.destroy()), options.closeGraceMs ?? 2000);
+      grace.unref();
+      void running.closed.then(() => clearTimeout(grace));
+    }
+    return running.closed;
+  };
+  return {
+    host: running.host,
+    port: running.port,
+    closed: running.closed,
+    close,
+    get connections() {
+      return sockets.size;
+    },
+  };
+}

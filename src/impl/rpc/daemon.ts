@@ -1,0 +1,293 @@
+import net from 'node:net';
+
+import { FramingError } from '../common/framer';
+import { listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { ExposedObject, Exposure, ObjectMetadata } from './exposed';
+import { decodeJson, encodeJson, exceptionDict, ExceptionWrapper, RemoteError } from './json';
+import {
+  encodeMessage, FLAGS_BATCH, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY,
+  MAX_MESSAGE_SIZE, messageBody, MessageFramer, MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_PING,
+  MSG_RESULT, PyroMessage, pyroMessage, SERIALIZER_JSON,
+} from './message';
+import { DAEMON_OBJECT_ID, PyroURI } from './uri';
+
+export interface DaemonOptions extends ListenOptions {
+  /** Largest annotations + body accepted; a bigger message closes the connection. */
+  maxMessageSize?: number;
+}
+
+/** A running daemon: register objects at any time; their URIs name the bound port. */
+export interface RpcDaemon extends RunningServer {
+  register(objectId: string, target: object, exposure: Exposure): PyroURI;
+  unregister(objectId: string): boolean;
+  uriFor(objectId: string): PyroURI;
+}
+
+/** What the daemon does with one received message. */
+interface Outcome {
+  reply?: PyroMessage;
+  /** Close the connection (after sending the reply, if any). */
+  close?: boolean;
+}
+
+/** CONNECTFAIL carrying the reason (Pyro4 serializes it with marshal; wireproof speaks json only). */
+function connectFail(seq: number, reason: string, annotations?: ReadonlyMap<string, Buffer>): PyroMessage {
+  return pyroMessage(MSG_CONNECTFAIL, seq, encodeJson(reason), { annotations });
+}
+
+function pyroError(pythonClass: string, message: string): RemoteError {
+  return new RemoteError(`Pyro4.errors.${pythonClass}`, [message]);
+}
+
+/** The object registry and request dispatch of a daemon, without sockets. */
+export class DaemonCore {
+  private readonly objects = new Map<string, ExposedObject>();
+
+  constructor(private readonly describe: () => string, private readonly maxMessageSize = MAX_MESSAGE_SIZE) {
+    // Pyro4's DaemonObject: what Pyro4 proxies call on every daemon.
+    const daemonObject = {
+      registered: () => [...this.objects.keys()],
+      ping: () => null,
+      info: () => this.describe(),
+      get_metadata: (objectId: string) => this.metadata(objectId),
+    };
+    this.register(DAEMON_OBJECT_ID, daemonObject, {
+      methods: { registered: [], ping: [], info: [], get_metadata: ['objectId', 'as_lists?'] },
+    });
+  }
+
+  register(objectId: string, target: object, exposure: Exposure): void {
+    if (this.objects.has(objectId)) throw new Error(`an object is already registered as ${JSON.stringify(objectId)}`);
+    this.objects.set(objectId, new ExposedObject(target, exposure));
+  }
+
+  unregister(objectId: string): boolean {
+    return objectId !== DAEMON_OBJECT_ID && this.objects.delete(objectId);
+  }
+
+  has(objectId: string): boolean {
+    return this.objects.has(objectId);
+  }
+
+  metadata(objectId: unknown): ObjectMetadata {
+    const object = typeof objectId === 'string' ? this.objects.get(objectId) : undefined;
+    if (!object) throw pyroError('DaemonError', 'unknown object');
+    return object.metadata();
+  }
+
+  /** The CONNECT handshake: CONNECTOK (with metadata on request) or CONNECTFAIL and close. */
+  handshake(message: PyroMessage): Outcome {
+    const reply = (flags: number, body: unknown) =>
+      pyroMessage(MSG_CONNECTOK, message.seq, encodeJson(body), { flags, annotations: correlation(message) });
+    try {
+      if (message.type !== MSG_CONNECT) throw new Error(`invalid msg type ${message.type} received`);
+      if (message.serializerId !== SERIALIZER_JSON) {
+        throw new Error(`message used serializer that is not accepted: ${message.serializerId}`);
+      }
+      const request = this.body(message);
+      if (!isDict(request) || !Object.hasOwn(request, 'handshake')) throw new Error('handshake data without "handshake"');
+      if (message.flags & FLAGS_META_ON_CONNECT) {
+        const meta = this.metadata(request.object);
+        return { reply: reply(FLAGS_META_ON_CONNECT, { handshake: 'hello', meta }) };
+      }
+      return { reply: reply(0, 'hello') };
+    } catch (error) {
+      const reason = error instanceof RemoteError ? String(error.args[0]) : (error as Error).message;
+      return { reply: connectFail(message.seq, reason, correlation(message)), close: true };
+    }
+  }
+
+  /** A message after the handshake: PING, or INVOKE (single, batch, oneway). */
+  async request(message: PyroMessage): Promise<Outcome> {
+    if (message.type === MSG_PING) {
+      // Pyro4 answers any serializer id here (its own ping uses 42) and deserializes nothing.
+      return { reply: pyroMessage(MSG_PING, message.seq, Buffer.from('pong'), { serializerId: message.serializerId, annotations: correlation(message) }) };
+    }
+    if (message.type !== MSG_INVOKE || message.serializerId !== SERIALIZER_JSON) return { close: true };
+    const oneway = (message.flags & FLAGS_ONEWAY) !== 0;
+    const batch = (message.flags & FLAGS_BATCH) !== 0;
+    const result = (flags: number, data: Buffer): Outcome =>
+      oneway ? {} : { reply: pyroMessage(MSG_RESULT, message.seq, data, { flags, annotations: correlation(message) }) };
+    try {
+      const call = parseCall(this.body(message));
+      const object = this.objects.get(call.object);
+      if (!object) throw pyroError('DaemonError', 'unknown object');
+      const value = batch ? await runBatch(object, call.params) : await object.method(call.method)(call.params, call.kwargs ?? {});
+      return result(batch ? FLAGS_BATCH : 0, encodeJson(value));
+    } catch (error) {
+      return result(FLAGS_EXCEPTION, encodeException(error));
+    }
+  }
+
+  /** The decoded body; a body that cannot be decoded is Pyro4's SerializeError. */
+  private body(message: PyroMessage): unknown {
+    try {
+      return decodeJson(messageBody(message, this.maxMessageSize));
+    } catch (error) {
+      throw pyroError('SerializeError', `cannot decode message body: ${(error as Error).message}`);
+    }
+  }
+}
+
+interface Call {
+  object: string;
+  method: string;
+  params: unknown[];
+  kwargs: Record<string, unknown> | null;
+}
+
+function isDict(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Checks the shape Pyro4's JsonSerializer.dumpsCall writes: {object, method, params, kwargs}. */
+function parseCall(body: unknown): Call {
+  if (
+    isDict(body) && typeof body.object === 'string' && typeof body.method === 'string' &&
+    Array.isArray(body.params) && (body.kwargs === null || isDict(body.kwargs))
+  ) {
+    return body as unknown as Call;
+  }
+  throw pyroError('SerializeError', 'call data must be {"object": str, "method": str, "params": list, "kwargs": dict}');
+}
+
+/**
+ * Pyro4's batch: every call in order; the first failure is returned wrapped and stops
+ * the batch. A method that is not exposed fails the whole message, as in Pyro4.
+ */
+async function runBatch(object: ExposedObject, calls: unknown[]): Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (const entry of calls) {
+    if (!Array.isArray(entry) || entry.length !== 3 || !Array.isArray(entry[1]) || !isDict(entry[2])) {
+      throw pyroError('SerializeError', 'a batch entry must be [method, params, kwargs]');
+    }
+    const run = object.method(entry[0] as string);
+    try {
+      results.push(await run(entry[1], entry[2]));
+    } catch (error) {
+      results.push(new ExceptionWrapper(error));
+      break;
+    }
+  }
+  return results;
+}
+
+/** The exception as Pyro4 sends it; one that cannot be serialized becomes a PyroError, as in Pyro4. */
+function encodeException(error: unknown): Buffer {
+  try {
+    return encodeJson(exceptionDict(error));
+  } catch (encodeError) {
+    return encodeJson(exceptionDict(pyroError('PyroError', `Error serializing exception: ${(encodeError as Error).message}`)));
+  }
+}
+
+/** Replies carry the request's correlation id back (Pyro4's CORR annotation). */
+function correlation(message: PyroMessage): ReadonlyMap<string, Buffer> {
+  const corr = message.annotations.get('CORR');
+  return corr ? new Map([['CORR', corr]]) : new Map();
+}
+
+/**
+ * Starts a daemon. Each connection must pass the CONNECT handshake first; its messages
+ * are then handled strictly one after another. A framing error (bad magic, version,
+ * checksum, oversize) closes that connection only.
+ */
+export async function startDaemon(options: DaemonOptions = {}): Promise<RpcDaemon> {
+  const maxMessageSize = options.maxMessageSize ?? MAX_MESSAGE_SIZE;
+  let location = '';
+  const core = new DaemonCore(() => `${DAEMON_OBJECT_ID} bound on ${location}, wireproof daemon`, maxMessageSize);
+  let stopping = false;
+  const idle = new Set<net.Socket>();
+
+  const serve = (socket: net.Socket) => {
+    socket.on('error', () => socket.destroy());
+    const framer = new MessageFramer(maxMessageSize);
+    const queue: PyroMessage[] = [];
+    let queuedBytes = 0;
+    let connected = false;
+    let busy = false;
+    let broken = false; // a framing error: answer what came before it, then close
+    let done = false;
+
+    const finish = () => {
+      done = true;
+      queue.length = 0;
+      idle.delete(socket);
+      socket.end(); // flushes replies already written, then FIN
+      socket.resume(); // and discards whatever the peer still sends
+    };
+    const drain = async () => {
+      busy = true;
+      idle.delete(socket);
+      while (queue.length > 0 && !done) {
+        const message = queue.shift()!;
+        queuedBytes -= message.data.length;
+        const outcome = connected ? await core.request(message) : core.handshake(message);
+        connected = true;
+        if (done) break;
+        if (outcome.reply) socket.write(encodeMessage(outcome.reply));
+        if (outcome.close) finish();
+      }
+      busy = false;
+      if (done) return;
+      if (broken || stopping) return finish();
+      idle.add(socket);
+      if (socket.isPaused()) socket.resume();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      if (done || broken) return;
+      try {
+        framer.push(chunk, (message) => {
+          queue.push(message);
+          queuedBytes += message.data.length;
+        });
+        // Bounded memory: past one maximum message of queued requests, nothing more is read until they are answered.
+        if (queuedBytes > maxMessageSize) socket.pause();
+      } catch (error) {
+        if (!(error instanceof FramingError)) return void socket.destroy();
+        broken = true;
+        // Like Pyro4, a connection that breaks before its handshake is told why.
+        if (!connected && queue.length === 0) socket.write(encodeMessage(connectFail(0, error.message)));
+      }
+      if (!busy) {
+        if (queue.length > 0) void drain().catch(() => socket.destroy());
+        else if (broken) finish();
+      }
+    });
+    socket.once('close', () => {
+      done = true;
+      idle.delete(socket);
+    });
+    idle.add(socket);
+  };
+
+  const running = await listenTcp((socket) => (stopping ? socket.destroy() : serve(socket)), options);
+  location = `${running.host}:${running.port}`;
+  const { server, sockets } = running;
+  const uriFor = (objectId: string) => {
+    if (!core.has(objectId)) throw new Error(`no object registered as ${JSON.stringify(objectId)}`);
+    return PyroURI.direct(objectId, running.host, running.port);
+  };
+  return {
+    host: running.host,
+    port: running.port,
+    closed: running.closed,
+    register(objectId, target, exposure) {
+      core.register(objectId, target, exposure);
+      return uriFor(objectId);
+    },
+    unregister: (objectId) => core.unregister(objectId),
+    uriFor,
+    close() {
+      if (!stopping) {
+        stopping = true;
+        if (server.listening) server.close();
+        // Idle connections go now; a busy one after the reply it is computing.
+        for (const socket of idle) socket.end();
+        const grace = setTimeout(() => sockets.forEach((socket) => socket.destroy()), 2000);
+        grace.unref();
+      }
+      return running.closed;
+    },
+  };
+}

@@ -1,0 +1,339 @@
+/**
+ * Pyro4's `json` serializer (id 2) in JavaScript terms.
+ *
+ * Python's json module writes NaN/Infinity/-Infinity and integers of any size, so
+ * this module has its own small parser: those tokens become numbers, integers past
+ * 2^53 become BigInt. Objects carrying `__class__` are recreated as Pyro4 does:
+ * `Pyro4.core.URI` → PyroURI, exception dicts → RemoteError,
+ * `Pyro4.futures._ExceptionWrapper` → ExceptionWrapper; any other class dict stays a
+ * plain object. A `__proto__` key is stored as an own property: it never reaches a
+ * prototype.
+ */
+import { PyroURI, UriProtocol } from './uri';
+
+/** Nesting deeper than this is refused both ways (Python's own recursion limit is near 1000). */
+export const MAX_DEPTH = 512;
+
+/** An exception as Pyro4 carries it: Python class name, args, attributes, remote traceback. */
+export class RemoteError extends Error {
+  override name = 'RemoteError';
+  /** Traceback lines from the side that raised it (Pyro4's `_pyroTraceback`). */
+  readonly remoteTraceback: string[];
+  /** The exception's other attributes (Pyro4's `vars(exc)` without the traceback). */
+  readonly attributes: Record<string, unknown>;
+
+  constructor(
+    /** Fully qualified Python class, e.g. `builtins.ValueError`, `Pyro4.errors.NamingError`. */
+    readonly pythonClass: string,
+    readonly args: unknown[] = [],
+    options: { traceback?: string[]; attributes?: Record<string, unknown> } = {},
+  ) {
+    super(`${pythonClass}: ${args.length === 1 ? String(args[0]) : args.map((a) => String(a)).join(', ')}`);
+    this.remoteTraceback = options.traceback ?? [];
+    this.attributes = options.attributes ?? {};
+    if (this.remoteTraceback.length > 0) {
+      // Where it was raised matters, not where its reply was parsed (Pyro4's getPyroTraceback layout).
+      const lines = this.remoteTraceback.join('').replace(/\n$/, '').split('\n');
+      this.stack = [`${this.name}: ${this.message}`, ' +--- This exception occured remotely (Pyro) - Remote traceback:',
+        ...lines.map((line) => ` | ${line}`), ' +--- End of remote traceback'].join('\n');
+    }
+  }
+
+  /** The class name without its module, e.g. `ValueError`. */
+  get pythonName(): string {
+    return this.pythonClass.slice(this.pythonClass.lastIndexOf('.') + 1);
+  }
+}
+
+/** One failed call inside a batch result (Pyro4's `futures._ExceptionWrapper`). */
+export class ExceptionWrapper {
+  /** Decoded: a RemoteError. Encoded: any thrown value, as exceptionDict takes it. */
+  constructor(readonly exception: unknown) {}
+}
+
+/** JS error names and the builtin Python exception a Pyro4 peer can recreate for them. */
+const PYTHON_CLASS_OF_JS_ERROR: Readonly<Record<string, string>> = {
+  TypeError: 'builtins.TypeError',
+  RangeError: 'builtins.ValueError',
+  SyntaxError: 'builtins.SyntaxError',
+  ReferenceError: 'builtins.NameError',
+};
+
+/** Serializes to Pyro4 json bytes. Throws TypeError for what Pyro4's json cannot carry (bytes, functions, cycles). */
+export function encodeJson(value: unknown): Buffer {
+  return Buffer.from(stringify(value, new Set(), 0), 'utf8');
+}
+
+/** The dict Pyro4 writes for an exception (SerializerBase.class_to_dict); any thrown value is accepted. */
+export function exceptionDict(error: unknown): Record<string, unknown> {
+  if (error instanceof RemoteError) {
+    const traceback = error.remoteTraceback.length > 0 ? error.remoteTraceback : stackLines(error);
+    return exceptionDictOf(error.pythonClass, error.args, { ...error.attributes, _pyroTraceback: traceback });
+  }
+  if (error instanceof Error) {
+    const pythonClass = Object.hasOwn(PYTHON_CLASS_OF_JS_ERROR, error.name) ? PYTHON_CLASS_OF_JS_ERROR[error.name] : 'builtins.Exception';
+    return exceptionDictOf(pythonClass, [error.message], { _pyroTraceback: stackLines(error) });
+  }
+  return exceptionDictOf('builtins.Exception', [String(error)], { _pyroTraceback: [] });
+}
+
+function exceptionDictOf(pythonClass: string, args: unknown[], attributes: Record<string, unknown>) {
+  return { __class__: pythonClass, __exception__: true, args, attributes };
+}
+
+function stackLines(error: Error): string[] {
+  return (error.stack ?? `${error.name}: ${error.message}`).split('\n').map((line) => `${line}\n`);
+}
+
+function stringify(value: unknown, ancestors: Set<object>, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return numberText(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return 'null';
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`cannot serialize a ${typeof value} with Pyro4 json`);
+  }
+  if (value === null) return 'null';
+  if (ancestors.has(value)) throw new TypeError('cannot serialize a circular structure');
+  if (depth >= MAX_DEPTH) throw new TypeError(`cannot serialize nesting deeper than ${MAX_DEPTH}`);
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) throw new TypeError('Pyro4 json cannot carry bytes');
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  const replaced = classDict(value);
+  ancestors.add(value);
+  const inner = (item: unknown) => stringify(item, ancestors, depth + 1);
+  let text: string;
+  if (Array.isArray(replaced) || replaced instanceof Set) {
+    text = `[${Array.from(replaced, inner).join(', ')}]`;
+  } else {
+    const entries = replaced instanceof Map ? Array.from(replaced) : Object.entries(replaced as object);
+    text = `{${entries.map(([key, item]) => `${JSON.stringify(String(key))}: ${inner(item)}`).join(', ')}}`;
+  }
+  ancestors.delete(value);
+  return text;
+}
+
+/**
+ * A JS number as Python reads it back to the same value: a safe integer as an int,
+ * everything else as a float (so 1e16 stays a float, -0 stays -0.0), NaN and the
+ * infinities as Python's json spells them.
+ */
+function numberText(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  if (Object.is(value, -0)) return '-0.0';
+  const text = JSON.stringify(value);
+  return Number.isInteger(value) && !Number.isSafeInteger(value) && !/[.e]/.test(text) ? `${text}.0` : text;
+}
+
+/** Replaces the objects Pyro4 writes as class dicts; everything else passes through. */
+function classDict(value: object): object {
+  if (value instanceof PyroURI) {
+    return { __class__: 'Pyro4.core.URI', state: [value.protocol, value.object, null, value.host ?? null, value.port ?? null] };
+  }
+  if (value instanceof ExceptionWrapper) {
+    return { __class__: 'Pyro4.futures._ExceptionWrapper', exception: exceptionDict(value.exception) };
+  }
+  if (value instanceof Error) return exceptionDict(value);
+  return value;
+}
+
+/** A body that is not valid Pyro4 json. */
+export class JsonDecodeError extends Error {
+  override name = 'JsonDecodeError';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses Pyro4 json bytes (strict UTF-8) and recreates Pyro4's classes. */
+export function decodeJson(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new JsonDecodeError('body is not valid UTF-8');
+  }
+  return new Parser(text).document();
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
+const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/** Recursive descent over Python json's grammar (RFC 8259 plus NaN, Infinity, -Infinity). */
+class Parser {
+  private at = 0;
+
+  constructor(private readonly text: string) {}
+
+  document(): unknown {
+    const value = this.value(0);
+    this.skipSpace();
+    if (this.at !== this.text.length) this.fail('extra data after the document');
+    return value;
+  }
+
+  private fail(what: string): never {
+    throw new JsonDecodeError(`invalid json at offset ${this.at}: ${what}`);
+  }
+
+  private skipSpace() {
+    const { text } = this;
+    while (this.at < text.length) {
+      const c = text.charCodeAt(this.at);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
+      this.at++;
+    }
+  }
+
+  private literal(word: string): boolean {
+    if (!this.text.startsWith(word, this.at)) return false;
+    this.at += word.length;
+    return true;
+  }
+
+  private value(depth: number): unknown {
+    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    this.skipSpace();
+    const c = this.text[this.at];
+    if (c === '{') return this.object(depth);
+    if (c === '[') return this.array(depth);
+    if (c === '"') return this.string();
+    if (this.literal('null')) return null;
+    if (this.literal('true')) return true;
+    if (this.literal('false')) return false;
+    if (this.literal('NaN')) return NaN;
+    if (this.literal('Infinity')) return Infinity;
+    if (this.literal('-Infinity')) return -Infinity;
+    return this.number();
+  }
+
+  private number(): number | bigint {
+    NUMBER.lastIndex = this.at;
+    const match = NUMBER.exec(this.text);
+    if (!match) this.fail('expected a value');
+    this.at += match[0].length;
+    const number = Number(match[0]);
+    const integral = match[1] === undefined && match[2] === undefined;
+    return integral && !Number.isSafeInteger(number) ? BigInt(match[0]) : number;
+  }
+
+  private string(): string {
+    const { text } = this;
+    this.at++; // opening quote
+    let out = '';
+    for (;;) {
+      PLAIN_RUN.lastIndex = this.at;
+      const run = PLAIN_RUN.exec(text)![0];
+      out += run;
+      this.at += run.length;
+      const c = text[this.at];
+      if (c === '"') {
+        this.at++;
+        return out;
+      }
+      if (c !== '\\') this.fail(c === undefined ? 'unterminated string' : 'control character in string');
+      const escape = text[this.at + 1];
+      if (escape === 'u') {
+        const hex = text.slice(this.at + 2, this.at + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape');
+        out += String.fromCharCode(parseInt(hex, 16));
+        this.at += 6;
+      } else if (escape !== undefined && Object.hasOwn(ESCAPES, escape)) {
+        out += ESCAPES[escape];
+        this.at += 2;
+      } else {
+        this.fail('bad escape');
+      }
+    }
+  }
+
+  private array(depth: number): unknown[] {
+    this.at++;
+    const items: unknown[] = [];
+    this.skipSpace();
+    if (this.text[this.at] === ']') {
+      this.at++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.value(depth + 1));
+      this.skipSpace();
+      const c = this.text[this.at++];
+      if (c === ']') return items;
+      if (c !== ',') this.fail('expected , or ]');
+    }
+  }
+
+  private object(depth: number): unknown {
+    this.at++;
+    const dict: Record<string, unknown> = {};
+    this.skipSpace();
+    if (this.text[this.at] === '}') {
+      this.at++;
+      return recreate(dict);
+    }
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.at] !== '"') this.fail('expected a string key');
+      const key = this.string();
+      this.skipSpace();
+      if (this.text[this.at++] !== ':') this.fail('expected :');
+      const value = this.value(depth + 1);
+      // defineProperty, not assignment, for "__proto__": it stays data, never a prototype.
+      if (key === '__proto__') Object.defineProperty(dict, key, { value, writable: true, enumerable: true, configurable: true });
+      else dict[key] = value;
+      this.skipSpace();
+      const c = this.text[this.at++];
+      if (c === '}') return recreate(dict);
+      if (c !== ',') this.fail('expected , or }');
+    }
+  }
+}
+
+/** Pyro4's SerializerBase.dict_to_class for the classes a JS peer can represent. */
+function recreate(dict: Record<string, unknown>): unknown {
+  if (!Object.hasOwn(dict, '__class__')) return dict;
+  const pythonClass = dict.__class__;
+  if (pythonClass === 'Pyro4.core.URI') return uriFromState(dict.state);
+  if (pythonClass === 'Pyro4.futures._ExceptionWrapper' && dict.exception instanceof RemoteError) {
+    return new ExceptionWrapper(dict.exception);
+  }
+  if (typeof pythonClass === 'string' && dict.__exception__ === true) {
+    const args = Array.isArray(dict.args) ? dict.args : [];
+    const attributes = isPlainDict(dict.attributes) ? { ...dict.attributes } : {};
+    const traceback = attributes._pyroTraceback;
+    delete attributes._pyroTraceback;
+    return new RemoteError(pythonClass, args, {
+      traceback: Array.isArray(traceback) ? traceback.map((line) => String(line)) : [],
+      attributes,
+    });
+  }
+  return dict;
+}
+
+function isPlainDict(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function uriFromState(state: unknown): PyroURI {
+  if (!Array.isArray(state) || state.length !== 5) throw new JsonDecodeError('Pyro4.core.URI without a 5-item state');
+  const [protocol, object, , host, port] = state;
+  if ((protocol !== 'PYRO' && protocol !== 'PYRONAME') || typeof object !== 'string') {
+    throw new JsonDecodeError(`unsupported Pyro4.core.URI state ${JSON.stringify(state)}`);
+  }
+  return new PyroURI(
+    protocol as UriProtocol,
+    object,
+    typeof host === 'string' ? host : undefined,
+    typeof port === 'number' ? port : undefined,
+  );
+}

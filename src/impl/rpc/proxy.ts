@@ -1,0 +1,301 @@
+import net from 'node:net';
+
+import { ConnectionClosedError, TimeoutError } from '../common/errors';
+import { FramingError } from '../common/framer';
+import { connectTcp, DEFAULT_HOST } from '../common/net';
+import { ObjectMetadata } from './exposed';
+import { decodeJson, encodeJson, RemoteError } from './json';
+import {
+  encodeMessage, FLAGS_BATCH, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY, MAX_MESSAGE_SIZE,
+  messageBody, MessageFramer, MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_PING, MSG_RESULT, PyroMessage, pyroMessage,
+  SERIALIZER_JSON,
+} from './message';
+import { DEFAULT_NS_PORT, NAMESERVER_OBJECT_ID, PyroURI } from './uri';
+
+export interface ProxyOptions {
+  /** Timeout of each call, including connecting, the handshake and name server resolution. */
+  timeoutMs?: number;
+  /** Largest reply accepted. */
+  maxMessageSize?: number;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  /** Send oneway (no reply awaited); by default the methods the daemon lists as oneway are. */
+  oneway?: boolean;
+}
+
+/** The daemon refused the connect handshake (CONNECTFAIL), or broke the protocol. */
+export class PyroProtocolError extends Error {
+  override name = 'PyroProtocolError';
+}
+
+const KWARGS = Symbol('pyro keyword arguments');
+/** Keyword arguments for a proxy call: `await proxy.method(1, kwargs({ flag: true }))`. */
+export interface KwArgs {
+  readonly [KWARGS]: Record<string, unknown>;
+}
+export function kwargs(values: Record<string, unknown>): KwArgs {
+  return { [KWARGS]: values };
+}
+function isKwArgs(value: unknown): value is KwArgs {
+  return typeof value === 'object' && value !== null && KWARGS in value;
+}
+
+/** One call of a batch: method, positional args, keyword args. */
+export type BatchCall = [method: string, args: unknown[], kwargs?: Record<string, unknown>];
+
+interface Pending {
+  seq: number;
+  resolve(message: PyroMessage): void;
+  reject(error: Error): void;
+}
+
+/** One TCP connection to a daemon after a successful handshake. */
+class Connection {
+  private pending: Pending | undefined;
+  private error: Error | undefined;
+  /** What the daemon reported in its CONNECTOK. */
+  metadata: ObjectMetadata | undefined;
+  /** The handshake succeeded. */
+  ready = false;
+
+  constructor(readonly socket: net.Socket, readonly objectId: string, maxMessageSize: number) {
+    const framer = new MessageFramer(maxMessageSize);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        framer.push(chunk, (message) => this.receive(message));
+      } catch (error) {
+        this.fail(error instanceof FramingError ? new PyroProtocolError(error.message) : (error as Error));
+      }
+    });
+    socket.on('error', (error) => this.fail(error));
+    socket.once('close', () => this.fail(new ConnectionClosedError('connection closed by the daemon')));
+  }
+
+  get usable(): boolean {
+    return this.error === undefined;
+  }
+
+  /** Sends a message; resolves with the reply carrying the same seq (none for oneway). */
+  exchange(message: PyroMessage, expectReply: boolean): Promise<PyroMessage | undefined> {
+    if (this.error) return Promise.reject(this.error);
+    this.socket.write(encodeMessage(message));
+    if (!expectReply) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      this.pending = { seq: message.seq, resolve, reject };
+    });
+  }
+
+  private receive(message: PyroMessage) {
+    const pending = this.pending;
+    if (!pending || message.seq !== pending.seq) {
+      this.fail(new PyroProtocolError(`reply sequence out of sync, got ${message.seq} expected ${pending?.seq ?? 'none'}`));
+      return;
+    }
+    this.pending = undefined;
+    pending.resolve(message);
+  }
+
+  /** Any failure ends the connection: a late or foreign reply must never answer a later call. */
+  fail(error: Error) {
+    this.error ??= error;
+    this.socket.destroy();
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(this.error);
+  }
+}
+
+function decodeBody(message: PyroMessage, maxMessageSize: number): unknown {
+  if (message.serializerId !== SERIALIZER_JSON) throw new PyroProtocolError(`invalid serializer in response: ${message.serializerId}`);
+  return decodeJson(messageBody(message, maxMessageSize));
+}
+
+/**
+ * A client for one remote object: connects lazily (resolving PYRONAME through the
+ * name server), reuses its connection, runs one call at a time (Pyro4's protocol is
+ * strictly request/response per connection), and reconnects after a failure.
+ */
+export class PyroClient {
+  readonly uri: PyroURI;
+  /** The connection in use or being set up (calls reach it one at a time). */
+  private current: Connection | undefined;
+  /** Bumped by drop/close: a connect attempt from an older generation is abandoned. */
+  private generation = 0;
+  private seq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly timeoutMs: number;
+  private readonly maxMessageSize: number;
+
+  constructor(uri: PyroURI | string, options: ProxyOptions = {}) {
+    this.uri = typeof uri === 'string' ? PyroURI.parse(uri) : uri;
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.maxMessageSize = options.maxMessageSize ?? MAX_MESSAGE_SIZE;
+  }
+
+  /** Calls a remote method; a remote exception rejects with a RemoteError. */
+  call(method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
+    return this.serialized(options.timeoutMs, `call ${method}() on ${this.uri}`, async (connection) => {
+      const oneway = options.oneway ?? connection.metadata?.oneway.includes(method) ?? false;
+      const data = encodeJson({ object: connection.objectId, method, params: args, kwargs });
+      return this.invoke(connection, data, oneway ? FLAGS_ONEWAY : 0);
+    });
+  }
+
+  /**
+   * Pyro4's batch: the calls run in order in one message. The results come back as a
+   * list; a failed call appears as an ExceptionWrapper and ends the list.
+   */
+  batch(calls: BatchCall[], options: { timeoutMs?: number; oneway?: boolean } = {}): Promise<unknown[] | undefined> {
+    return this.serialized(options.timeoutMs, `batch of ${calls.length} on ${this.uri}`, async (connection) => {
+      const params = calls.map(([method, args, kw]) => [method, args, kw ?? {}]);
+      const data = encodeJson({ object: connection.objectId, method: '<batch>', params, kwargs: null });
+      return (await this.invoke(connection, data, FLAGS_BATCH | (options.oneway ? FLAGS_ONEWAY : 0))) as unknown[] | undefined;
+    });
+  }
+
+  /** Pyro4's PING message (answered by the daemon without invoking anything). */
+  ping(options: { timeoutMs?: number } = {}): Promise<void> {
+    return this.serialized(options.timeoutMs, `ping ${this.uri}`, async (connection) => {
+      const reply = await connection.exchange(pyroMessage(MSG_PING, this.nextSeq(), Buffer.from('ping')), true);
+      if (reply!.type !== MSG_PING) throw new PyroProtocolError(`ping answered with message type ${reply!.type}`);
+    });
+  }
+
+  /** The exposed methods, oneway methods and attributes the daemon reported at connect. */
+  metadata(options: { timeoutMs?: number } = {}): Promise<ObjectMetadata | undefined> {
+    return this.serialized(options.timeoutMs, `connect to ${this.uri}`, async (connection) => connection.metadata);
+  }
+
+  /** Closes the connection (a later call reconnects). */
+  async close(): Promise<void> {
+    const connection = this.current;
+    this.current = undefined;
+    this.generation++;
+    if (!connection || connection.socket.destroyed) return;
+    const closed = new Promise<void>((resolve) => connection.socket.once('close', () => resolve()));
+    connection.socket.end();
+    const timer = setTimeout(() => connection.socket.destroy(), 1000);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) & 0xffff;
+    return this.seq;
+  }
+
+  private async invoke(connection: Connection, data: Buffer, flags: number): Promise<unknown> {
+    const reply = await connection.exchange(pyroMessage(MSG_INVOKE, this.nextSeq(), data, { flags }), !(flags & FLAGS_ONEWAY));
+    if (!reply) return undefined;
+    if (reply.type !== MSG_RESULT) throw new PyroProtocolError(`invoke answered with message type ${reply.type}`);
+    const value = decodeBody(reply, this.maxMessageSize);
+    if (reply.flags & FLAGS_EXCEPTION) {
+      throw value instanceof RemoteError ? value : new PyroProtocolError('exception reply without an exception');
+    }
+    return value;
+  }
+
+  /** Runs calls one at a time, each under its own timeout; a timeout drops the connection. */
+  private serialized<T>(timeoutMs = this.timeoutMs, what: string, run: (connection: Connection) => Promise<T>): Promise<T> {
+    const attempt = async (): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TimeoutError(what, timeoutMs)), timeoutMs);
+      });
+      try {
+        return await Promise.race([this.connected(timeoutMs).then(run), expired]);
+      } catch (error) {
+        if (!(error instanceof RemoteError)) this.drop(); // a timeout or a broken connection
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const result = this.queue.then(attempt, attempt);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private drop() {
+    this.generation++;
+    this.current?.fail(new ConnectionClosedError('connection dropped'));
+    this.current = undefined;
+  }
+
+  private async connected(timeoutMs: number): Promise<Connection> {
+    if (this.current?.ready && this.current.usable) return this.current;
+    this.drop();
+    return this.connect(timeoutMs);
+  }
+
+  /** Resolves the URI, opens the socket and does the CONNECT handshake (metadata on connect). */
+  private async connect(timeoutMs: number): Promise<Connection> {
+    const generation = this.generation;
+    const uri = this.uri.protocol === 'PYRONAME' ? await resolveName(this.uri, { timeoutMs }) : this.uri;
+    const socket = await connectTcp(uri.host!, uri.port!, timeoutMs);
+    if (generation !== this.generation) {
+      socket.destroy();
+      throw new ConnectionClosedError('connect abandoned');
+    }
+    const connection = new Connection(socket, uri.object, this.maxMessageSize);
+    this.current = connection;
+    const request = encodeJson({ handshake: 'hello', object: uri.object });
+    const reply = (await connection.exchange(pyroMessage(MSG_CONNECT, this.seq, request, { flags: FLAGS_META_ON_CONNECT }), true))!;
+    const body = decodeBody(reply, this.maxMessageSize);
+    if (reply.type !== MSG_CONNECTOK) {
+      const error = reply.type === MSG_CONNECTFAIL
+        ? new PyroProtocolError(`connection to ${uri.location} rejected: ${String(body)}`)
+        : new PyroProtocolError(`connect answered with message type ${reply.type}`);
+      connection.fail(error);
+      throw error;
+    }
+    if (reply.flags & FLAGS_META_ON_CONNECT) connection.metadata = (body as { meta?: ObjectMetadata }).meta;
+    connection.ready = true;
+    return connection;
+  }
+}
+
+/** A remote method: resolves with the result, rejects with RemoteError, TimeoutError, ... */
+export type RemoteMethod = (...args: unknown[]) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A JS Proxy over a PyroClient: every property is a remote method, except `$pyro` and `close`. */
+export type RemoteObject = { [method: string]: RemoteMethod } & {
+  /** The underlying client (batch, ping, per-call options, methods named `close` or `then`). */
+  readonly $pyro: PyroClient;
+  close(): Promise<void>;
+};
+
+/** `const echo = createProxy('PYRONAME:wireproof.echo@127.0.0.1:9090'); await echo.add(1, 2)`. */
+export function createProxy(uri: PyroURI | string, options: ProxyOptions = {}): RemoteObject {
+  const client = new PyroClient(uri, options);
+  const close = () => client.close();
+  return new Proxy({} as RemoteObject, {
+    get(_, property) {
+      if (typeof property === 'symbol' || property === 'then') return undefined; // not a thenable
+      if (property === '$pyro') return client;
+      if (property === 'close') return close;
+      return (...args: unknown[]) => {
+        const last = args[args.length - 1];
+        return isKwArgs(last) ? client.call(property, args.slice(0, -1), last[KWARGS]) : client.call(property, args);
+      };
+    },
+  });
+}
+
+/** Resolves `PYRONAME:name[@host:port]` to the PYRO URI registered in that name server. */
+export async function resolveName(uri: PyroURI, options: ProxyOptions = {}): Promise<PyroURI> {
+  const nameServer = locateNameServer(uri.host ?? DEFAULT_HOST, uri.port ?? DEFAULT_NS_PORT, options);
+  try {
+    const found = await nameServer.call('lookup', [uri.object]);
+    return found instanceof PyroURI ? found : PyroURI.parse(String(found));
+  } finally {
+    await nameServer.close();
+  }
+}
+
+/** A client for the name server at host:port (object `Pyro.NameServer`). */
+export function locateNameServer(host = DEFAULT_HOST, port = DEFAULT_NS_PORT, options: ProxyOptions = {}): PyroClient {
+  return new PyroClient(PyroURI.direct(NAMESERVER_OBJECT_ID, host, port), options);
+}

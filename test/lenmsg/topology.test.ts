@@ -1,0 +1,163 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { once } from 'node:events';
+
+import { ConnectionClosedError } from '../../src/impl/common/errors';
+import { startCentral } from '../../src/impl/lenmsg/central';
+import { LenmsgClient } from '../../src/impl/lenmsg/client';
+import { isErrorBody } from '../../src/impl/lenmsg/messages';
+import { startRemote } from '../../src/impl/lenmsg/remote';
+import { startLenmsgServer } from '../../src/impl/lenmsg/server';
+
+const FAST = { heartbeatIntervalMs: 20 };
+
+async function assertRefused(port: number) {
+  await assert.rejects(LenmsgClient.connect('127.0.0.1', port, { timeoutMs: 1000 }), /ECONNREFUSED/);
+}
+
+test('hello makes the central connect back to the address the remote announced', async () => {
+  const central = await startCentral(FAST);
+  const connected = once(central, 'remote');
+  const remote = await startRemote({ ...FAST, central, id: 'r1' });
+  const [id, address] = await connected;
+  assert.equal(id, 'r1');
+  assert.deepEqual(address, remote.address);
+  assert.deepEqual(central.remoteIds(), ['r1']);
+  await central.close();
+  await remote.closed;
+});
+
+test('data from each remote is echoed back to that remote only, errors as structured data', async () => {
+  const central = await startCentral(FAST);
+  const ready = new Promise<void>((resolve) => {
+    let n = 0;
+    central.on('remote', () => ++n === 2 && resolve());
+  });
+  const [a, b] = await Promise.all(['a', 'b'].map((id) => startRemote({ ...FAST, central, id })));
+  await ready;
+  await Promise.all([a.send({ from: 'a', n: 1 }), b.send({ from: 'b', n: 1 }), a.send({ from: 'a', n: 2 })]);
+  assert.deepEqual(await a.receive(), { from: 'a', n: 1 });
+  assert.deepEqual(await a.receive(), { from: 'a', n: 2 });
+  assert.deepEqual(await b.receive(), { from: 'b', n: 1 });
+  await a.sendError(new RangeError('out of range'));
+  const echoed = await a.receive();
+  assert.ok(isErrorBody(echoed));
+  assert.equal(echoed.error.name, 'RangeError');
+  assert.equal(echoed.error.message, 'out of range');
+  assert.match(echoed.error.stack, /topology\.test/);
+  await central.close();
+  assert.equal((await a.closed).kind, 'shutdown-message');
+  assert.equal((await b.closed).kind, 'shutdown-message');
+});
+
+test('data sent before the connect-back completes is still echoed, in order', async () => {
+  const central = await startCentral(FAST);
+  const remote = await startRemote({ ...FAST, central, id: 'eager' });
+  await Promise.all([1, 2, 3].map((n) => remote.send(n))); // no wait for the central's 'remote' event
+  assert.deepEqual([await remote.receive(), await remote.receive(), await remote.receive()], [1, 2, 3]);
+  await central.close();
+});
+
+test('heartbeats keep a remote running well past its timeout', async () => {
+  const central = await startCentral(FAST);
+  const remote = await startRemote({ ...FAST, central });
+  const seqs: number[] = [];
+  await new Promise<void>((resolve) =>
+    remote.on('heartbeat', (seq) => {
+      seqs.push(seq);
+      if (seqs.length === 10) resolve(); // ~200 ms: more than three timeouts of 60 ms
+    }),
+  );
+  assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y));
+  let stopped = false;
+  void remote.closed.then(() => { stopped = true; });
+  assert.equal(stopped, false);
+  await central.close();
+  assert.equal((await remote.closed).kind, 'shutdown-message');
+});
+
+test('a remote that hears no heartbeat shuts down: client and server closed, reason reported', async () => {
+  let clientClosed!: () => void;
+  const disconnected = new Promise<void>((resolve) => { clientClosed = resolve; });
+  const silent = await startLenmsgServer({ onMessage: () => undefined, onDisconnect: () => clientClosed() });
+  const remote = await startRemote({ ...FAST, central: silent });
+  const { port } = remote.address;
+  const [reason] = await once(remote, 'stop');
+  assert.deepEqual(reason, { kind: 'heartbeat-timeout', message: 'no heartbeat for 60 ms' });
+  assert.deepEqual(await remote.closed, reason);
+  await disconnected; // its client to the central is closed
+  await assertRefused(port); // and its server
+  await assert.rejects(remote.receive(), ConnectionClosedError);
+  await silent.close();
+});
+
+test('shutdown stops a remote at once and the central forgets it', async () => {
+  const central = await startCentral({ heartbeatIntervalMs: 1000 }); // no heartbeat timeout in play
+  const connected = once(central, 'remote');
+  const remote = await startRemote({ heartbeatIntervalMs: 1000, central, id: 'victim' });
+  await connected;
+  const gone = once(central, 'remote-gone');
+  const started = Date.now();
+  await central.shutdownRemote('victim');
+  assert.deepEqual(await remote.closed, { kind: 'shutdown-message', message: 'the central sent shutdown' });
+  assert.ok(Date.now() - started < 1000, 'at once, not after a heartbeat timeout');
+  assert.deepEqual(await gone, ['victim']);
+  assert.deepEqual(central.remoteIds(), []);
+  await assertRefused(remote.address.port);
+  await central.close();
+});
+
+test('a remote that closes is forgotten by the central; others are unaffected', async () => {
+  const central = await startCentral(FAST);
+  const ready = new Promise<void>((resolve) => {
+    let n = 0;
+    central.on('remote', () => ++n === 2 && resolve());
+  });
+  const [leaving, staying] = await Promise.all(['leaving', 'staying'].map((id) => startRemote({ ...FAST, central, id })));
+  await ready;
+  const gone = once(central, 'remote-gone');
+  assert.equal((await leaving.close()).kind, 'closed');
+  assert.deepEqual(await gone, ['leaving']);
+  await staying.send('ping');
+  assert.equal(await staying.receive(), 'ping');
+  assert.deepEqual(central.remoteIds(), ['staying']);
+  await central.close();
+});
+
+test('the central ignores data from a connection that never said hello, and unreachable hellos', async () => {
+  const central = await startCentral(FAST);
+  const stranger = await LenmsgClient.connect(central.host, central.port);
+  const unreachable = once(central, 'remote-unreachable');
+  const closedServer = await startLenmsgServer({ onMessage: () => undefined });
+  await closedServer.close();
+  await stranger.send({ type: 'data', body: 'nobody to echo to' });
+  await stranger.send({ type: 'hello', id: 'ghost', host: '127.0.0.1', port: closedServer.port });
+  const [id, error] = await unreachable;
+  assert.equal(id, 'ghost');
+  assert.match(String(error), /ECONNREFUSED/);
+  assert.deepEqual(central.remoteIds(), []);
+  await stranger.close();
+  await central.close();
+});
+
+test('a remote whose server stops reading is dropped once the central has too much queued for it', async () => {
+  const central = await startCentral({ ...FAST, maxBufferedBytes: 1024 * 1024 });
+  const accepted: net.Socket[] = [];
+  const stuck = net.createServer((socket) => { socket.pause(); accepted.push(socket); }); // never reads
+  stuck.listen(0, '127.0.0.1');
+  await once(stuck, 'listening');
+  const remote = await LenmsgClient.connect(central.host, central.port);
+  const connected = once(central, 'remote');
+  await remote.send({ type: 'hello', id: 'stuck', host: '127.0.0.1', port: (stuck.address() as net.AddressInfo).port });
+  await connected;
+  const gone = once(central, 'remote-gone');
+  const body = 'x'.repeat(1024 * 1024);
+  for (let i = 0; i < 64 && central.remoteIds().length > 0; i++) await remote.send({ type: 'data', body });
+  assert.deepEqual(await gone, ['stuck']);
+  assert.deepEqual(central.remoteIds(), []);
+  await remote.close();
+  await central.close();
+  accepted.forEach((socket) => socket.destroy());
+  stuck.close();
+});
