@@ -123,7 +123,7 @@ async function runLenmsg(values: Values, bodies: string[]): Promise<number> {
 
 /** The terminal client: loads FILE and steps it on n/space/enter; q sends close. */
 async function runCobra(values: Values, files: string[]): Promise<number> {
-  if (files.length !== 1) throw new UsageError('client cobra takes one FILE: the program to step');
+  if (files.length !== 1) throw new UsageError('client cobra takes one FILE or URL: the program to step');
   const { runCobraTui } = require('../impl/cobra/tui') as typeof import('../impl/cobra/tui');
   const { DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT } = require('../impl/cobra/protocol') as typeof import('../impl/cobra/protocol');
   return runCobraTui({
@@ -183,7 +183,8 @@ const CLIENTS: Record<string, ClientEntry> = {
     run: runChannel,
   },
   cobra: {
-    usage: `cobra FILE             steps the Python program FILE on a cobra server: n, space or enter executes one
+    usage: `cobra FILE|URL         steps the Python program FILE (or the program at an http URL of a file server over
+                           the cobra server's root) on a cobra server: n, space or enter executes one
                            instruction, q closes the server; --file-port N (default 6061)  --control-port N (default 6060)`,
     options: {
       'file-port': { type: 'string', description: "the server's file port" },

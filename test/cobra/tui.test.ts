@@ -44,3 +44,32 @@ it('runCobraTui steps on n/space/enter and closes the server on q', async () => 
     await fs.rm(root, { recursive: true, force: true });
   }
 });
+
+it('runCobraTui loads its program by URL through the http client, from a file server over the same root', async () => {
+  const { startHttpServer } = await import('../../src/impl/http/server');
+  const root = await tempDir();
+  await writeProgram(root, 'web.py', 'b = 2\nprint("from the web")\n');
+  const cobra = await startCobraServer({ root, filePort: 0, controlPort: 0 });
+  const files = await startHttpServer({ root, port: 0 });
+  try {
+    const input = new PassThrough();
+    let screen = '';
+    const output = new Writable({ write(chunk, _encoding, done) { screen += chunk.toString(); done(); } });
+    const url = `http://${files.host}:${files.port}/web.py`;
+    const exitCode = runCobraTui({ file: url, filePort: cobra.filePort, controlPort: cobra.controlPort, input, output });
+    input.write('nnnnnnnnnnnnnnnnnnnn');
+    input.write('q');
+    assert.equal(await exitCode, 0);
+    const text = stripAnsi(screen);
+    assert.match(text, /^> {4}1 {2}b = 2$/m, 'the source fetched by URL is shown');
+    assert.match(text, /^from the web$/m, 'the server ran the program the URL names');
+    const missing = await runCobraTui({ file: `http://${files.host}:${files.port}/nope.py`, filePort: cobra.filePort,
+      controlPort: cobra.controlPort, input: new PassThrough(), output });
+    assert.equal(missing, 1);
+    assert.match(screen, /nope\.py answered 404/);
+  } finally {
+    await files.close();
+    await cobra.close();
+    await fs.rm(root, { recursive: true, force: true });
+  }
+});

@@ -1,11 +1,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
+import { get } from '../http/client';
 import { CobraClient, CobraClientOptions } from './client';
 import { CobraStatus } from './protocol';
 
 export interface CobraTuiOptions extends Omit<CobraClientOptions, 'onOutput'> {
-  /** The program to run; sent to the server as an absolute path. */
+  /**
+   * The program to run: a local path, sent to the server as an absolute path; or an
+   * http(s) URL of the program on a file server over the cobra server's root, whose
+   * path is sent (relative to that root) and whose text is shown.
+   */
   file: string;
   input?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
   output?: NodeJS.WritableStream & { rows?: number };
@@ -55,16 +60,35 @@ export function renderScreen(file: string, source: string[], status: CobraStatus
   return CLEAR + out.join('\n') + '\n';
 }
 
+/** What to ask the server for, and the source text to show beside the steps. */
+async function locateProgram(file: string, timeoutMs?: number): Promise<{ request: string; source: string }> {
+  if (!/^https?:\/\//i.test(file)) {
+    const request = path.resolve(file);
+    return { request, source: await fs.readFile(request, 'utf8').catch(() => '(source not readable here)') };
+  }
+  const url = new URL(file);
+  const response = await get(url.href, { timeoutMs });
+  if (response.status !== 200) throw new Error(`${url.href} answered ${response.status}`);
+  return { request: decodeURIComponent(url.pathname).replace(/^\/+/, ''), source: response.body.toString('utf8') };
+}
+
 /**
- * The cobra terminal client: loads FILE, shows where the program stands, steps it on
+ * The cobra terminal client: loads FILE (a path, or a URL through the http client), shows where the program stands, steps it on
  * n/space/enter, sends `close` on q. Resolves with the process exit code (0 after q,
  * 1 when the server refused the file, 2 when the connection failed).
  */
 export async function runCobraTui(options: CobraTuiOptions): Promise<number> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  const file = path.resolve(options.file);
-  const source = (await fs.readFile(file, 'utf8').catch(() => '(source not readable here)')).split('\n');
+  let program: { request: string; source: string };
+  try {
+    program = await locateProgram(options.file, options.timeoutMs);
+  } catch (err) {
+    output.write(`cobra: cannot load ${options.file}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const file = program.request;
+  const source = program.source.split('\n');
   let programOutput = '';
   let client: CobraClient;
   try {
