@@ -9,6 +9,7 @@ Usage:
   wireproof list [--protocol NAME] [--json]                                   requirements and their cases
   wireproof serve NAME [--port N] [--host H]                                  run a reference server
   wireproof client NAME [options] [COMMAND...]                                run a reference client
+  wireproof proxy --upstream H:P [--listen P] [--toxic SPEC]...               a TCP proxy that injects faults
 
 Run "wireproof COMMAND --help" for a command's options.
 Exit codes: 0 conforms, 1 non-conformance, 2 target unreachable or infrastructure error, 3 usage error.`;
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, () => (args: string[]) => Promise<number>> = {
   list: () => require('./list').listCommand,
   serve: () => require('./serve').serveCommand,
   client: () => require('./client').clientCommand,
+  proxy: () => require('./proxy').proxyCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
