@@ -5,27 +5,15 @@
  * 64 KiB chunks in one process; and the reference echo server over loopback TCP beside
  * a raw `socket.pipe(socket)` echo.
  */
-import net from 'node:net';
-import { once } from 'node:events';
-import type { Transform } from 'node:stream';
 import { decode as itDecode, encode as itEncode } from 'it-length-prefixed';
 import { ChannelFramer, encodeFrame } from '../src/impl/channel/framer';
 import { startEchoServer } from '../src/impl/echo/server';
-import { BenchModule, BenchResult, Contender, compare, measureSideBySide } from './measure';
-
-// No type declarations ship with it; this is the part used.
-const lpstream = require('length-prefixed-stream') as { decode(): Transform };
+import { connectEchoClient, lengthPrefixedStreamPass, startPipeEchoServer } from './baselines';
+import { BenchModule, BenchResult, Contender, compare, measureSideBySide, socketChunks } from './measure';
 
 const CHUNK_BYTES = 64 * 1024;
 const INPUT_BYTES = 16 * 1024 * 1024;
 const ECHO_BYTES = 8 * 1024 * 1024;
-
-/** The bytes as socket reads would hand them over: 64 KiB chunks, each its own copy. */
-function chunked(bytes: Buffer): Buffer[] {
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += CHUNK_BYTES) chunks.push(Buffer.from(bytes.subarray(at, at + CHUNK_BYTES)));
-  return chunks;
-}
 
 /** As many bodies of `size` bytes (fixed-seed content) as fit in INPUT_BYTES of channel frames. */
 function bodies(size: number): Buffer[] {
@@ -61,25 +49,11 @@ function itLengthPrefixedPass(chunks: readonly Buffer[]): number {
   return tally;
 }
 
-function lengthPrefixedStreamPass(chunks: readonly Buffer[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const decoder = lpstream.decode();
-    let tally = 0;
-    decoder.on('data', (body: Buffer) => {
-      tally += body.length;
-    });
-    decoder.on('end', () => resolve(tally));
-    decoder.on('error', reject);
-    for (const chunk of chunks) decoder.write(chunk);
-    decoder.end();
-  });
-}
-
 async function framerResults(size: number, label: string, target: 'it' | 'memcpy', note: string): Promise<BenchResult[]> {
   const messages = bodies(size);
   const bodyBytes = messages.length * size;
-  const channelChunks = chunked(Buffer.concat(messages.map((body) => encodeFrame(body))));
-  const varintChunks = chunked(Buffer.concat(messages.map((body) => itEncode.single(body).subarray())));
+  const channelChunks = socketChunks(Buffer.concat(messages.map((body) => encodeFrame(body))), CHUNK_BYTES);
+  const varintChunks = socketChunks(Buffer.concat(messages.map((body) => itEncode.single(body).subarray())), CHUNK_BYTES);
   const names = {
     framer: 'ChannelFramer -> Buffers',
     it: 'it-length-prefixed decode + subarray()',
@@ -110,39 +84,13 @@ async function framerResults(size: number, label: string, target: 'it' | 'memcpy
   ];
 }
 
-/** A connection to an echo server, and a pass: send ECHO_BYTES, wait until they all came back. */
-async function echoClient(port: number): Promise<{ pass: () => Promise<number>; close: () => void }> {
-  const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
-  await once(socket, 'connect');
-  const payload = Buffer.alloc(ECHO_BYTES, 0x65);
-  let received = 0;
-  let wake: () => void = () => undefined;
-  socket.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    wake();
-  });
-  return {
-    async pass() {
-      received = 0;
-      const done = new Promise<void>((resolve) => {
-        wake = () => received >= ECHO_BYTES && resolve();
-      });
-      for (let at = 0; at < ECHO_BYTES; at += CHUNK_BYTES) {
-        if (!socket.write(payload.subarray(at, at + CHUNK_BYTES))) await once(socket, 'drain');
-      }
-      await done;
-      return received;
-    },
-    close: () => socket.destroy(),
-  };
-}
-
 async function echoResults(): Promise<BenchResult[]> {
   const reference = await startEchoServer({ port: 0 });
-  const raw = net.createServer((socket) => socket.pipe(socket)).listen(0, '127.0.0.1');
-  await once(raw, 'listening');
-  const referenceClient = await echoClient(reference.port);
-  const rawClient = await echoClient((raw.address() as net.AddressInfo).port);
+  const raw = await startPipeEchoServer();
+  const payload = Buffer.alloc(ECHO_BYTES, 0x65);
+  // The client writes and reads at once, in writes of a socket read's size.
+  const referenceClient = await connectEchoClient(reference.port, payload, CHUNK_BYTES);
+  const rawClient = await connectEchoClient(raw.port, payload, CHUNK_BYTES);
   const names = { reference: 'reference echo server', raw: 'socket.pipe(socket)' };
   try {
     const measured = await measureSideBySide(
@@ -164,7 +112,7 @@ async function echoResults(): Promise<BenchResult[]> {
   } finally {
     referenceClient.close();
     rawClient.close();
-    raw.close();
+    await raw.close();
     await reference.close();
   }
 }

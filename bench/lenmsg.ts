@@ -4,18 +4,13 @@
  * 64 KiB chunks in one process; and a lenmsg echo over loopback TCP (reference remote →
  * reference central → back to the remote's server) beside a raw socket.pipe(socket) echo.
  */
-import net from 'node:net';
-import type { Transform } from 'node:stream';
 import { decode as itDecode } from 'it-length-prefixed';
 import type { Uint8ArrayList } from 'uint8arraylist';
 import { LengthPrefixFramer, encodeFrame } from '../src/impl/lenmsg/framer';
 import { startCentral } from '../src/impl/lenmsg/central';
 import { startRemote } from '../src/impl/lenmsg/remote';
-import { listenTcp } from '../src/impl/common/net';
-import { BenchModule, BenchResult, Contender, compare, measureSideBySide } from './measure';
-
-// length-prefixed-stream ships no types: its decoder is a Transform of varint-prefixed frames.
-const lps = require('length-prefixed-stream') as { decode(): Transform; encode(): Transform };
+import { connectEchoClient, lengthPrefixedStreamPass, startPipeEchoServer } from './baselines';
+import { BenchModule, BenchResult, Contender, compare, measureSideBySide, socketChunks } from './measure';
 
 const CHUNK_BYTES = 64 * 1024;
 const INPUT_BYTES = 16 * 1024 * 1024;
@@ -27,10 +22,7 @@ function frameChunks(bodyBytes: number, prefix: (length: number) => Buffer): { c
   const frame = Buffer.concat([prefix(bodyBytes), body]);
   const count = Math.floor(INPUT_BYTES / frame.length);
   const input = Buffer.concat(Array.from({ length: count }, () => frame));
-  const chunks: Buffer[] = [];
-  // Each chunk its own copy, as separate socket reads would be.
-  for (let at = 0; at < input.length; at += CHUNK_BYTES) chunks.push(Buffer.from(input.subarray(at, at + CHUNK_BYTES)));
-  return { chunks, bodyTotal: count * bodyBytes };
+  return { chunks: socketChunks(input, CHUNK_BYTES), bodyTotal: count * bodyBytes };
 }
 
 const bigEndian = (length: number) => {
@@ -79,20 +71,6 @@ function itLengthPrefixedListsPass(chunks: readonly Buffer[]): number {
   let tally = 0;
   for (const body of itDecode(chunks, { lengthDecoder: int32BE })) tally += body.byteLength;
   return tally;
-}
-
-function lengthPrefixedStreamPass(chunks: readonly Buffer[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const decoder = lps.decode();
-    let tally = 0;
-    decoder.on('data', (body: Buffer) => {
-      tally += body.length;
-    });
-    decoder.on('end', () => resolve(tally));
-    decoder.on('error', reject);
-    for (const chunk of chunks) decoder.write(chunk);
-    decoder.end();
-  });
 }
 
 const NAMES = {
@@ -145,24 +123,11 @@ async function lenmsgEcho(body: string) {
   return { pass, close: async () => { await central.close(); await remote.closed; } };
 }
 
-/** The floor of any echo over loopback: the same bytes through a server that pipes its socket to itself. */
+/** The floor of any echo over loopback: the same bytes, in one write, through a server that pipes its socket to itself. */
 async function pipeEcho(bytes: Buffer) {
-  const server = await listenTcp((socket) => socket.pipe(socket));
-  const socket = net.connect({ host: server.host, port: server.port, noDelay: true });
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  let received = 0;
-  let done: (() => void) | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    if (received >= bytes.length) done?.();
-  });
-  const pass = () =>
-    new Promise<number>((resolve) => {
-      received = 0;
-      done = () => resolve(received);
-      socket.write(bytes);
-    });
-  return { pass, close: async () => { socket.destroy(); await server.close(); } };
+  const server = await startPipeEchoServer();
+  const client = await connectEchoClient(server.port, bytes);
+  return { pass: client.pass, close: async () => { client.close(); await server.close(); } };
 }
 
 async function echoResult(): Promise<BenchResult> {

@@ -39,6 +39,13 @@ export interface Measurement {
   passesPerRound: number;
 }
 
+/** `bytes` cut into `chunkBytes` chunks, each its own copy, as separate socket reads would hand them over. */
+export function socketChunks(bytes: Buffer, chunkBytes: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += chunkBytes) chunks.push(Buffer.from(bytes.subarray(at, at + chunkBytes)));
+  return chunks;
+}
+
 /** The rate `work` units in `ns` nanoseconds stand for. */
 export function rate(unit: Unit, work: number, ns: number): number {
   const seconds = ns / 1e9;

@@ -6,7 +6,7 @@ import * as readline from 'node:readline';
 import { Readable } from 'node:stream';
 import split2 from 'split2';
 import { LineFrame, LineFramer, LineTextFramer, OVERSIZED_PACKET, TextLine } from '../src/impl/oneline/framer';
-import { BenchModule, Contender, compare, measureSideBySide } from './measure';
+import { BenchModule, Contender, compare, measureSideBySide, socketChunks } from './measure';
 
 const LINE_BYTES = 64; // 63 bytes of text and the LF
 const CHUNK_BYTES = 64 * 1024;
@@ -26,10 +26,7 @@ export function lineChunks(lineBytes: number, chunkBytes: number, totalBytes: nu
       input[i] = 0x20 + ((seed >>> 16) % 95);
     }
   }
-  const chunks: Buffer[] = [];
-  // Each chunk its own copy, as separate socket reads would be.
-  for (let at = 0; at < totalBytes; at += chunkBytes) chunks.push(Buffer.from(input.subarray(at, at + chunkBytes)));
-  return chunks;
+  return socketChunks(input, chunkBytes);
 }
 
 // One loop per framer contender rather than one taking a per-packet callback: a call

@@ -20,3 +20,14 @@ export function toNumber(name: string, value: string | undefined, { min = -Infin
   }
   return n;
 }
+
+/** --seed, or a fresh one: every run prints its seed, so any run can be replayed. */
+export function seedOption(value: string | undefined): number {
+  return toNumber('seed', value, { integer: true }) ?? (Math.random() * 2 ** 31) | 0;
+}
+
+/** Repeated --protocol values, each a known protocol; all of them when none is given. */
+export function protocolsOption(values: string[] | undefined, known: readonly string[]): string[] {
+  for (const name of values ?? []) if (!known.includes(name)) throw new UsageError(`unknown protocol "${name}" (known: ${known.join(', ')})`);
+  return values ?? [...known];
+}

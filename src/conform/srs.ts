@@ -1,15 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
-import type { Level, Scope } from '../report/types';
+import type { RequirementResult } from '../report/types';
 
-export interface Requirement {
-  id: string;
-  protocol: string;
-  level: Level;
-  scope: Scope;
-  text: string;
-  source: string;
+/** One requirement of srs.json: what a report's RequirementResult says of it, and a note. */
+export interface Requirement extends Pick<RequirementResult, 'id' | 'protocol' | 'level' | 'scope' | 'text' | 'source'> {
   note?: string;
 }
 

@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../conform/srs';
 import { TimeoutError, withTimeout } from '../impl/common/errors';
 import { startCentral } from '../impl/lenmsg/central';
 import { LenmsgClient } from '../impl/lenmsg/client';
-import { Inbox } from '../impl/lenmsg/inbox';
+import { AsyncQueue } from '../impl/common/queue';
 import { isErrorBody } from '../impl/lenmsg/messages';
 import { startRemote, type LenmsgRemote, type RemoteStopReason } from '../impl/lenmsg/remote';
 import { startLenmsgServer, type LenmsgServer } from '../impl/lenmsg/server';
@@ -31,7 +31,7 @@ interface LenmsgWorld extends ReferenceWorld {
   /** Set by `wireproof ... is running` (src/steps/cli.ts). */
   command?: { child: ChildProcess; host: string; port: number };
   /** A scripted central: a bare lenmsg server recording what it receives. */
-  scripted?: { server: LenmsgServer; messages: Inbox<unknown>; disconnects: Inbox<number> };
+  scripted?: { server: LenmsgServer; messages: AsyncQueue<unknown>; disconnects: AsyncQueue<number> };
   refRemote?: LenmsgRemote;
   refClient?: LenmsgClient;
   failure?: Error;
@@ -224,18 +224,18 @@ Given('a reference lenmsg server with a heartbeat interval of {int} ms', async f
 
 /** A bare lenmsg server as the central: records every message, and never writes unless told to shut remotes down. */
 async function startScripted(world: LenmsgWorld, { shutdownOnHello = false } = {}): Promise<void> {
-  const messages = new Inbox<unknown>();
-  const disconnects = new Inbox<number>();
+  const messages = new AsyncQueue<unknown>();
+  const disconnects = new AsyncQueue<number>();
   const server = await startLenmsgServer({
     onMessage: (message) => {
-      messages.put(message);
+      messages.push(message);
       const hello = message as { type?: string; host?: string; port?: number };
       if (shutdownOnHello && hello.type === 'hello') {
         void LenmsgClient.connect(hello.host!, hello.port!, { timeoutMs: world.timeoutMs })
           .then(async (client) => { await client.send({ type: 'shutdown' }); await client.close(); });
       }
     },
-    onDisconnect: (from) => disconnects.put(from.id),
+    onDisconnect: (from) => disconnects.push(from.id),
   });
   world.scripted = { server, messages, disconnects };
   world.cleanups.push(() => server.close());

@@ -7,19 +7,19 @@ import { FramingError } from '../../src/impl/common/framer';
 import { ConnectionClosedError, TimeoutError } from '../../src/impl/common/errors';
 import { encodeFrame, encodeMessage, HEADER_BYTES } from '../../src/impl/lenmsg/framer';
 import { LenmsgClient } from '../../src/impl/lenmsg/client';
-import { Inbox } from '../../src/impl/lenmsg/inbox';
+import { AsyncQueue } from '../../src/impl/common/queue';
 import { LenmsgConnection, startLenmsgServer } from '../../src/impl/lenmsg/server';
 
 const WAIT = 2000;
 
 /** A server whose messages and disconnects land in inboxes the test can wait on. */
 async function recordingServer(maxMessage?: number) {
-  const messages = new Inbox<{ message: unknown; from: LenmsgConnection }>();
-  const disconnects = new Inbox<{ from: LenmsgConnection; error?: FramingError }>();
+  const messages = new AsyncQueue<{ message: unknown; from: LenmsgConnection }>();
+  const disconnects = new AsyncQueue<{ from: LenmsgConnection; error?: FramingError }>();
   const server = await startLenmsgServer({
     maxMessage,
-    onMessage: (message, from) => messages.put({ message, from }),
-    onDisconnect: (from, error) => disconnects.put({ from, error }),
+    onMessage: (message, from) => messages.push({ message, from }),
+    onDisconnect: (from, error) => disconnects.push({ from, error }),
   });
   return { server, messages, disconnects };
 }

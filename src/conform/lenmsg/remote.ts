@@ -6,11 +6,11 @@
  */
 import type net from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
-import { TimeoutError } from '../../impl/common/errors';
+import { ConnectionClosedError, TimeoutError } from '../../impl/common/errors';
 import { FramingError } from '../../impl/common/framer';
 import { listenTcp, type RunningServer } from '../../impl/common/net';
 import { decodeBody, encodeFrame, encodeMessage, HEADER_BYTES, LenmsgFramer } from '../../impl/lenmsg/framer';
-import { Inbox } from '../../impl/lenmsg/inbox';
+import { AsyncQueue } from '../../impl/common/queue';
 import { asMessage } from '../../impl/lenmsg/messages';
 import { NonConformance } from '../errors';
 import type { TraceRecorder } from '../trace';
@@ -58,12 +58,12 @@ export const preview = (value: unknown): string => {
 };
 
 export class SuiteRemote {
-  private readonly data = new Inbox<unknown>();
-  private readonly heartbeats = new Inbox<HeartbeatArrival>();
-  private readonly shutdowns = new Inbox<number>();
+  private readonly data = new AsyncQueue<unknown>();
+  private readonly heartbeats = new AsyncQueue<HeartbeatArrival>();
+  private readonly shutdowns = new AsyncQueue<number>();
   /** Holds the first connection the central opened to this server (its client for this remote). */
-  private readonly firstLink = new Inbox<number>();
-  private readonly linksClosed = new Inbox<number>();
+  private readonly firstLink = new AsyncQueue<number>();
+  private readonly linksClosed = new AsyncQueue<number>();
   private links = 0;
 
   private constructor(
@@ -92,7 +92,7 @@ export class SuiteRemote {
   /** Waits until the central has connected back to this server; returns when it first did (performance.now()). */
   async connectBack(): Promise<number> {
     const at = await this.take(this.firstLink, `the central to connect back to remote ${this.name}'s announced address`);
-    this.firstLink.put(at); // still there for the next caller
+    this.firstLink.push(at); // still there for the next caller
     return at;
   }
 
@@ -127,7 +127,9 @@ export class SuiteRemote {
   }
 
   close(): Promise<void> {
-    for (const inbox of [this.data, this.heartbeats, this.shutdowns, this.firstLink, this.linksClosed]) inbox.close();
+    for (const inbox of [this.data, this.heartbeats, this.shutdowns, this.firstLink, this.linksClosed]) {
+      inbox.end(new ConnectionClosedError('inbox closed'));
+    }
     return this.server.close();
   }
 
@@ -149,22 +151,22 @@ export class SuiteRemote {
     socket.on('error', () => socket.destroy());
     socket.once('close', () => {
       trace.note(conn, `the central's connection to remote ${this.name} closed`);
-      this.linksClosed.put(link);
+      this.linksClosed.push(link);
     });
-    if (link === 1) this.firstLink.put(performance.now());
+    if (link === 1) this.firstLink.push(performance.now());
   }
 
   private receive(value: unknown): void {
     const message = asMessage(value);
     switch (message?.type) {
       case 'data':
-        this.data.put(message.body);
+        this.data.push(message.body);
         break;
       case 'heartbeat':
-        this.heartbeats.put({ seq: message.seq, at: performance.now() });
+        this.heartbeats.push({ seq: message.seq, at: performance.now() });
         break;
       case 'shutdown':
-        this.shutdowns.put(this.links);
+        this.shutdowns.push(this.links);
         break;
       case 'hello':
         break; // a hello to a remote means nothing to it (the reference remote ignores it too)
@@ -176,10 +178,10 @@ export class SuiteRemote {
   /** Every wait from now on fails with this (what already arrived is still handed out first). */
   private violate(message: string): void {
     const reason = new NonConformance(message);
-    for (const inbox of [this.data, this.heartbeats, this.shutdowns]) inbox.close(reason);
+    for (const inbox of [this.data, this.heartbeats, this.shutdowns]) inbox.end(reason);
   }
 
-  private async take<T>(inbox: Inbox<T>, what: string, timeoutMs = this.timeoutMs): Promise<T> {
+  private async take<T>(inbox: AsyncQueue<T>, what: string, timeoutMs = this.timeoutMs): Promise<T> {
     try {
       return await inbox.take(timeoutMs, what);
     } catch (err) {

@@ -1,6 +1,7 @@
 import net from 'node:net';
-import { ConnectionClosedError, TimeoutError, withTimeout } from '../common/errors';
+import { ConnectionClosedError, withTimeout } from '../common/errors';
 import { FramingError } from '../common/framer';
+import { AsyncQueue } from '../common/queue';
 import { ChannelFramer, encodeFrame, MAX_BODY } from './framer';
 
 export interface ChannelOptions {
@@ -19,83 +20,6 @@ export interface ChannelOptions {
  * bodies fills the queue too.
  */
 const QUEUED_BODY_OVERHEAD = 64;
-
-interface Taker<T> {
-  resolve(item: T): void;
-  reject(err: Error): void;
-}
-
-/**
- * A FIFO handing items to takers in call order. Once ended, takers get the end reason
- * after the queued items are gone. Takers that time out leave the line without an item.
- * `weight` sums `weigh(item)` over the items held (not those handed straight to a taker).
- */
-export class AsyncQueue<T> {
-  private readonly items: T[] = [];
-  private readonly takers: Taker<T>[] = [];
-  private endReason: Error | undefined;
-  private held = 0;
-
-  constructor(private readonly weigh: (item: T) => number = () => 0) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  get weight(): number {
-    return this.held;
-  }
-
-  get ended(): boolean {
-    return this.endReason !== undefined;
-  }
-
-  /** Hands the item to the first waiting taker, or holds it. */
-  push(item: T): void {
-    const taker = this.takers.shift();
-    if (taker) {
-      taker.resolve(item);
-    } else {
-      this.items.push(item);
-      this.held += this.weigh(item);
-    }
-  }
-
-  end(reason: Error): void {
-    if (this.endReason) return;
-    this.endReason = reason;
-    if (this.items.length === 0) for (const taker of this.takers.splice(0)) taker.reject(reason);
-  }
-
-  /** Empties the queue, returning what it held. */
-  clear(): T[] {
-    this.held = 0;
-    return this.items.splice(0);
-  }
-
-  take(timeoutMs: number, what: string): Promise<T> {
-    if (this.items.length > 0) {
-      const item = this.items.shift()!;
-      this.held -= this.weigh(item);
-      return Promise.resolve(item);
-    }
-    if (this.endReason) return Promise.reject(this.endReason);
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const taker: Taker<T> = {
-        resolve: (item) => { clearTimeout(timer); resolve(item); },
-        reject: (err) => { clearTimeout(timer); reject(err); },
-      };
-      this.takers.push(taker);
-      if (!Number.isFinite(timeoutMs)) return;
-      timer = setTimeout(() => {
-        this.takers.splice(this.takers.indexOf(taker), 1);
-        reject(new TimeoutError(what, timeoutMs));
-      }, timeoutMs);
-      timer.unref();
-    });
-  }
-}
 
 /** Yields what `next` gives until it rejects with ConnectionClosedError; other errors go on. */
 export async function* untilClosed<T>(next: () => Promise<T>): AsyncGenerator<T, void, undefined> {

@@ -1,6 +1,7 @@
 import { ConnectionClosedError } from '../common/errors';
-import { listenTcp, ListenOptions, RunningServer } from '../common/net';
-import { AsyncQueue, Channel, ChannelOptions, untilClosed } from './channel';
+import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { AsyncQueue } from '../common/queue';
+import { Channel, ChannelOptions, untilClosed } from './channel';
 
 /** The seed's example port; servers still default to an ephemeral port (0). */
 export const DEFAULT_CHANNEL_PORT = 5000;
@@ -41,13 +42,12 @@ export async function listenChannels(options: ChannelServerOptions = {}): Promis
   const close = (): Promise<void> => {
     if (!stopping) {
       stopping = true;
-      running.server.close();
-      accepted.end(new ConnectionClosedError('channel server closed'));
-      // Nobody took these yet, so nobody else will close them.
-      for (const channel of accepted.clear()) void channel.close();
-      for (const channel of channels) channel.stopReceiving();
-      const grace = setTimeout(() => running.sockets.forEach((socket) => socket.destroy()), graceMs);
-      void running.closed.then(() => clearTimeout(grace));
+      closeGracefully(running, graceMs, () => {
+        accepted.end(new ConnectionClosedError('channel server closed'));
+        // Nobody took these yet, so nobody else will close them.
+        for (const channel of accepted.clear()) void channel.close();
+        for (const channel of channels) channel.stopReceiving();
+      });
     }
     return running.closed;
   };

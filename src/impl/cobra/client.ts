@@ -1,7 +1,8 @@
 import net from 'node:net';
 
-import { ConnectionClosedError, TimeoutError, withTimeout } from '../common/errors';
+import { ConnectionClosedError, withTimeout } from '../common/errors';
 import { connectTcp, DEFAULT_HOST } from '../common/net';
+import { AsyncQueue } from '../common/queue';
 import { LineFramer, OVERSIZED_PACKET } from '../oneline/framer';
 import {
   CobraProtocolError, CobraStatus, ControlMessage, DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT, ErrorReply, FileReply,
@@ -29,43 +30,8 @@ export class CobraError extends Error {
   override name = 'CobraError';
 }
 
-/** Messages of one connection in arrival order, taken one by one with a timeout. */
-class Inbox<T> {
-  private readonly items: T[] = [];
-  private readonly waiters: { resolve: (item: T) => void; reject: (err: Error) => void }[] = [];
-  private failure: Error | undefined;
-
-  put(item: T): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve(item);
-    else this.items.push(item);
-  }
-
-  /** Every current and future take rejects with `err` (once the queued items are taken). */
-  fail(err: Error): void {
-    this.failure ??= err;
-    for (const waiter of this.waiters.splice(0)) waiter.reject(err);
-  }
-
-  take(timeoutMs: number, what: string): Promise<T> {
-    if (this.items.length > 0) return Promise.resolve(this.items.shift()!);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise<T>((resolve, reject) => {
-      const waiter = {
-        resolve: (item: T) => { clearTimeout(timer); resolve(item); },
-        reject: (err: Error) => { clearTimeout(timer); reject(err); },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new TimeoutError(what, timeoutMs));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
-  }
-}
-
 /** Feeds every line of `socket` to `onLine`; a close (or an unparsable line) fails `inbox`. */
-function readLines<T>(socket: net.Socket, maxLine: number, inbox: Inbox<T>, onLine: (line: string) => void): Promise<void> {
+function readLines<T>(socket: net.Socket, maxLine: number, inbox: AsyncQueue<T>, onLine: (line: string) => void): Promise<void> {
   const framer = new LineFramer(maxLine);
   socket.on('data', (chunk: Buffer) => {
     try {
@@ -74,13 +40,13 @@ function readLines<T>(socket: net.Socket, maxLine: number, inbox: Inbox<T>, onLi
         onLine(line.toString('utf8'));
       });
     } catch (err) {
-      inbox.fail(err as Error);
+      inbox.end(err as Error);
       socket.destroy();
     }
   });
   socket.on('error', () => undefined); // reported as the close that follows
   return new Promise((resolve) => {
-    const done = () => { inbox.fail(new ConnectionClosedError('connection closed by the server')); resolve(); };
+    const done = () => { inbox.end(new ConnectionClosedError('connection closed by the server')); resolve(); };
     socket.once('end', done);
     socket.once('close', done);
   });
@@ -98,8 +64,8 @@ export class CobraClient {
   /** The latest status received. */
   status: CobraStatus | undefined;
 
-  private readonly replies = new Inbox<CobraStatus | ErrorReply>();
-  private readonly fileReplies = new Inbox<FileReply>();
+  private readonly replies = new AsyncQueue<CobraStatus | ErrorReply>();
+  private readonly fileReplies = new AsyncQueue<FileReply>();
   private readonly controlEnded: Promise<void>;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -110,7 +76,7 @@ export class CobraClient {
     maxLine: number,
     private readonly onOutput?: (event: OutputEvent) => void,
   ) {
-    void readLines(fileSocket, maxLine, this.fileReplies, (line) => this.fileReplies.put(parseFileReply(line)));
+    void readLines(fileSocket, maxLine, this.fileReplies, (line) => this.fileReplies.push(parseFileReply(line)));
     this.controlEnded = readLines(controlSocket, maxLine, this.replies, (line) => this.onControlMessage(parseControlMessage(line)));
   }
 
@@ -187,7 +153,7 @@ export class CobraClient {
       return;
     }
     if ('state' in message) this.status = message;
-    this.replies.put(message);
+    this.replies.push(message);
   }
 
   private expectStatus(message: CobraStatus | ErrorReply): CobraStatus {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 
-import { listenTcp, RunningServer } from '../common/net';
+import { closeGracefully, listenTcp, RunningServer, TcpListener } from '../common/net';
 import { LineFramer, OVERSIZED_PACKET } from '../oneline/framer';
 import { resolveInJail } from './jail';
 import {
@@ -211,7 +211,7 @@ export async function startCobraServer(options: CobraServerOptions = {}): Promis
   };
 
   const fileServer = await listenTcp(onFileConnection, { host: options.host, port: options.filePort ?? DEFAULT_FILE_PORT });
-  let controlServer: Awaited<ReturnType<typeof listenTcp>>;
+  let controlServer: TcpListener;
   try {
     controlServer = await listenTcp(onControlConnection, { host: options.host, port: options.controlPort ?? DEFAULT_CONTROL_PORT });
   } catch (err) {
@@ -225,16 +225,13 @@ export async function startCobraServer(options: CobraServerOptions = {}): Promis
     if (!stopping) {
       stopping = true;
       const killed = dropSession();
-      const servers = [fileServer, controlServer];
-      for (const { server } of servers) if (server.listening) server.close();
       // Replies already queued are flushed, then FIN; a peer that does not read gets destroyed.
-      for (const { sockets } of servers) for (const socket of sockets) { socket.end(); socket.resume(); }
-      const grace = setTimeout(() => servers.forEach(({ sockets }) => sockets.forEach((s) => s.destroy())), CLOSE_GRACE_MS);
-      grace.unref();
-      void Promise.all([fileServer.closed, controlServer.closed, killed]).then(() => {
-        clearTimeout(grace);
-        markClosed();
-      });
+      const serversClosed = [fileServer, controlServer].map((listener) =>
+        closeGracefully(listener, CLOSE_GRACE_MS, () => {
+          for (const socket of listener.sockets) { socket.end(); socket.resume(); }
+        }),
+      );
+      void Promise.all([...serversClosed, killed]).then(() => markClosed());
     }
     return closed;
   }

@@ -24,6 +24,12 @@ export interface ListenOptions {
   allowHalfOpen?: boolean;
 }
 
+/** A listening server with every connection it accepted and has not yet seen close. */
+export interface TcpListener extends RunningServer {
+  readonly server: net.Server;
+  readonly sockets: Set<net.Socket>;
+}
+
 /**
  * Listens on host:port (127.0.0.1 and an ephemeral port by default) and keeps track
  * of every accepted socket, so that close() never leaves one open.
@@ -31,7 +37,7 @@ export interface ListenOptions {
 export async function listenTcp(
   onConnection: (socket: net.Socket) => void,
   { host = DEFAULT_HOST, port = 0, backlog, allowHalfOpen = false }: ListenOptions = {},
-): Promise<RunningServer & { server: net.Server; sockets: Set<net.Socket> }> {
+): Promise<TcpListener> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen }, (socket) => {
     sockets.add(socket);
@@ -55,6 +61,25 @@ export async function listenTcp(
       return closed;
     },
   };
+}
+
+/**
+ * A graceful stop: stops listening, lets `finish` ask the connections to end (by default
+ * each socket is ended: what is queued is flushed, then FIN), and destroys whatever is
+ * still open `graceMs` later. Resolves as `closed`. Call it once: the caller keeps its
+ * own "stopping" state, which its connection handler needs anyway.
+ */
+export function closeGracefully(
+  listener: TcpListener,
+  graceMs: number,
+  finish: () => void = () => listener.sockets.forEach((socket) => socket.end()),
+): Promise<void> {
+  if (listener.server.listening) listener.server.close();
+  finish();
+  const grace = setTimeout(() => listener.sockets.forEach((socket) => socket.destroy()), graceMs);
+  grace.unref();
+  void listener.closed.then(() => clearTimeout(grace));
+  return listener.closed;
 }
 
 /** Connects with a timeout; the socket comes back with Nagle off (request/response). */

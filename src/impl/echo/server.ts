@@ -1,5 +1,5 @@
-import net from 'node:net';
-import { listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { Turns } from '../common/turns';
 
 /** The lecture's port. */
 export const DEFAULT_ECHO_PORT = 50007;
@@ -31,60 +31,37 @@ export interface EchoServer extends RunningServer {
  * being read, so the server holds at most a socket's buffers per client.
  */
 export async function startEchoServer(options: EchoServerOptions = {}): Promise<EchoServer> {
-  const maxWaiting = options.maxWaiting ?? 1024;
-  const queue: net.Socket[] = [];
-  let current: net.Socket | undefined;
   let served = 0;
   let bytesReadBefore = 0;
   let stopping = false;
 
-  const serve = (socket: net.Socket) => {
-    current = socket;
+  const turns = new Turns((socket, done) => {
     options.onClient?.({ address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
     socket.once('close', () => {
       served += 1;
       bytesReadBefore += socket.bytesRead;
-      current = undefined;
-      if (options.once) void close();
-      else serveNext();
+      if (options.once) void close(); // stops the turns first: nobody else is served
+      done();
     });
     socket.pipe(socket); // ends our side after the client's FIN, once everything is written
-  };
+  }, options.maxWaiting ?? 1024);
 
-  const serveNext = () => {
-    while (!stopping && !current && queue.length > 0) {
-      const next = queue.shift()!;
-      if (!next.destroyed) serve(next);
-    }
-  };
+  const running = await listenTcp((socket) => turns.admit(socket), options);
 
-  const running = await listenTcp((socket) => {
-    socket.on('error', () => socket.destroy()); // a reset client just leaves
-    socket.pause(); // a waiting client's bytes stay in the kernel
-    if (stopping || (current && queue.length >= maxWaiting)) return void socket.destroy();
-    if (!current) return serve(socket);
-    queue.push(socket);
-    socket.once('close', () => {
-      const i = queue.indexOf(socket);
-      if (i >= 0) queue.splice(i, 1);
-    });
-  }, options);
-
-  const { server, sockets } = running;
   const close = (): Promise<void> => {
     if (!stopping) {
       stopping = true;
-      if (server.listening) server.close();
-      for (const socket of queue.splice(0)) socket.destroy();
-      if (current) {
-        // Stop echoing, flush what is queued, close; whatever the client still sends is dropped.
-        current.unpipe(current);
-        current.end();
-        current.resume();
-      }
-      const grace = setTimeout(() => sockets.forEach((s) => s.destroy()), options.closeGraceMs ?? 2000);
-      grace.unref();
-      void running.closed.then(() => clearTimeout(grace));
+      closeGracefully(running, options.closeGraceMs ?? 2000, () => {
+        for (const socket of turns.stop()) socket.destroy();
+        const current = turns.current;
+        // With `once`, close() runs from the current client's 'close': nothing is left to flush.
+        if (current && !current.destroyed) {
+          // Stop echoing, flush what is queued, close; whatever the client still sends is dropped.
+          current.unpipe(current);
+          current.end();
+          current.resume();
+        }
+      });
     }
     return running.closed;
   };
@@ -98,10 +75,10 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
       return served;
     },
     get waiting() {
-      return queue.length;
+      return turns.waiting;
     },
     get bytesRead() {
-      return bytesReadBefore + (current?.bytesRead ?? 0);
+      return bytesReadBefore + (turns.current?.bytesRead ?? 0);
     },
   };
 }

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { ConnectionClosedError } from '../common/errors';
 import { DEFAULT_HOST } from '../common/net';
 import { LenmsgClient } from './client';
-import { Inbox } from './inbox';
+import { AsyncQueue } from '../common/queue';
 import {
   asMessage,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
@@ -48,7 +48,7 @@ interface RemoteEvents {
 export class LenmsgRemote extends EventEmitter<RemoteEvents> {
   /** Resolves with the reason once the client and the server are both closed. */
   readonly closed: Promise<RemoteStopReason>;
-  private readonly inbox = new Inbox<unknown>();
+  private readonly inbox = new AsyncQueue<unknown>();
   private watchdog: NodeJS.Timeout | undefined;
   private stopping: RemoteStopReason | undefined;
   private resolveClosed!: (reason: RemoteStopReason) => void;
@@ -134,7 +134,7 @@ export class LenmsgRemote extends EventEmitter<RemoteEvents> {
         void this.stop({ kind: 'shutdown-message', message: 'the central sent shutdown' });
         break;
       case 'data':
-        this.inbox.put(message.body);
+        this.inbox.push(message.body);
         break;
       default: // hello to a remote, or not a message: nothing to do
     }
@@ -151,7 +151,7 @@ export class LenmsgRemote extends EventEmitter<RemoteEvents> {
     if (!this.stopping) {
       this.stopping = reason;
       clearTimeout(this.watchdog);
-      this.inbox.close(new ConnectionClosedError(`remote ${this.id} stopped: ${reason.message}`));
+      this.inbox.end(new ConnectionClosedError(`remote ${this.id} stopped: ${reason.message}`));
       void this.client
         .close()
         .then(() => this.server.close())

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { FramingError } from '../common/framer';
-import { listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
 import { LenmsgFramer, MAX_MESSAGE } from './framer';
 
 /** One accepted client, as the application sees it. */
@@ -66,16 +66,11 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
 
   // Many clients at once is the point: a burst of connects must not wait for SYN retries.
   const running = await listenTcp(receive, { ...options, backlog: options.backlog ?? 4096 });
-  const { server, sockets } = running;
   const close = (): Promise<void> => {
     if (!stopping) {
       stopping = true;
-      if (server.listening) server.close();
       // Our FIN asks each peer to finish: what it already sent is still read and delivered.
-      for (const socket of sockets) socket.end();
-      const grace = setTimeout(() => sockets.forEach((s) => s.destroy()), options.closeGraceMs ?? 2000);
-      grace.unref();
-      void running.closed.then(() => clearTimeout(grace));
+      closeGracefully(running, options.closeGraceMs ?? 2000);
     }
     return running.closed;
   };
@@ -85,7 +80,7 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
     closed: running.closed,
     close,
     get connections() {
-      return sockets.size;
+      return running.sockets.size;
     },
   };
 }

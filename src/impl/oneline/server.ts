@@ -1,5 +1,5 @@
-import net from 'node:net';
-import { listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { Turns } from '../common/turns';
 import { LineTextFramer, MAX_PACKET } from './framer';
 import { handlePacket, OnelineApp, referenceApp } from './model';
 
@@ -20,28 +20,16 @@ export interface OnelineServerOptions extends ListenOptions {
 export async function startOnelineServer(options: OnelineServerOptions = {}): Promise<RunningServer> {
   const app = options.app ?? referenceApp;
   const maxPacket = options.maxPacket ?? MAX_PACKET;
-  const maxWaiting = options.maxWaiting ?? 1024;
-  const waiting: net.Socket[] = [];
-  let current: net.Socket | undefined;
   let stopping = false;
 
-  const serveNext = () => {
-    current = undefined;
-    while (!stopping && !current && waiting.length > 0) {
-      const next = waiting.shift()!;
-      if (!next.destroyed) serve(next);
-    }
-  };
-
-  const serve = (socket: net.Socket) => {
-    current = socket;
+  const turns = new Turns((socket, turnOver) => {
     const framer = new LineTextFramer(maxPacket);
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
       socket.removeListener('data', onData);
-      if (current === socket) serveNext();
+      turnOver();
     };
     const onData = (chunk: Buffer) => {
       framer.push(chunk, (packet) => {
@@ -63,33 +51,21 @@ export async function startOnelineServer(options: OnelineServerOptions = {}): Pr
     socket.once('end', () => { finish(); socket.end(); });
     socket.once('close', finish);
     socket.resume();
-  };
+  }, options.maxWaiting ?? 1024);
 
-  const running = await listenTcp((socket) => {
-    socket.on('error', () => socket.destroy()); // a reset client just leaves
-    socket.pause();
-    if (stopping) return void socket.destroy();
-    if (!current) return serve(socket);
-    if (waiting.length >= maxWaiting) return void socket.destroy();
-    waiting.push(socket);
-    socket.once('close', () => {
-      const i = waiting.indexOf(socket);
-      if (i >= 0) waiting.splice(i, 1);
-    });
-  }, options);
+  const running = await listenTcp((socket) => turns.admit(socket), options);
 
-  const { server, sockets } = running;
   const close = (): Promise<void> => {
     if (!stopping) {
       stopping = true;
-      if (server.listening) server.close();
-      for (const socket of waiting.splice(0)) socket.end();
-      // The current client gets its queued responses flushed before the close (graceful).
-      for (const socket of sockets) if (socket !== current) socket.end();
-      current?.end();
-      const grace = setTimeout(() => sockets.forEach((s) => s.destroy()), 2000);
-      grace.unref();
-      for (const socket of sockets) socket.resume();
+      closeGracefully(running, 2000, () => {
+        turns.stop(); // the waiting clients are ended with the rest
+        // The current client gets its queued responses flushed before the close (graceful).
+        for (const socket of running.sockets) {
+          socket.end();
+          socket.resume();
+        }
+      });
     }
     return running.closed;
   };
