@@ -1,25 +1,30 @@
 /**
  * The main job (`npm run ver`): every protocol against its embedded reference server
  * with the full profile, plus the pure property suite of every framer, plus coverage
- * of the reference run, into one verification report.
+ * of the reference run, then the hostile-load robustness pass and the security section
+ * (issue 7), into one verification report.
  *
  * The verification runs in a child process with V8 coverage on; this process then
- * turns the coverage into a summary with c8 and writes the reports.
+ * turns the coverage into a summary with c8, runs the robustness pass (each reference
+ * server a child process of its own) and writes the reports.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseCommand, toNumber } from './src/cli/args';
+import { parseCommand, protocolsOption, seedOption, toNumber } from './src/cli/args';
 import { printSummary } from './src/cli/conform';
 import { PROTOCOL_NAMES } from './src/conform/protocols';
 import { conformProtocol } from './src/conform/run';
+import { FAULT_NAMES } from './src/conform/faults';
 import { loadSrs, PROJECT_ROOT } from './src/conform/srs';
 import { EXIT } from './src/conform/verdict';
 import { UsageError } from './src/conform/errors';
-import { buildReport, type ReportPart } from './src/report/build';
+import { buildReport, withSections, type ReportPart } from './src/report/build';
+import { runRobustness, writeRobustnessJson } from './src/robustness/run';
+import { securitySection } from './src/robustness/security';
 import { writeReports, FORMATS } from './src/report/write';
-import type { CoverageSummary } from './src/report/types';
+import type { CoverageSummary, Report } from './src/report/types';
 
 const HELP = `npm run ver [-- options]: verify every protocol against its reference server, into one report
 
@@ -27,7 +32,9 @@ const HELP = `npm run ver [-- options]: verify every protocol against its refere
   --seed N            seed of every property (default: random, printed)
   --runs N            runs of every property
   --report-dir DIR    default reports/
-  --no-coverage       skip the coverage measurement`;
+  --no-coverage       skip the coverage measurement
+  --no-robustness     skip the hostile-load robustness pass (reports/robustness.json); a failed load exits 1
+  --faults            also the fault profile of every protocol (conform --faults)`;
 
 interface ChildResult {
   parts: ReportPart[];
@@ -35,7 +42,7 @@ interface ChildResult {
   started: string;
 }
 
-async function child(resultFile: string, protocols: string[], seed: number, runs: number | undefined): Promise<void> {
+async function child(resultFile: string, protocols: string[], seed: number, runs: number | undefined, faults: boolean): Promise<void> {
   const srs = loadSrs();
   const started = new Date().toISOString();
   const parts: ReportPart[] = [];
@@ -48,6 +55,7 @@ async function child(resultFile: string, protocols: string[], seed: number, runs
         runs,
         timeoutScale: Number(process.env.WIREPROOF_TIMEOUT_SCALE ?? 1),
         includePure: true,
+        faults: faults ? [...FAULT_NAMES] : [],
         replayBase: `npx wireproof conform --protocol ${protocol}`,
         log: (line) => console.error(line),
       }),
@@ -73,6 +81,19 @@ function coverageSummary(v8Dir: string, reportDir: string): CoverageSummary | un
   return { lines: total.lines.pct, statements: total.statements.pct, functions: total.functions.pct, branches: total.branches.pct };
 }
 
+/** The verdicts of the robustness and security sections, each failing part named. */
+function printSections({ robustness, security }: Report): void {
+  if (robustness) {
+    const failed = robustness.runs.filter((run) => run.verdict === 'FAIL').map((run) => `${run.protocol} ${run.load}`);
+    console.log(`robustness: ${robustness.verdict}, ${robustness.runs.filter((run) => run.verdict !== 'N/A').length} hostile loads${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+  }
+  if (security) {
+    const parts = [...security.bindAddresses.map((c) => ({ name: `${c.protocol} bind address`, verdict: c.verdict })), ...security.attempts, { name: 'evaluation scan', verdict: security.evaluation.verdict }];
+    const failed = parts.filter((part) => part.verdict === 'FAIL').map((part) => part.name);
+    console.log(`security: ${security.verdict}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
     protocol: { type: 'string', multiple: true },
@@ -80,18 +101,19 @@ async function main(argv: string[]): Promise<number> {
     runs: { type: 'string' },
     'report-dir': { type: 'string', default: 'reports' },
     'no-coverage': { type: 'boolean', default: false },
+    'no-robustness': { type: 'boolean', default: false },
+    faults: { type: 'boolean', default: false },
     child: { type: 'string' },
   });
   if (values.help) {
     console.log(HELP);
     return EXIT.ok;
   }
-  const protocols = values.protocol ?? PROTOCOL_NAMES;
-  for (const p of protocols) if (!PROTOCOL_NAMES.includes(p)) throw new UsageError(`unknown protocol "${p}"`);
-  const seed = toNumber('seed', values.seed, { integer: true }) ?? (Math.random() * 2 ** 31) | 0;
+  const protocols = protocolsOption(values.protocol, PROTOCOL_NAMES);
+  const seed = seedOption(values.seed);
   const runs = toNumber('runs', values.runs, { min: 1, integer: true });
   if (values.child) {
-    await child(values.child, protocols, seed, runs);
+    await child(values.child, protocols, seed, runs, values.faults);
     return EXIT.ok;
   }
 
@@ -102,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
   const v8Dir = path.join(work, 'v8');
   console.error(`wireproof ver: ${protocols.join(', ')}; seed ${seed} (replay with: npm run ver -- --seed ${seed})`);
   const args = [...process.execArgv, __filename, '--child', resultFile, '--seed', String(seed),
-    ...protocols.flatMap((p) => ['--protocol', p]), ...(runs ? ['--runs', String(runs)] : [])];
+    ...protocols.flatMap((p) => ['--protocol', p]), ...(runs ? ['--runs', String(runs)] : []), ...(values.faults ? ['--faults'] : [])];
   const env = { ...process.env, ...(values['no-coverage'] ? {} : { NODE_V8_COVERAGE: v8Dir }) };
   const run = spawnSync(process.execPath, args, { stdio: 'inherit', env, cwd: PROJECT_ROOT });
   if (run.status !== 0 || !fs.existsSync(resultFile)) {
@@ -111,9 +133,19 @@ async function main(argv: string[]): Promise<number> {
   }
   const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ChildResult;
   const coverage = values['no-coverage'] ? undefined : coverageSummary(v8Dir, reportDir);
-  const report = buildReport(result.parts, { seed: result.seed, started: new Date(result.started), strict: false, coverage });
-  const written = await writeReports(report, reportDir, FORMATS);
+  const log = (line: string) => console.error(line);
+  const robustness = values['no-robustness'] ? undefined : await runRobustness({ protocols, seed: result.seed, log });
+  const security = await securitySection(protocols, result.parts.flatMap((part) => part.requirements));
+  const report = withSections(
+    buildReport(result.parts, { seed: result.seed, started: new Date(result.started), strict: false, coverage }),
+    { robustness, security },
+  );
+  const written = [
+    ...(robustness ? [await writeRobustnessJson(robustness, reportDir)] : []),
+    ...(await writeReports(report, reportDir, FORMATS)),
+  ];
   fs.rmSync(work, { recursive: true, force: true });
+  printSections(report);
   printSummary(report, written);
   return report.exitCode;
 }

@@ -17,6 +17,15 @@ interface ClientEntry {
 
 const number = (values: Values, name: string, min = 0) => toNumber(name, values[name] as string | undefined, { min });
 
+/**
+ * Runs `step` on each argument in turn or, when there are none, on each line of standard
+ * input; stops early when a step returns false.
+ */
+async function eachInput(args: string[], step: (text: string) => Promise<boolean | void>): Promise<void> {
+  const inputs = args.length > 0 ? args : readline.createInterface({ input: process.stdin });
+  for await (const text of inputs) if ((await step(text)) === false) break;
+}
+
 /** Each line: a command sent, then its responses until the quiet period (or the server closing). */
 async function runOneline(values: Values, commands: string[]): Promise<number> {
   const { OnelineClient } = require('../impl/oneline/client') as typeof import('../impl/oneline/client');
@@ -34,11 +43,7 @@ async function runOneline(values: Values, commands: string[]): Promise<number> {
     return true;
   };
   try {
-    if (commands.length > 0) {
-      for (const command of commands) if (!(await run(command))) break;
-    } else {
-      for await (const line of readline.createInterface({ input: process.stdin })) if (!(await run(line))) break;
-    }
+    await eachInput(commands, run);
   } finally {
     client.close();
   }
@@ -56,11 +61,7 @@ async function runChannel(values: Values, bodies: string[]): Promise<number> {
     console.log((await channel.recv()).toString('utf8'));
   };
   try {
-    if (bodies.length > 0) {
-      for (const body of bodies) await run(body);
-    } else {
-      for await (const line of readline.createInterface({ input: process.stdin })) await run(line);
-    }
+    await eachInput(bodies, run);
   } finally {
     await channel.close();
   }
@@ -110,11 +111,7 @@ async function runLenmsg(values: Values, bodies: string[]): Promise<number> {
     console.log(JSON.stringify(await remote.receive()));
   };
   try {
-    if (bodies.length > 0) {
-      for (const body of bodies) await run(body);
-    } else {
-      for await (const line of readline.createInterface({ input: process.stdin })) await run(line);
-    }
+    await eachInput(bodies, run);
   } finally {
     await remote.close();
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseCommand, toNumber } from './args';
+import { parseCommand, seedOption, toNumber } from './args';
 import { conformProtocol, type ConformOptions } from '../conform/run';
 import { PROTOCOL_NAMES } from '../conform/protocols';
 import { loadSrs } from '../conform/srs';
@@ -10,6 +10,7 @@ import { buildReport } from '../report/build';
 import { FORMATS, parseFormats, UnknownFormatError, writeReports } from '../report/write';
 import type { Report } from '../report/types';
 import type { Profile } from '../conform/select';
+import { FAULT_NAMES, type FaultName } from '../conform/faults';
 
 const HELP = `wireproof conform: verify a server against the requirements in srs.json
 
@@ -22,6 +23,10 @@ const HELP = `wireproof conform: verify a server against the requirements in srs
   --exclude GLOB        not these requirement ids (repeatable)
   --case GLOB           only cases whose name matches (repeatable; used by replay commands)
   --strict              a broken SHOULD fails the run too
+  --faults              also the fault profile: every core case again through a proxy that slices the
+                        stream and one that adds latency (same verdicts), and the reference client's
+                        call cut by a reset and a stall (typed error in time; the server serves the next client)
+  --fault NAME          only these faults of the profile (repeatable; implies --faults): ${FAULT_NAMES.join(', ')}
   --seed N              seed of every property (a failure prints the one that replays it)
   --runs N              runs of every property (default: each property's own)
   --timeout-scale X     multiply every wait (slow targets, loaded CI machines); default 1
@@ -42,6 +47,8 @@ export async function conformCommand(args: string[]): Promise<number> {
     exclude: { type: 'string', multiple: true },
     case: { type: 'string', multiple: true },
     strict: { type: 'boolean', default: false },
+    faults: { type: 'boolean', default: false },
+    fault: { type: 'string', multiple: true },
     seed: { type: 'string' },
     runs: { type: 'string' },
     'timeout-scale': { type: 'string' },
@@ -68,7 +75,8 @@ export async function conformCommand(args: string[]): Promise<number> {
     if (err instanceof UnknownFormatError) throw new UsageError(err.message);
     throw err;
   }
-  const seed = toNumber('seed', values.seed, { integer: true }) ?? (Math.random() * 2 ** 31) | 0;
+  const faults = chosenFaults(values.faults, values.fault);
+  const seed = seedOption(values.seed);
   const srs = loadSrs(values.srs);
   const started = new Date();
   const options: ConformOptions = {
@@ -79,6 +87,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     req: values.req,
     exclude: values.exclude,
     cases: values.case,
+    faults,
     seed,
     runs: toNumber('runs', values.runs, { min: 1, integer: true }),
     timeoutScale: toNumber('timeout-scale', values['timeout-scale'], { min: 0.1 }) ?? 1,
@@ -100,6 +109,15 @@ export async function conformCommand(args: string[]): Promise<number> {
   const written = await writeReports(report, values['report-dir'], formats, { strict: values.strict });
   printSummary(report, written);
   return report.exitCode;
+}
+
+/** --faults: all of them; --fault NAME...: those. */
+export function chosenFaults(all: boolean | undefined, names: string[] | undefined): FaultName[] {
+  for (const name of names ?? []) {
+    if (!(FAULT_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown fault "${name}" (known: ${FAULT_NAMES.join(', ')})`);
+  }
+  if (names?.length) return FAULT_NAMES.filter((f) => names.includes(f));
+  return all ? [...FAULT_NAMES] : [];
 }
 
 /** The part of this command line that a replay keeps (target, profile, timeouts). */

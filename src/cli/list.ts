@@ -1,6 +1,7 @@
 import { parseCommand } from './args';
 import { PROTOCOL_NAMES, protocolPlugin } from '../conform/protocols';
 import { listScenarios } from '../conform/cucumber';
+import { faultCases } from '../conform/faults';
 import { loadSrs } from '../conform/srs';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
@@ -24,8 +25,12 @@ export async function listCommand(args: string[]): Promise<number> {
   for (const protocol of protocols) {
     const cases: { name: string; kind: string; ids: string[] }[] = [];
     if (PROTOCOL_NAMES.includes(protocol)) {
-      for (const s of await listScenarios(protocol)) cases.push({ name: s.name, kind: 'scenario', ids: s.ids });
-      for (const p of protocolPlugin(protocol).properties) cases.push({ name: p.name, kind: `${p.kind} property`, ids: p.ids });
+      const plugin = protocolPlugin(protocol);
+      const scenarios = await listScenarios(protocol);
+      for (const s of scenarios) cases.push({ name: s.name, kind: 'scenario', ids: s.ids });
+      for (const p of plugin.properties) cases.push({ name: p.name, kind: `${p.kind} property`, ids: p.ids });
+      const isCore = (id: string) => srs.some((r) => r.id === id && r.scope === 'core');
+      for (const c of faultCases(plugin, scenarios, isCore)) cases.push({ name: c.name, kind: 'fault case (--faults)', ids: c.ids });
     }
     for (const req of srs.filter((r) => r.protocol === protocol)) {
       rows.push({ ...req, cases: cases.filter((c) => c.ids.includes(req.id)).map(({ name, kind }) => ({ name, kind })) });

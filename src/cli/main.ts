@@ -9,6 +9,7 @@ Usage:
   wireproof list [--protocol NAME] [--json]                                   requirements and their cases
   wireproof serve NAME [--port N] [--host H]                                  run a reference server
   wireproof client NAME [options] [COMMAND...]                                run a reference client
+  wireproof robustness [--protocol NAME]... [--seed N]                        hostile loads against the reference servers
   wireproof proxy --upstream H:P [--listen P] [--toxic SPEC]...               a TCP proxy that injects faults
 
 Run "wireproof COMMAND --help" for a command's options.
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, () => (args: string[]) => Promise<number>> = {
   list: () => require('./list').listCommand,
   serve: () => require('./serve').serveCommand,
   client: () => require('./client').clientCommand,
+  robustness: () => require('./robustness').robustnessCommand,
   proxy: () => require('./proxy').proxyCommand,
 };
 

@@ -50,4 +50,24 @@ export interface ProtocolPlugin {
   /** The simplest request the target must answer; throws when it does not. */
   probe(endpoint: Endpoint, timeoutMs: number): Promise<void>;
   properties: PropertyCase[];
+  /** What the fault profile (`conform --faults`, src/conform/faults.ts) needs; a protocol without it has no fault cases. */
+  faults?: FaultSupport;
+}
+
+/** A protocol's part in the fault profile. */
+export interface FaultSupport {
+  /**
+   * Its requirements that only --faults verifies: through a slicing or slow proxy every
+   * core case that passes directly passes again (core); after a reset or during a stall
+   * the server serves the next client (core); the reference client ends with a typed
+   * error within its timeout (client).
+   */
+  ids: { sameVerdict: string; serverRecovers: string; clientFails: string };
+  /**
+   * One request and its answer with the protocol's reference client at `endpoint`:
+   * resolves once answered as the protocol says, rejects as the client does (a typed
+   * TimeoutError or ConnectionClosedError is what the suite expects when the connection
+   * fails). Closes what it opened; that may finish after the call settles.
+   */
+  clientCall(endpoint: Endpoint, timeoutMs: number): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { setSession, type Session } from './session';
 import { openTarget } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
+import { faultCases, faultRequirementIds, runFaultCases, type FaultName } from './faults';
 import type { Requirement } from './srs';
 import type { PropertyCase } from './protocol';
 import type { RequirementResult } from '../report/types';
@@ -24,6 +25,8 @@ export interface ConformOptions {
   timeoutScale: number;
   /** Also run the pure properties of the reference framer (the main job does). */
   includePure?: boolean;
+  /** The fault profile: these faults through the chaos proxy (src/conform/faults.ts); none by default. */
+  faults?: FaultName[];
   /** The command line that reproduces this run, without --case/--seed (for replay commands). */
   replayBase: string;
   log: (line: string) => void;
@@ -45,13 +48,19 @@ const MARK: Record<Outcome, string> = { passed: 'ok   ', broken: 'FAIL ', error:
 export async function conformProtocol(srs: Requirement[], options: ConformOptions): Promise<ProtocolRun> {
   const plugin = protocolPlugin(options.protocol);
   const profile = options.profile ?? (options.target || options.spawn ? 'core' : 'full');
-  const selection = selectRequirements(srs, options.protocol, { profile, req: options.req, exclude: options.exclude });
+  const faults = options.faults ?? [];
+  // The fault requirements count only when their faults run: never UNTRACED otherwise.
+  const withoutFaults = faultRequirementIds(plugin).filter((id) => !faultRequirementIds(plugin, faults).includes(id));
+  const exclude = [...(options.exclude ?? []), ...withoutFaults];
+  const selection = selectRequirements(srs, options.protocol, { profile, req: options.req, exclude });
   if (selection.requirements.length === 0) {
-    throw new UsageError(`empty selection: no ${options.protocol} requirement matches the profile "${profile}" and --req/--exclude`);
+    const asked = withoutFaults.filter((id) => (options.req ?? []).some((glob) => globToRegExp(glob).test(id)));
+    throw new UsageError(`empty selection: no ${options.protocol} requirement matches the profile "${profile}" and --req/--exclude` +
+      (asked.length ? ` (${asked.join(', ')} only with --faults)` : ''));
   }
   const known = new Set(srs.map((r) => r.id));
   const scenarios = await listScenarios(options.protocol);
-  for (const item of [...scenarios.map((s) => ({ name: s.name, ids: s.ids })), ...plugin.properties]) {
+  for (const item of [...scenarios.map((s) => ({ name: s.name, ids: s.ids })), ...plugin.properties, { name: 'faults', ids: faultRequirementIds(plugin) }]) {
     const unknown = item.ids.filter((id) => !known.has(id));
     if (unknown.length) throw new UsageError(`"${item.name}" names unknown requirement(s) ${unknown.join(', ')} (not in srs.json)`);
   }
@@ -62,7 +71,9 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   const chosenProperties = plugin.properties.filter(
     (p) => (p.kind === 'live' || options.includePure) && wanted(p.name, p.ids),
   );
-  if (chosenScenarios.length + chosenProperties.length === 0) {
+  const scopes = new Map(srs.map((r) => [r.id, r.scope]));
+  const chosenFaultCases = faultCases(plugin, scenarios, (id) => scopes.get(id) === 'core', faults).filter((c) => wanted(c.name, c.ids));
+  if (chosenScenarios.length + chosenProperties.length + chosenFaultCases.length === 0) {
     throw new UsageError(`empty selection: no ${options.protocol} case verifies the selected requirements`);
   }
 
@@ -79,7 +90,8 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     });
     const current: Session = { plugin, target, timeoutMs, timeoutScale: options.timeoutScale };
     setSession(current);
-    options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties against ${target.label} (profile ${profile})`);
+    options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties` +
+      `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
     const names = new Set(chosenScenarios.map((s) => s.name));
     const scenarioBatch = async (stops: boolean) => {
       const batch = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER) === stops);
@@ -92,6 +104,10 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
     outcomes.push(...(await runProperties(pure, { timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, onCase)));
     for (const property of chosenProperties.filter((p) => p.kind === 'live')) outcomes.push(await runLive(property, options, current, onCase));
+    if (chosenFaultCases.length) {
+      const direct = new Map(outcomes.filter((o) => o.kind === 'scenario').map((o) => [o.name, o.outcome]));
+      outcomes.push(...(await runFaultCases(chosenFaultCases, { protocol: options.protocol, session: current, seed: options.seed, replayBase: options.replayBase, direct, onCase })));
+    }
     // Cases that stop the server run last (CONFORMANCE.md, Targets).
     await scenarioBatch(true);
   } finally {

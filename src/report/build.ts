@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { CoverageSummary, Report, RequirementResult } from './types';
+import type { CoverageSummary, Report, RequirementResult, RobustnessSection, SecuritySection } from './types';
 import { EXIT, exitCode, summarize } from '../conform/verdict';
 import { PROJECT_ROOT } from '../conform/srs';
 
@@ -47,5 +47,21 @@ export function buildReport(parts: ReportPart[], meta: ReportMeta): Report {
     summary: summarize(requirements),
     ...(meta.coverage ? { coverage: meta.coverage } : {}),
     exitCode: code,
+  };
+}
+
+/**
+ * Adds the robustness and security sections (npm run ver). A FAIL in either makes a
+ * run that otherwise passes exit 1: a server that falls over under load, or a source
+ * that evaluates what it receives, is not conformant. Worse exit codes stay.
+ */
+export function withSections(report: Report, sections: { robustness?: RobustnessSection; security?: SecuritySection }): Report {
+  const { exitCode, ...rest } = report;
+  const failed = sections.robustness?.verdict === 'FAIL' || sections.security?.verdict === 'FAIL';
+  return {
+    ...rest,
+    ...(sections.robustness ? { robustness: sections.robustness } : {}),
+    ...(sections.security ? { security: sections.security } : {}),
+    exitCode: failed && exitCode === EXIT.ok ? EXIT.nonConformance : exitCode,
   };
 }

@@ -9,7 +9,7 @@ import {
   SUMMARY_COUNTS, describeExitCode, distinct, failingCases, failuresFirst, formatDuration, formatPercent,
   showHiddenCharacters, traceRows, untracedMusts, withDefaults, type FailingCase,
 } from './present';
-import type { CaseResult, Report, RequirementResult, TraceEvent } from './types';
+import type { CaseResult, Report, RequirementResult, RobustnessSection, SecuritySection, TraceEvent } from './types';
 
 export interface HtmlOptions {
   /** Trace events shown per failing case; the rest are counted in a note. */
@@ -59,6 +59,7 @@ pre { background: #f6f8fa; border: 1px solid var(--line); padding: .5rem .7rem; 
 .v-NON-STRICT { background: #fff8c5; color: #7d4e00; } .v-ERROR { background: #fbefff; color: #6e40c9; }
 .v-INFO { background: #ddf4ff; color: #0550ae; } .v-UNSUPPORTED { background: #eaeef2; color: #424a53; }
 .v-UNTRACED { background: #fff1e5; color: #953800; }
+.v-NA, .v-NOTRUN { background: #eaeef2; color: #424a53; }
 .counts .v { font-size: 13px; padding: .2rem .6rem; }
 #filters { position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; z-index: 1; }
 #filters input[type=search] { min-width: 18rem; }
@@ -134,7 +135,7 @@ function sha256(text: string): string {
 const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(SCRIPT)}`;
 
 function verdictBadge(verdict: string): SafeHtml {
-  return html`<span class="v v-${verdict}">${verdict}</span>`;
+  return html`<span class="v v-${verdict.replace(/[^A-Z-]/g, '')}">${verdict}</span>`;
 }
 
 /** What the text filter searches: ids, texts and case names, lower-cased. */
@@ -160,6 +161,8 @@ function header(report: Report): SafeHtml {
 <dt>Started</dt><dd>${report.started}</dd>
 <dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
 <dt>Exit code</dt><dd>${report.exitCode}</dd>
+${report.robustness && html`<dt>Robustness</dt><dd><a href="#robustness">${verdictBadge(report.robustness.verdict)}</a> ${report.robustness.runs.filter((r) => r.verdict !== 'N/A').length} hostile loads</dd>`}
+${report.security && html`<dt>Security</dt><dd><a href="#security">${verdictBadge(report.security.verdict)}</a></dd>`}
 ${coverage && html`<dt>Coverage</dt><dd>lines <b>${formatPercent(coverage.lines)}</b> · statements ${formatPercent(coverage.statements)} · functions ${formatPercent(coverage.functions)} · branches ${formatPercent(coverage.branches)} <span class="sub">(reference run)</span></dd>`}
 </dl>
 <ul class="counts" aria-label="Requirements by verdict">
@@ -241,6 +244,53 @@ ${caseRows}
 `;
 }
 
+const mib = (value: number | undefined) => (value === undefined ? '' : value.toFixed(1));
+const yesNo = (value: boolean | undefined) => (value === undefined ? '' : value ? 'yes' : 'no');
+
+function robustnessSection(section: RobustnessSection): SafeHtml {
+  return html`<section id="robustness">
+<h2>Robustness under hostile load ${verdictBadge(section.verdict)}</h2>
+<p class="note">Each reference server as a child process; per load: the liveness probe before and after, resident memory (VmRSS) before and after (growth must stay under ${section.growthLimitMiB} MiB), and the requests accepted before the load answered after it. Seed ${section.seed}, ${formatDuration(section.durationMs)} in all.</p>
+<table>
+<thead><tr><th>Protocol</th><th>Load</th><th>Count</th><th>Verdict</th><th>Time</th><th>RSS before (MiB)</th><th>RSS after (MiB)</th><th>Growth (MiB)</th><th>Alive before</th><th>Alive after</th><th>Lost accepted</th><th>Note</th></tr></thead>
+<tbody>
+${section.runs.map((run) => html`<tr><td>${run.protocol}</td><td>${run.load}</td><td class="num">${run.verdict === 'N/A' ? '' : `${run.count} ${run.unit}`}</td><td>${verdictBadge(run.verdict)}</td><td class="num">${run.verdict === 'N/A' ? '' : formatDuration(run.durationMs)}</td><td class="num">${mib(run.rssBeforeMiB)}</td><td class="num">${mib(run.rssAfterMiB)}</td><td class="num">${mib(run.growthMiB)}</td><td>${yesNo(run.aliveBefore)}</td><td>${yesNo(run.aliveAfter)}</td><td class="num">${run.lostAccepted}</td><td>${run.note}</td></tr>
+`)}</tbody>
+</table>
+</section>`;
+}
+
+function securitySection(section: SecuritySection): SafeHtml {
+  const { bindAddresses, attempts, evaluation } = section;
+  return html`<section id="security">
+<h2>Security ${verdictBadge(section.verdict)}</h2>
+<h3>Bind addresses</h3>
+<p class="note">Each reference server started with its defaults (ephemeral ports); its listening sockets read from /proc.</p>
+<table>
+<thead><tr><th>Protocol</th><th>Default host</th><th>Listening</th><th>Verdict</th><th>Note</th></tr></thead>
+<tbody>
+${bindAddresses.map((check) => html`<tr><td>${check.protocol}</td><td class="mono">${check.defaultHost}</td><td class="mono">${check.listening.join(', ')}</td><td>${verdictBadge(check.verdict)}</td><td>${check.note}</td></tr>
+`)}</tbody>
+</table>
+<h3>Hostile requests of the conformance run</h3>
+<p class="note">Counted from the requirement results above, each variant a scenario case; at least ${attempts[0]?.minimumVariants ?? 0} per family, every one refused.</p>
+<table>
+<thead><tr><th>Family</th><th>Requirements (variants, refused)</th><th>Variants</th><th>Refused</th><th>Random variants (properties)</th><th>Verdict</th></tr></thead>
+<tbody>
+${attempts.map((attempt) => html`<tr><td>${attempt.name}${attempt.notRefused.length > 0 && html`<div class="sub">not refused: ${attempt.notRefused.join('; ')}</div>`}${attempt.variantNames.length > 0 && html`<details><summary class="sub">the ${attempt.variantNames.length} variants</summary><ul>${attempt.variantNames.map((name) => html`<li>${name}</li>`)}</ul></details>`}</td><td class="mono">${attempt.byRequirement.map((r, i) => html`${i > 0 && ', '}<a href="#req-${r.id}">${r.id}</a> (${r.variants}, ${r.refused})`)}</td><td class="num">${attempt.variants}</td><td class="num">${attempt.refused}</td><td>${attempt.properties.map((p) => html`<div>${verdictBadge(p.verdict)} ${p.name}</div>`)}</td><td>${verdictBadge(attempt.verdict)}</td></tr>
+`)}</tbody>
+</table>
+<h3>Evaluation of received data ${verdictBadge(evaluation.verdict)}</h3>
+<p class="note">${evaluation.files} source files scanned (comments aside) for: ${evaluation.patterns.join('; ')}.</p>
+${evaluation.findings.length === 0 ? html`<p>No finding.</p>` : html`<table>
+<thead><tr><th>Where</th><th>Pattern</th><th>Code</th><th>Explanation</th></tr></thead>
+<tbody>
+${evaluation.findings.map((finding) => html`<tr><td class="mono">${finding.file}:${finding.line}</td><td>${finding.pattern}</td><td class="mono">${finding.text}</td><td>${finding.explained ?? html`${verdictBadge('FAIL')} unexplained: received data may be evaluated here`}</td></tr>
+`)}</tbody>
+</table>`}
+</section>`;
+}
+
 function matrixSection(report: Report): SafeHtml {
   const failureIndex = new Map(failingCases(report).map(({ testCase }, index) => [testCase, index]));
   return html`<section id="matrix">
@@ -268,6 +318,8 @@ ${header(report)}
 <main>
 ${filters(report)}
 ${failuresSection(report, limits)}
+${report.robustness && robustnessSection(report.robustness)}
+${report.security && securitySection(report.security)}
 ${matrixSection(report)}
 </main>
 <script>${new SafeHtml(SCRIPT)}</script>

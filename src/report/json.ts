@@ -1,7 +1,8 @@
 /**
  * report.json, schema 1: the machine-readable report scripts and CI pipelines read.
  * REPORT_SCHEMA is the contract of CONFORMANCE.md in JSON Schema form: a field added
- * to the report is added here too, and a changed field bumps `schema`.
+ * to the report is added here too, and a changed field bumps `schema`. The optional
+ * `robustness` and `security` sections (issue 7) are additive: still schema 1.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Report } from './types';
@@ -55,6 +56,88 @@ const requirementResult = closedObject(
   ['id', 'protocol', 'level', 'scope', 'text', 'source', 'verdict', 'cases'],
 );
 
+const passFail = { enum: ['PASS', 'FAIL'] };
+const securityVerdict = { enum: ['PASS', 'FAIL', 'NOT RUN'] };
+const strings = { type: 'array', items: { type: 'string' } };
+
+const robustnessRun = closedObject(
+  {
+    protocol: { type: 'string', minLength: 1 },
+    load: { type: 'string', minLength: 1 },
+    count,
+    unit: { type: 'string' },
+    durationMs: milliseconds,
+    rssBeforeMiB: { type: 'number', minimum: 0 },
+    rssAfterMiB: { type: 'number', minimum: 0 },
+    growthMiB: { type: 'number' },
+    aliveBefore: { type: 'boolean' },
+    aliveAfter: { type: 'boolean' },
+    lostAccepted: count,
+    verdict: { enum: ['PASS', 'FAIL', 'N/A'] },
+    note: { type: 'string' },
+  },
+  ['protocol', 'load', 'count', 'unit', 'durationMs', 'verdict', 'note'],
+);
+
+/** The robustness section (report.json `robustness`, and reports/robustness.json around it). */
+export const ROBUSTNESS_SECTION = closedObject(
+  { seed: { type: 'integer' }, growthLimitMiB: { type: 'number', minimum: 0 }, durationMs: milliseconds, verdict: passFail, runs: { type: 'array', items: robustnessRun } },
+  ['seed', 'growthLimitMiB', 'durationMs', 'verdict', 'runs'],
+);
+
+/** reports/robustness.json, its own schema 1: the section, and when it was written. */
+export const ROBUSTNESS_FILE_SCHEMA = closedObject(
+  { schema: { const: 1 }, written: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' }, ...ROBUSTNESS_SECTION.properties },
+  ['schema', 'written', ...ROBUSTNESS_SECTION.required],
+);
+
+const SECURITY_SECTION = closedObject(
+  {
+    verdict: passFail,
+    bindAddresses: {
+      type: 'array',
+      items: closedObject(
+        { protocol: { type: 'string' }, defaultHost: { type: 'string' }, listening: strings, verdict: securityVerdict, note: { type: 'string' } },
+        ['protocol', 'defaultHost', 'listening', 'verdict'],
+      ),
+    },
+    attempts: {
+      type: 'array',
+      items: closedObject(
+        {
+          name: { type: 'string' },
+          requirements: strings,
+          variants: count,
+          refused: count,
+          minimumVariants: count,
+          byRequirement: { type: 'array', items: closedObject({ id: { type: 'string' }, variants: count, refused: count }, ['id', 'variants', 'refused']) },
+          variantNames: strings,
+          notRefused: strings,
+          properties: { type: 'array', items: closedObject({ name: { type: 'string' }, verdict: { enum: VERDICTS } }, ['name', 'verdict']) },
+          verdict: securityVerdict,
+        },
+        ['name', 'requirements', 'variants', 'refused', 'minimumVariants', 'byRequirement', 'variantNames', 'notRefused', 'properties', 'verdict'],
+      ),
+    },
+    evaluation: closedObject(
+      {
+        files: count,
+        patterns: strings,
+        findings: {
+          type: 'array',
+          items: closedObject(
+            { file: { type: 'string' }, line: { type: 'integer', minimum: 1 }, pattern: { type: 'string' }, text: { type: 'string' }, explained: { type: 'string' } },
+            ['file', 'line', 'pattern', 'text'],
+          ),
+        },
+        verdict: securityVerdict,
+      },
+      ['files', 'patterns', 'findings', 'verdict'],
+    ),
+  },
+  ['verdict', 'bindAddresses', 'attempts', 'evaluation'],
+);
+
 const summaryKeys = ['pass', 'fail', 'nonStrict', 'info', 'unsupported', 'error', 'untraced'];
 const coverageKeys = ['lines', 'statements', 'functions', 'branches'];
 
@@ -69,6 +152,8 @@ export const REPORT_SCHEMA = closedObject(
     requirements: { type: 'array', items: requirementResult },
     summary: closedObject(Object.fromEntries(summaryKeys.map((key) => [key, count])), summaryKeys),
     coverage: closedObject(Object.fromEntries(coverageKeys.map((key) => [key, percent])), coverageKeys),
+    robustness: ROBUSTNESS_SECTION,
+    security: SECURITY_SECTION,
     exitCode: { type: 'integer', minimum: 0, maximum: 3 },
   },
   ['schema', 'suite', 'target', 'seed', 'started', 'durationMs', 'requirements', 'summary', 'exitCode'],
@@ -79,16 +164,27 @@ export class ReportFormatError extends Error {
   override name = 'ReportFormatError';
 }
 
-let validator: ValidateFunction | undefined;
+const validators = new Map<object, ValidateFunction>();
 
-/** Schema errors as `path: message` lines, empty when the value is a valid schema-1 report. */
-export function reportSchemaErrors(value: unknown): string[] {
-  validator ??= new Ajv({ allErrors: true }).compile(REPORT_SCHEMA);
+/** Errors of `value` against `schema` as `path: message` lines; empty when it is valid. */
+function schemaErrors(schema: object, value: unknown): string[] {
+  let validator = validators.get(schema);
+  if (!validator) validators.set(schema, (validator = new Ajv({ allErrors: true }).compile(schema)));
   if (validator(value)) return [];
   return (validator.errors ?? []).map((error) => {
     const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
     return `${error.instancePath || '/'}: ${error.message ?? error.keyword}${extra}`;
   });
+}
+
+/** Schema errors as `path: message` lines, empty when the value is a valid schema-1 report. */
+export function reportSchemaErrors(value: unknown): string[] {
+  return schemaErrors(REPORT_SCHEMA, value);
+}
+
+/** The same for reports/robustness.json. */
+export function robustnessFileErrors(value: unknown): string[] {
+  return schemaErrors(ROBUSTNESS_FILE_SCHEMA, value);
 }
 
 export function renderJson(report: Report): string {

@@ -9,7 +9,7 @@
  * levels are <skipped>).
  */
 import { distinct, showHiddenCharacters, traceExcerpt, withDefaults } from './present';
-import type { CaseResult, Report, RequirementResult } from './types';
+import type { CaseResult, Report, RequirementResult, RobustnessSection, SecuritySection } from './types';
 
 export interface JunitOptions {
   /** As `conform --strict`: a broken should fails. */
@@ -125,6 +125,40 @@ function requirementTestCases(requirement: RequirementResult, options: Required<
   });
 }
 
+/** A verdict of the robustness and security sections as a JUnit outcome: FAIL fails, N/A and NOT RUN are skipped. */
+function sectionOutcome(verdict: string, message: string): Outcome | undefined {
+  if (verdict === 'FAIL') return { element: 'failure', type: 'FAIL', message };
+  if (verdict === 'N/A' || verdict === 'NOT RUN') return { element: 'skipped', message: `${verdict}: ${message}` };
+  return undefined;
+}
+
+function sectionTestCase(name: string, classname: string, durationMs: number, verdict: string, body: string): TestCaseXml {
+  const outcome = sectionOutcome(verdict, body);
+  return { xml: testCaseXml(name, classname, durationMs, outcome ? outcomeXml(outcome, body) : ''), outcome: outcome?.element, durationMs };
+}
+
+/** One testcase per hostile load: classname robustness.<protocol>, name the load. */
+function robustnessTestCases(section: RobustnessSection): TestCaseXml[] {
+  return section.runs.map((run) => {
+    const figures = run.verdict === 'N/A'
+      ? run.note
+      : `${run.count} ${run.unit}; RSS ${run.rssBeforeMiB} -> ${run.rssAfterMiB ?? '?'} MiB (growth ${run.growthMiB ?? '?'}, limit ${section.growthLimitMiB}); alive before ${run.aliveBefore}, after ${run.aliveAfter}; lost accepted ${run.lostAccepted}\n${run.note}`;
+    return sectionTestCase(run.load, `robustness.${run.protocol}`, run.durationMs, run.verdict, figures);
+  });
+}
+
+/** One testcase per bind check, per family of hostile requests, and one for the evaluation scan. */
+function securityTestCases(section: SecuritySection): TestCaseXml[] {
+  return [
+    ...section.bindAddresses.map((c) => sectionTestCase(c.protocol, 'security.bind-address', 0, c.verdict,
+      `default host ${c.defaultHost}; listening ${c.listening.join(', ') || 'nothing'}${c.note ? `; ${c.note}` : ''}`)),
+    ...section.attempts.map((a) => sectionTestCase(a.name, 'security.attempts', 0, a.verdict,
+      `${a.refused} of ${a.variants} variants refused (at least ${a.minimumVariants}); ${a.requirements.join(', ')}${a.notRefused.length ? `\nnot refused: ${a.notRefused.join('; ')}` : ''}`)),
+    sectionTestCase('no source evaluates received data', 'security.evaluation', 0, section.evaluation.verdict,
+      section.evaluation.findings.map((f) => `${f.file}:${f.line} ${f.pattern}: ${f.explained ?? 'UNEXPLAINED'}`).join('\n') || 'no finding'),
+  ];
+}
+
 interface SuiteCounts {
   tests: number;
   failures: number;
@@ -156,8 +190,13 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
     .map(([name, value]) => `      <property${attributes({ name, value })}/>`)
     .join('\n');
   const totals: SuiteCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  const suites = distinct(report.requirements.map((r) => r.protocol)).map((protocol, id) => {
-    const cases = report.requirements.filter((r) => r.protocol === protocol).flatMap((r) => requirementTestCases(r, limits));
+  const groups: [string, TestCaseXml[]][] = distinct(report.requirements.map((r) => r.protocol)).map((protocol) => [
+    protocol,
+    report.requirements.filter((r) => r.protocol === protocol).flatMap((r) => requirementTestCases(r, limits)),
+  ]);
+  if (report.robustness) groups.push(['robustness', robustnessTestCases(report.robustness)]);
+  if (report.security) groups.push(['security', securityTestCases(report.security)]);
+  const suites = groups.map(([protocol, cases], id) => {
     const counts = countOutcomes(cases);
     for (const key of Object.keys(totals) as (keyof SuiteCounts)[]) totals[key] += counts[key];
     const time = seconds(cases.reduce((sum, c) => sum + c.durationMs, 0));

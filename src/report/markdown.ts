@@ -8,7 +8,7 @@ import {
   SUMMARY_COUNTS, describeExitCode, failingCases, failuresFirst, formatDuration, formatPercent,
   showHiddenCharacters, traceExcerpt, untracedMusts, withDefaults, type FailingCase,
 } from './present';
-import type { Report } from './types';
+import type { Report, RobustnessSection, SecuritySection } from './types';
 
 export interface MarkdownOptions {
   /** Failing cases detailed; the rest are counted (a PR comment is limited to 65536 characters). */
@@ -118,7 +118,69 @@ function requirementTable(report: Report): string[] {
   ];
 }
 
+const cell = (value: string | number | boolean | undefined): string =>
+  value === undefined ? '' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : escapeMarkdown(String(value));
+
+function table(head: string[], rows: (string | number | boolean | undefined)[][], align: string[]): string[] {
+  return [tableRow(head), tableRow(align), ...rows.map((row) => tableRow(row.map(cell)))];
+}
+
+function robustness(section: RobustnessSection): string[] {
+  return [
+    `### Robustness under hostile load: ${escapeMarkdown(section.verdict)}`,
+    '',
+    `Per load: liveness before and after, resident memory before and after (growth under ${section.growthLimitMiB} MiB), requests accepted before the load answered after it. Seed ${section.seed}, ${formatDuration(section.durationMs)}.`,
+    '',
+    ...table(
+      ['Protocol', 'Load', 'Count', 'Verdict', 'Time', 'RSS before', 'RSS after', 'Growth', 'Alive before', 'Alive after', 'Lost', 'Note'],
+      section.runs.map((run) => [
+        run.protocol, run.load, run.verdict === 'N/A' ? undefined : `${run.count} ${run.unit}`, run.verdict,
+        run.verdict === 'N/A' ? undefined : formatDuration(run.durationMs), run.rssBeforeMiB, run.rssAfterMiB, run.growthMiB,
+        run.aliveBefore, run.aliveAfter, run.lostAccepted, run.note,
+      ]),
+      ['---', '---', '---:', '---', '---:', '---:', '---:', '---:', '---', '---', '---:', '---'],
+    ),
+    '',
+  ];
+}
+
+function security(section: SecuritySection): string[] {
+  const { evaluation } = section;
+  return [
+    `### Security: ${escapeMarkdown(section.verdict)}`,
+    '',
+    'Bind addresses (each reference server with its defaults, its listening sockets from /proc):',
+    '',
+    ...table(['Protocol', 'Default host', 'Listening', 'Verdict', 'Note'],
+      section.bindAddresses.map((c) => [c.protocol, c.defaultHost, c.listening.join(', '), c.verdict, c.note]), ['---', '---', '---', '---', '---']),
+    '',
+    'Hostile requests of the conformance run (one scenario case per variant):',
+    '',
+    ...table(['Family', 'Requirements (variants, refused)', 'Variants', 'Refused', 'Properties', 'Verdict', 'Not refused'],
+      section.attempts.map((a) => [
+        a.name, a.byRequirement.map((r) => `${r.id} (${r.variants}, ${r.refused})`).join(', '), a.variants, a.refused,
+        a.properties.map((p) => `${p.verdict} ${p.name}`).join('; '), a.verdict, a.notRefused.join('; '),
+      ]),
+      ['---', '---', '---:', '---:', '---', '---', '---']),
+    '',
+    `Evaluation of received data: ${escapeMarkdown(evaluation.verdict)}, ${evaluation.files} source files scanned for ${escapeMarkdown(evaluation.patterns.join('; '))}.`,
+    '',
+    ...(evaluation.findings.length === 0
+      ? ['No finding.']
+      : table(['Where', 'Pattern', 'Code', 'Explanation'],
+        evaluation.findings.map((f) => [`${f.file}:${f.line}`, f.pattern, f.text, f.explained ?? 'FAIL: unexplained, received data may be evaluated here']),
+        ['---', '---', '---', '---'])),
+    '',
+  ];
+}
+
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const limits = withDefaults<MarkdownOptions>({ maxFailures: 25, maxTraceRows: 12, maxChunkBytes: 48 }, options);
-  return [...header(report), ...failures(report, limits), ...requirementTable(report)].join('\n') + '\n';
+  return [
+    ...header(report),
+    ...failures(report, limits),
+    ...(report.robustness ? robustness(report.robustness) : []),
+    ...(report.security ? security(report.security) : []),
+    ...requirementTable(report),
+  ].join('\n') + '\n';
 }

@@ -77,6 +77,98 @@ export interface Report {
   summary: Summary;
   /** Statement/line/function/branch percentages of the reference run, when measured. */
   coverage?: CoverageSummary;
-  /** Extra sections later issues add (robustness, security); rendered when present. */
+  /** Hostile-load runs against the reference servers (npm run ver; absent with --no-robustness or from conform). */
+  robustness?: RobustnessSection;
+  /** Bind addresses, jail/exposure/traversal attempts and the evaluation scan (npm run ver). */
+  security?: SecuritySection;
   exitCode: number;
+}
+
+/** A run's verdict: N/A where the load does not apply to the protocol (one client at a time). */
+export type RunVerdict = 'PASS' | 'FAIL' | 'N/A';
+
+/** One hostile load against one reference server, with the figures it is judged on. */
+export interface RobustnessRun {
+  protocol: string;
+  /** oversized-line, length-claims, slowloris or malformed. */
+  load: string;
+  /** How much of the load: bytes, headers, idle connections or inputs (see unit). */
+  count: number;
+  unit: string;
+  durationMs: number;
+  /** Resident memory of the server process (VmRSS) before the load (after a warm-up request) and after it. */
+  rssBeforeMiB?: number;
+  rssAfterMiB?: number;
+  growthMiB?: number;
+  /** The liveness probe of the protocol's plugin, before and after the load. */
+  aliveBefore?: boolean;
+  aliveAfter?: boolean;
+  /** Requests accepted before or alongside the load whose answer never came, or came wrong. */
+  lostAccepted?: number;
+  verdict: RunVerdict;
+  note: string;
+}
+
+export interface RobustnessSection {
+  seed: number;
+  /** Largest resident-memory growth a run may show, in MiB. */
+  growthLimitMiB: number;
+  durationMs: number;
+  verdict: 'PASS' | 'FAIL';
+  runs: RobustnessRun[];
+}
+
+/** NOT RUN: the report holds no result of the requirements (their protocol was not selected). */
+export type SecurityVerdict = 'PASS' | 'FAIL' | 'NOT RUN';
+
+export interface BindAddressCheck {
+  protocol: string;
+  /** The host `wireproof serve` uses when none is given (src/cli/serve.ts). */
+  defaultHost: string;
+  /** HOST:PORT of every socket the server process listens on, from /proc. */
+  listening: string[];
+  verdict: SecurityVerdict;
+  note?: string;
+}
+
+/** A family of hostile requests the conformance run already made, counted from its results. */
+export interface AttemptSummary {
+  name: string;
+  requirements: string[];
+  /** Scenario cases that try one fixed variant each, and how many were refused (PASS). */
+  variants: number;
+  refused: number;
+  minimumVariants: number;
+  byRequirement: { id: string; variants: number; refused: number }[];
+  /** The case name of every variant tried. */
+  variantNames: string[];
+  /** Cases that did not pass (the variants that got through or could not run). */
+  notRefused: string[];
+  /** The fuzzing properties that try random variants of the same family. */
+  properties: { name: string; verdict: string }[];
+  verdict: SecurityVerdict;
+}
+
+export interface EvaluationFinding {
+  file: string;
+  line: number;
+  pattern: string;
+  text: string;
+  /** Why the use is not an evaluation of received data; absent for an unexplained finding (FAIL). */
+  explained?: string;
+}
+
+export interface EvaluationScan {
+  /** Files scanned under src/ (.ts, .js, .py). */
+  files: number;
+  patterns: string[];
+  findings: EvaluationFinding[];
+  verdict: SecurityVerdict;
+}
+
+export interface SecuritySection {
+  verdict: 'PASS' | 'FAIL';
+  bindAddresses: BindAddressCheck[];
+  attempts: AttemptSummary[];
+  evaluation: EvaluationScan;
 }

@@ -40,6 +40,24 @@ describe('http static server', () => {
     fixture.remove();
   });
 
+  test('an unknown method is refused 405 however its request line is cut into writes', async () => {
+    const request = Buffer.from('BREW /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (let cut = 1; cut < request.length; cut++) {
+      const socket = net.connect(server.port, '127.0.0.1');
+      socket.setNoDelay(true);
+      await once(socket, 'connect');
+      let answer = '';
+      socket.on('data', (d) => (answer += d));
+      const closed = once(socket, 'close');
+      // Two writes, the second a moment later, so the parser sees the line in two chunks.
+      socket.write(request.subarray(0, cut));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      socket.write(request.subarray(cut));
+      await closed;
+      assert.match(answer, /^HTTP\/1\.1 405 /, `cut after ${cut} bytes: ${JSON.stringify(answer.slice(0, 40))}`);
+    }
+  });
+
   test('binds 127.0.0.1 on an ephemeral port and reports it', () => {
     assert.equal(server.host, '127.0.0.1');
     assert.ok(server.port > 0 && server.port < 65536);

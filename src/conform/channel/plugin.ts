@@ -1,9 +1,12 @@
+import { connectChannel } from '../../impl/channel/client';
 import { startChannelEchoServer } from '../../impl/channel/server';
 import { WireDriver } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
 import { TraceRecorder } from '../trace';
 import { channelProperties } from './properties';
 import { channelFrameParse, frame } from './wire';
+
+const FAULT_CALL_BODY = 'a call of the reference client';
 
 export const channelPlugin: ProtocolPlugin = {
   name: 'channel',
@@ -19,4 +22,18 @@ export const channelPlugin: ProtocolPlugin = {
     }
   },
   properties: channelProperties,
+  faults: {
+    ids: { sameVerdict: 'SRS-CHANNEL-090', serverRecovers: 'SRS-CHANNEL-091', clientFails: 'SRS-CHANNEL-092' },
+    /** A body sent and its echo received, with the reference channel client. */
+    async clientCall(endpoint, timeoutMs) {
+      const channel = await connectChannel(endpoint.host, endpoint.port, { timeoutMs, closeGraceMs: 0 });
+      try {
+        await channel.send(FAULT_CALL_BODY);
+        const echoed = await channel.recv();
+        if (echoed.toString('utf8') !== FAULT_CALL_BODY) throw new Error(`the echo is ${JSON.stringify(echoed.toString('latin1'))}`);
+      } finally {
+        void channel.close();
+      }
+    },
+  },
 };

@@ -1,3 +1,4 @@
+import { CobraClient } from '../../impl/cobra/client';
 import { startCobraServer } from '../../impl/cobra/server';
 import { WireDriver } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
@@ -31,4 +32,17 @@ export const cobraPlugin: ProtocolPlugin = {
     }
   },
   properties: cobraProperties,
+  faults: {
+    ids: { sameVerdict: 'SRS-COBRA-090', serverRecovers: 'SRS-COBRA-091', clientFails: 'SRS-COBRA-092' },
+    /** The reference client on both ports sends an unknown command: an error reply, nothing changed. */
+    async clientCall(endpoint, timeoutMs) {
+      const client = await CobraClient.connect({ host: endpoint.host, filePort: endpoint.port, controlPort: endpoint.port2, timeoutMs });
+      try {
+        const answer = await client.command('wireproof-unknown-command');
+        if (!('error' in answer)) throw new Error(`an unknown command answered ${JSON.stringify(answer)}`);
+      } finally {
+        client.disconnect();
+      }
+    },
+  },
 };

@@ -1,3 +1,4 @@
+import { echoOnce } from '../../impl/echo/client';
 import { startEchoServer } from '../../impl/echo/server';
 import { availableParse, WireDriver } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
@@ -23,4 +24,13 @@ export const echoPlugin: ProtocolPlugin = {
     }
   },
   properties: echoProperties,
+  faults: {
+    ids: { sameVerdict: 'SRS-ECHO-090', serverRecovers: 'SRS-ECHO-091', clientFails: 'SRS-ECHO-092' },
+    /** Bytes sent with the reference client's FIN, and their echo before the server closes. */
+    async clientCall(endpoint, timeoutMs) {
+      const sent = 'a call of the reference client';
+      const { received } = await echoOnce(endpoint.host, endpoint.port, sent, { timeoutMs });
+      if (received.toString('utf8') !== sent) throw new Error(`the echo is ${JSON.stringify(received.toString('latin1'))}`);
+    },
+  },
 };

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { get } from '../../impl/http/client';
 import { startHttpServer } from '../../impl/http/server';
 import { TargetUnreachableError } from '../errors';
 import type { ProtocolPlugin } from '../protocol';
@@ -21,4 +22,13 @@ export const httpPlugin: ProtocolPlugin = {
     });
   },
   properties: httpProperties,
+  faults: {
+    ids: { sameVerdict: 'SRS-HTTP-090', serverRecovers: 'SRS-HTTP-091', clientFails: 'SRS-HTTP-092' },
+    /** The reference client's GET of a file the suite's root holds. */
+    async clientCall(endpoint, timeoutMs) {
+      const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+      const { status } = await get(`http://${host}:${endpoint.port}/hello.txt`, { timeoutMs });
+      if (status !== 200) throw new Error(`GET /hello.txt answered ${status}`);
+    },
+  },
 };

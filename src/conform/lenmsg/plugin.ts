@@ -1,4 +1,5 @@
 import { startCentral } from '../../impl/lenmsg/central';
+import { startRemote } from '../../impl/lenmsg/remote';
 import { WireDriver } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
 import { TraceRecorder } from '../trace';
@@ -24,4 +25,18 @@ export const lenmsgPlugin: ProtocolPlugin = {
     }
   },
   properties: lenmsgProperties,
+  faults: {
+    ids: { sameVerdict: 'SRS-LENMSG-090', serverRecovers: 'SRS-LENMSG-091', clientFails: 'SRS-LENMSG-092' },
+    /** A reference remote says hello, sends data and receives its echo (the reference central's application). */
+    async clientCall(endpoint, timeoutMs) {
+      const remote = await startRemote({ central: endpoint, timeoutMs });
+      try {
+        await remote.send('a call of the reference remote');
+        const echoed = await remote.receive({ timeoutMs });
+        if (echoed !== 'a call of the reference remote') throw new Error(`the echo is ${JSON.stringify(echoed)}`);
+      } finally {
+        void remote.close(); // its client's FIN may be held by a stall: waiting for it is not the call
+      }
+    },
+  },
 };

@@ -1,3 +1,4 @@
+import { OnelineClient } from '../../impl/oneline/client';
 import { startOnelineServer } from '../../impl/oneline/server';
 import { lineParse, WireDriver } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
@@ -18,4 +19,15 @@ export const onelinePlugin: ProtocolPlugin = {
     }
   },
   properties: onelineProperties,
+  faults: {
+    ids: { sameVerdict: 'SRS-ONELINE-090', serverRecovers: 'SRS-ONELINE-091', clientFails: 'SRS-ONELINE-092' },
+    async clientCall(endpoint, timeoutMs) {
+      const client = await OnelineClient.connect(endpoint.host, endpoint.port, { timeoutMs });
+      try {
+        await client.ping();
+      } finally {
+        client.close();
+      }
+    },
+  },
 };

@@ -1,4 +1,6 @@
+import { createProxy } from '../../impl/rpc/proxy';
 import { startRpcServer } from '../../impl/rpc/serve';
+import { ECHO_OBJECT_ID } from '../../impl/rpc/testobject';
 import { NAMESERVER_OBJECT_ID } from '../../impl/rpc/uri';
 import type { ProtocolPlugin } from '../protocol';
 import { TraceRecorder } from '../trace';
@@ -23,4 +25,17 @@ export const rpcPlugin: ProtocolPlugin = {
     }
   },
   properties: rpcProperties,
+  faults: {
+    ids: { sameVerdict: 'SRS-RPC-090', serverRecovers: 'SRS-RPC-091', clientFails: 'SRS-RPC-092' },
+    /** wireproof.echo looked up through the target's name server, then echo(1) on its daemon. */
+    async clientCall(endpoint, timeoutMs) {
+      const echo = createProxy(`PYRONAME:${ECHO_OBJECT_ID}@${endpoint.host}:${endpoint.port}`, { timeoutMs });
+      try {
+        const answer = await echo.echo(1);
+        if (answer !== 1) throw new Error(`echo(1) answered ${JSON.stringify(answer)}`);
+      } finally {
+        void echo.close();
+      }
+    },
+  },
 };

@@ -1,4 +1,4 @@
-import { TimeoutError } from '../common/errors';
+import { ConnectionClosedError, TimeoutError } from '../common/errors';
 
 export interface GetOptions {
   /** Bounds the whole exchange: connect, headers and body. */
@@ -24,10 +24,14 @@ export class BodyTooLargeError extends Error {
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
+/** Error codes of a connection the server closed or reset under an exchange (UND_ERR_SOCKET: undici's "other side closed"). */
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 /**
  * urllib's urlopen(url).read() on global fetch: one GET (redirects followed), the
  * status, headers and exact body bytes. Any status is a result, not an error; a
- * timeout is a TimeoutError, a failed connection throws its own error (e.g. ECONNREFUSED).
+ * timeout is a TimeoutError, a connection closed or reset before the response is whole
+ * a ConnectionClosedError, a connection that fails to open its own error (e.g. ECONNREFUSED).
  */
 export async function get(url: string, { timeoutMs = 5000, maxBytes = DEFAULT_MAX_BYTES }: GetOptions = {}): Promise<HttpResponse> {
   const { protocol } = new URL(url);
@@ -44,8 +48,12 @@ export async function get(url: string, { timeoutMs = 5000, maxBytes = DEFAULT_MA
     return { status: response.status, headers, body: await readBounded(response, url, maxBytes) };
   } catch (err) {
     if (signal.aborted) throw new TimeoutError(`GET ${url}`, timeoutMs);
-    // fetch reports every network failure as "fetch failed"; the cause says which.
-    if (err instanceof TypeError && err.cause instanceof Error) throw err.cause;
+    // fetch reports every network failure as "fetch failed" (or "terminated" mid-body); the cause says which.
+    if (err instanceof TypeError && err.cause instanceof Error) {
+      const code = (err.cause as NodeJS.ErrnoException).code;
+      if (code !== undefined && CLOSED_CODES.has(code)) throw new ConnectionClosedError(`GET ${url}: ${err.cause.message}`, { cause: err.cause });
+      throw err.cause;
+    }
     throw err;
   }
 }

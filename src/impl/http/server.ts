@@ -18,8 +18,18 @@ export const ALLOWED_METHODS = 'GET, HEAD';
 const METHOD_REFUSAL =
   `HTTP/1.1 405 Method Not Allowed\r\nAllow: ${ALLOWED_METHODS}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`;
 
-/** `TOKEN SP target SP HTTP/1.x`: a well-formed request line, whatever its method. */
-const WELL_FORMED_REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/1\.[01]\r\n/;
+/**
+ * `TOKEN SP target SP HTTP/1.x`: a well-formed request line, whatever its method. The token
+ * may be cut short at the front: the bytes the parser took before it refused the method
+ * came in earlier chunks, which no error carries.
+ */
+const WELL_FORMED_REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]* \S+ HTTP\/1\.[01]\r\n/;
+
+/** The longest request line of a refused method waited for; past it the answer is 400. */
+const MAX_REFUSED_LINE = 8192;
+
+/** Printable ASCII so far and no CRLF yet (a CR may end a chunk): the rest of a request line may still come, so it is waited for. */
+const UNFINISHED_REQUEST_LINE = /^[\x20-\x7e]*\r?$/;
 
 /**
  * What a request Node's parser rejects is answered, as Node's default handler would
@@ -27,8 +37,8 @@ const WELL_FORMED_REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/1\.[01]
  * parser knows a fixed list of methods and rejects any other token as malformed, but a
  * well-formed request with a method this server does not serve is refused like POST.
  */
-function clientErrorAnswer(err: NodeJS.ErrnoException & { rawPacket?: Buffer }): string {
-  if (err.code === 'HPE_INVALID_METHOD' && WELL_FORMED_REQUEST_LINE.test(err.rawPacket?.toString('latin1') ?? '')) return METHOD_REFUSAL;
+function clientErrorAnswer(err: NodeJS.ErrnoException, requestLine: Buffer): string {
+  if (err.code === 'HPE_INVALID_METHOD' && WELL_FORMED_REQUEST_LINE.test(requestLine.toString('latin1'))) return METHOD_REFUSAL;
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   return `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`;
 }
@@ -155,9 +165,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   // CONNECT never reaches the request handler (Node hands over the raw socket): refuse it the same way.
   server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => refuseRaw(socket, METHOD_REFUSAL));
+  // Once it failed, Node's parser fails again on every later chunk of the connection, each
+  // error carrying that chunk: a refused method's request line is gathered from them up to
+  // its CRLF, so the answer does not depend on how the line was cut into segments.
+  const answered = new WeakSet<Duplex>();
+  const refusedLines = new WeakMap<Duplex, Buffer>();
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
+    if (answered.has(socket)) return; // refuseRaw reads and drops the rest
     if (!socket.writable || (socket as Duplex & { bytesWritten?: number }).bytesWritten) return void socket.destroy();
-    refuseRaw(socket, clientErrorAnswer(err));
+    const line = Buffer.concat([refusedLines.get(socket) ?? Buffer.alloc(0), err.rawPacket ?? Buffer.alloc(0)]);
+    // (Node's request timeout ends a wait the client never finishes: that error is answered 408.)
+    if (err.code === 'HPE_INVALID_METHOD' && line.length < MAX_REFUSED_LINE && UNFINISHED_REQUEST_LINE.test(line.toString('latin1'))) {
+      return void refusedLines.set(socket, line);
+    }
+    answered.add(socket);
+    refuseRaw(socket, clientErrorAnswer(err, line));
   });
 
   await new Promise<void>((resolve, reject) => {

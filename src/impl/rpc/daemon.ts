@@ -1,7 +1,7 @@
 import net from 'node:net';
 
 import { FramingError } from '../common/framer';
-import { listenTcp, ListenOptions, RunningServer } from '../common/net';
+import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
 import { ExposedObject, Exposure, ObjectMetadata } from './exposed';
 import { decodeJson, encodeJson, exceptionDict, ExceptionWrapper, RemoteError } from './json';
 import {
@@ -263,7 +263,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RpcDaemo
 
   const running = await listenTcp((socket) => (stopping ? socket.destroy() : serve(socket)), options);
   location = `${running.host}:${running.port}`;
-  const { server, sockets } = running;
   const uriFor = (objectId: string) => {
     if (!core.has(objectId)) throw new Error(`no object registered as ${JSON.stringify(objectId)}`);
     return PyroURI.direct(objectId, running.host, running.port);
@@ -281,11 +280,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RpcDaemo
     close() {
       if (!stopping) {
         stopping = true;
-        if (server.listening) server.close();
         // Idle connections go now; a busy one after the reply it is computing.
-        for (const socket of idle) socket.end();
-        const grace = setTimeout(() => sockets.forEach((socket) => socket.destroy()), 2000);
-        grace.unref();
+        closeGracefully(running, 2000, () => {
+          for (const socket of idle) socket.end();
+        });
       }
       return running.closed;
     },

@@ -69,7 +69,7 @@ class Connection {
         this.fail(error instanceof FramingError ? new PyroProtocolError(error.message) : (error as Error));
       }
     });
-    socket.on('error', (error) => this.fail(error));
+    socket.on('error', (error) => this.fail(new ConnectionClosedError(`connection to the daemon failed: ${error.message}`, { cause: error })));
     socket.once('close', () => this.fail(new ConnectionClosedError('connection closed by the daemon')));
   }
 

@@ -1,0 +1,285 @@
+/**
+ * The hostile loads, each a fixed amount of one kind of abuse. A load reports what it
+ * saw (its own lost answers and problems); the runner around it measures liveness,
+ * memory and the keeper. `served()` is the real client's turn: slowloris calls it while
+ * its idle connections are held; for the other loads the runner calls it afterwards.
+ */
+import type fc from 'fast-check';
+import type net from 'node:net';
+import type { Endpoint } from '../conform/driver';
+import { decodeAll } from '../impl/common/framer';
+import { LineTextFramer } from '../impl/oneline/framer';
+import { expectedSession, referenceApp } from '../impl/oneline/model';
+import { draw } from './malformed';
+import { connect, exchange, LineCollector, pool, stream } from './sockets';
+
+export interface LoadContext {
+  endpoint: Endpoint;
+  seed: number;
+  timeoutMs: number;
+  /** The real client's turn (keeper and liveness probe); problems it found are the runner's to report. */
+  served(): Promise<void>;
+}
+
+export interface LoadOutcome {
+  /** Answers the load itself expected and did not get (oneline, echo: every answer is checked). */
+  lost: number;
+  problems: string[];
+  note: string;
+}
+
+export interface Load {
+  name: string;
+  count: number;
+  unit: string;
+  run(ctx: LoadContext): Promise<LoadOutcome>;
+}
+
+/** At most this many problems are listed; a load stops early past it. */
+const MAX_PROBLEMS = 20;
+
+const mib = (bytes: number) => bytes / (1 << 20);
+const LF = Buffer.from('\n');
+
+/** oneline: `total` bytes without a LF on one connection, between an accepted request and a ping. */
+export function oversizedLine(total: number): Load {
+  return {
+    name: 'oversized-line',
+    count: total,
+    unit: 'bytes without LF',
+    async run({ endpoint, seed, timeoutMs }) {
+      const socket = await connect(endpoint, timeoutMs);
+      const answers = new LineCollector(socket);
+      socket.on('error', () => undefined); // the collector sees the end
+      const token = `accepted-before-${seed}`;
+      const expected = [token, 'invalid', 'pong'];
+      const problems: string[] = [];
+      const started = performance.now();
+      try {
+        socket.write(`echo ${token}\n`);
+        await stream(socket, Buffer.alloc(1 << 20, 'x'), total);
+        socket.write('\nping\n');
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      await answers.waitFor((lines) => lines.length >= expected.length, timeoutMs);
+      socket.destroy();
+      const got = answers.lines.slice(0, expected.length).map((line) => line.toString('utf8'));
+      // Lost: the answer to the request accepted before the stream, or to the ping after it.
+      const lost = [token, 'pong'].filter((answer) => !got.includes(answer)).length;
+      if (expected.some((answer, i) => got[i] !== answer)) problems.push(`expected the answers ${JSON.stringify(expected)}`);
+      return { lost, problems, note: `${mib(total).toFixed(0)} MiB streamed at ${(mib(total) / seconds).toFixed(0)} MiB/s; answers ${JSON.stringify(got)}` };
+    },
+  };
+}
+
+/** Headers announcing far more than the maximum, each on `each` connections at once, then body bytes: the server must close. */
+export function lengthClaims(claims: { what: string; bytes: Buffer }[], each = 8): Load {
+  return {
+    name: 'length-claims',
+    count: claims.length * each,
+    unit: 'headers',
+    async run({ endpoint, timeoutMs }) {
+      const problems: string[] = [];
+      const filler = Buffer.alloc(256 * 1024, 0x61);
+      for (const claim of claims) {
+        const endings = await Promise.all(Array.from({ length: each }, () =>
+          exchange(endpoint, Buffer.concat([claim.bytes, filler]), timeoutMs, false).then((e) => e.ending, (err: Error) => `connect: ${err.message}`)));
+        const open = endings.filter((e) => e !== 'closed' && e !== 'reset');
+        if (open.length > 0) problems.push(`${claim.what}: ${open.length} of ${each} connections not closed (${[...new Set(open)].join(', ')})`);
+      }
+      return { lost: 0, problems, note: `${claims.map((c) => c.what).join('; ')}; each on ${each} connections with 256 KiB of body` };
+    },
+  };
+}
+
+/** `count` connections that send the start of a request and then nothing, held while the real client is served. */
+export function slowloris(prefix: Buffer, count = 1000): Load {
+  return {
+    name: 'slowloris',
+    count,
+    unit: 'idle connections',
+    async run(ctx) {
+      const { endpoint, timeoutMs } = ctx;
+      const sockets: net.Socket[] = [];
+      let failed = 0;
+      let closedByServer = 0;
+      try {
+        await pool(count, 100, async () => {
+          try {
+            const socket = await connect(endpoint, timeoutMs);
+            socket.on('error', () => undefined);
+            socket.once('close', () => closedByServer++);
+            socket.write(prefix);
+            sockets.push(socket);
+          } catch {
+            failed++;
+          }
+        });
+        const started = performance.now();
+        await ctx.served();
+        const servedMs = Math.round(performance.now() - started);
+        const problems = failed > 0 ? [`${failed} of ${count} idle connections could not connect`] : [];
+        return { lost: 0, problems, note: `${sockets.length} held; the real client was served in ${servedMs} ms while they were; the server had closed ${closedByServer} of them by then` };
+      } finally {
+        for (const socket of sockets) socket.destroy();
+      }
+    },
+  };
+}
+
+/** Malformed inputs one connection each (the server closes or answers, then closes after the client's FIN), `concurrency` at a time. */
+export function malformedPerConnection(input: fc.Arbitrary<Buffer>, count = 10_000, concurrency = 50): Load {
+  return {
+    name: 'malformed',
+    count,
+    unit: 'inputs',
+    async run({ endpoint, seed, timeoutMs }) {
+      const inputs = draw(input, count, seed);
+      const problems: string[] = [];
+      let answered = 0;
+      let done = 0;
+      await pool(count, concurrency, async (i) => {
+        try {
+          const { ending, received } = await exchange(endpoint, inputs[i], timeoutMs, true);
+          if (ending === 'timeout') problems.push(`input ${i} (${preview(inputs[i])}): neither answered nor closed within ${timeoutMs} ms`);
+          if (received > 0) answered++;
+        } catch (err) {
+          problems.push(`input ${i}: ${(err as Error).message}`);
+        }
+        done++;
+      }, () => problems.length >= MAX_PROBLEMS);
+      return { lost: 0, problems, note: `${done} connections of ${concurrency} at a time (seed ${seed}); ${answered} got bytes back before the close` };
+    },
+  };
+}
+
+const preview = (bytes: Buffer) => JSON.stringify(bytes.subarray(0, 40).toString('latin1')) + (bytes.length > 40 ? `... (${bytes.length} bytes)` : '');
+
+/**
+ * Line inputs batched over `connections` sequential connections (oneline serves one
+ * client at a time), each batch closed by a sentinel echo; every answer is compared
+ * with the protocol model's, so an answer lost or garbled anywhere counts.
+ */
+export function onelineBatches(packets: fc.Arbitrary<Buffer>, count = 10_000, connections = 50): Load {
+  return {
+    name: 'malformed',
+    count,
+    unit: 'lines',
+    async run({ endpoint, seed, timeoutMs }) {
+      const all = draw(packets, count, seed);
+      const perConnection = Math.ceil(count / connections);
+      const problems: string[] = [];
+      let lost = 0;
+      for (let c = 0; c * perConnection < count; c++) {
+        const batch = Buffer.concat(all.slice(c * perConnection, (c + 1) * perConnection).flatMap((p) => [p, LF]));
+        const sentinel = `wireproof-sentinel-${seed}-${c}`;
+        const model = expectedSession(decodeAll(new LineTextFramer(), [batch]), referenceApp).responses;
+        const expected = [...model, sentinel];
+        const socket = await connect(endpoint, timeoutMs);
+        socket.on('error', () => undefined);
+        const answers = new LineCollector(socket);
+        socket.write(Buffer.concat([batch, Buffer.from(`echo ${sentinel}\n`)]));
+        // The sentinel's answer comes last: a server that drops answers is not waited for.
+        await answers.waitFor((lines) => lines.length >= expected.length || lines[lines.length - 1]?.toString('utf8') === sentinel, timeoutMs);
+        await endAndWait(socket, timeoutMs);
+        const got = answers.lines.map((line) => line.toString('utf8'));
+        const matched = expected.findIndex((answer, i) => got[i] !== answer);
+        if (matched !== -1) {
+          lost += expected.length - matched;
+          problems.push(`connection ${c + 1}: answer ${matched + 1} of ${expected.length} is ${JSON.stringify(got[matched]?.slice(0, 80))}, expected ${JSON.stringify(expected[matched].slice(0, 80))}`);
+          if (problems.length >= MAX_PROBLEMS) break;
+        }
+      }
+      return { lost, problems, note: `${connections} connections one after another (one client at a time), ${perConnection} lines each (seed ${seed}); every answer checked against the protocol model` };
+    },
+  };
+}
+
+/** Echo: random bytes in batches over sequential connections; every byte must come back, in order. */
+export function echoBatches(inputs: fc.Arbitrary<Buffer>, count = 10_000, connections = 50): Load {
+  return {
+    name: 'malformed',
+    count,
+    unit: 'inputs',
+    async run({ endpoint, seed, timeoutMs }) {
+      const all = draw(inputs, count, seed);
+      const perConnection = Math.ceil(count / connections);
+      const problems: string[] = [];
+      let lost = 0;
+      for (let c = 0; c * perConnection < count; c++) {
+        const batch = all.slice(c * perConnection, (c + 1) * perConnection);
+        const sent = Buffer.concat(batch);
+        const socket = await connect(endpoint, timeoutMs);
+        socket.on('error', () => undefined);
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.end(sent);
+        await closed(socket, timeoutMs);
+        const back = Buffer.concat(chunks);
+        let same = 0;
+        while (same < sent.length && same < back.length && sent[same] === back[same]) same++;
+        let end = 0;
+        const missing = batch.filter((input) => (end += input.length) > same).length;
+        if (missing > 0 || back.length !== sent.length) {
+          lost += missing;
+          problems.push(`connection ${c + 1}: ${back.length} bytes back of ${sent.length}, the first ${same} the same`);
+          if (problems.length >= MAX_PROBLEMS) break;
+        }
+      }
+      return { lost, problems, note: `${connections} connections one after another (one client at a time), ${perConnection} inputs each (seed ${seed}); every byte compared` };
+    },
+  };
+}
+
+/**
+ * Cobra: lines to the file port over `fileConnections` connections at once, and lines
+ * to the control port over its one client; every line must get exactly one reply line.
+ */
+export function cobraLines(lines: fc.Arbitrary<Buffer>, count = 10_000, fileConnections = 25): Load {
+  return {
+    name: 'malformed',
+    count,
+    unit: 'lines',
+    async run({ endpoint, seed, timeoutMs }) {
+      const all = draw(lines, count, seed);
+      const half = Math.floor(count / 2);
+      const perConnection = Math.ceil(half / fileConnections);
+      const batches = Array.from({ length: fileConnections }, (_, c) => all.slice(c * perConnection, Math.min(half, (c + 1) * perConnection)));
+      batches.push(all.slice(half));
+      const problems: string[] = [];
+      let lost = 0;
+      await Promise.all(batches.map(async (batch, c) => {
+        const control = c === fileConnections;
+        const socket = await connect(endpoint, timeoutMs, control ? endpoint.port2 : endpoint.port);
+        socket.on('error', () => undefined);
+        const replies = new LineCollector(socket);
+        socket.write(Buffer.concat(batch.flatMap((line) => [line, LF])));
+        await replies.waitFor((got) => got.length >= batch.length, timeoutMs);
+        await endAndWait(socket, timeoutMs);
+        const missing = Math.max(0, batch.length - replies.lines.length);
+        if (missing > 0) {
+          lost += missing;
+          problems.push(`${control ? 'control' : `file connection ${c + 1}`}: ${replies.lines.length} replies to ${batch.length} lines`);
+        }
+      }));
+      return { lost, problems, note: `${half} lines to the file port over ${fileConnections} connections at once, ${count - half} to the control port over its one client (seed ${seed}); one reply line each` };
+    },
+  };
+}
+
+/** Resolves when the socket is closed, or after `timeoutMs`. */
+function closed(socket: net.Socket, timeoutMs: number): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { socket.destroy(); resolve(); }, timeoutMs);
+    socket.once('close', () => { clearTimeout(timer); resolve(); });
+  });
+}
+
+/** FIN, then wait for the server's close: a one-client server serves the next connection only then. */
+function endAndWait(socket: net.Socket, timeoutMs: number): Promise<void> {
+  socket.end();
+  return closed(socket, timeoutMs);
+}
