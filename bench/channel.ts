@@ -49,7 +49,8 @@ function itLengthPrefixedPass(chunks: readonly Buffer[]): number {
   return tally;
 }
 
-async function framerResults(size: number, label: string, target: 'it' | 'memcpy', note: string): Promise<BenchResult[]> {
+/** `ratio`: the issue's target against it-length-prefixed (5x on 64-byte frames, 0.9x on 64 KiB). */
+async function framerResults(size: number, label: string, ratio: number, note: string): Promise<BenchResult[]> {
   const messages = bodies(size);
   const bodyBytes = messages.length * size;
   const channelChunks = socketChunks(Buffer.concat(messages.map((body) => encodeFrame(body))), CHUNK_BYTES);
@@ -78,7 +79,7 @@ async function framerResults(size: number, label: string, target: 'it' | 'memcpy
       name: `${names.framer}, ${label} bodies`,
       subject: names.framer,
       baselines: [names.it, names.lps, names.memcpy],
-      target: target === 'it' ? { baseline: names.it, ratio: 1 } : { baseline: names.memcpy, ratio: 0.5 },
+      target: { baseline: names.it, ratio },
       note: `MB/s of body bytes; ${note}`,
     }),
   ];
@@ -121,11 +122,11 @@ export const bench: BenchModule = {
   name: 'channel',
   async run() {
     return [
-      ...(await framerResults(64, '64-byte', 'it',
-        'the varint libraries read a 1-3 byte prefix where the framer checks a text header byte by byte')),
-      ...(await framerResults(64 * 1024, '64 KiB', 'memcpy',
-        'a body straddling chunks grows in a CarryBuffer by doubling (never allocated at its claimed length): ' +
-        'about two copies, where the varint libraries copy once into a buffer of the claimed size')),
+      ...(await framerResults(64, '64-byte', 5,
+        'the varint libraries read a 1-3 byte prefix where the framer checks a text header (whole headers in one pass)')),
+      ...(await framerResults(64 * 1024, '64 KiB', 0.9,
+        'a body straddling chunks is carried in room reserved for it up to 64 KiB (never its claimed length ' +
+        'beyond that): one copy, as the varint libraries do')),
       ...(await echoResults()),
     ];
   },

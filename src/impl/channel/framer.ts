@@ -51,9 +51,18 @@ export class ChannelFramer implements Framer<Buffer> {
     let i = 0;
     while (i < chunk.length) {
       switch (this.phase) {
-        case Phase.Start:
-          this.acceptStartByte(chunk[i++]);
+        case Phase.Start: {
+          const bodyStart = this.headerBytes === 0 ? this.wholeHeader(chunk, i) : -1;
+          if (bodyStart === -1) {
+            this.acceptStartByte(chunk[i++]);
+          } else {
+            this.headerBytes = bodyStart - i;
+            i = bodyStart;
+            if (this.bodyLength === 0) this.finishFrame(EMPTY_BODY, emit);
+            else this.phase = Phase.Body;
+          }
           break;
+        }
         case Phase.Length:
           this.acceptLengthByte(chunk[i++]);
           break;
@@ -70,6 +79,26 @@ export class ChannelFramer implements Framer<Buffer> {
           throw new FramingError('channel stream already broke the framing rules');
       }
     }
+  }
+
+  /**
+   * The common case, a whole valid header inside the chunk at `at`: sets bodyLength and
+   * returns where the body starts; -1 for anything else, which the byte-by-byte path then
+   * takes (and rejects at its first wrong byte, with its message).
+   */
+  private wholeHeader(chunk: Buffer, at: number): number {
+    const end = Math.min(chunk.length, at + FRAME_START.length + MAX_LENGTH_DIGITS + 2);
+    if (end - at < FRAME_START.length + 3) return -1;
+    for (let k = 0; k < FRAME_START.length; k++) if (chunk[at + k] !== FRAME_START[k]) return -1;
+    let j = at + FRAME_START.length;
+    let length = 0;
+    while (j < end && chunk[j] >= DIGIT_0 && chunk[j] <= DIGIT_9) length = length * 10 + (chunk[j++] - DIGIT_0);
+    const digits = j - at - FRAME_START.length;
+    if (digits === 0 || digits > MAX_LENGTH_DIGITS || length > this.maxBody) return -1;
+    if (j + 1 >= chunk.length || chunk[j] !== CR || chunk[j + 1] !== LF) return -1;
+    this.lengthDigits = digits;
+    this.bodyLength = length;
+    return j + 2;
   }
 
   private acceptStartByte(byte: number): void {
@@ -115,6 +144,7 @@ export class ChannelFramer implements Framer<Buffer> {
       return start + missing;
     }
     const taken = Math.min(available, missing);
+    if (this.carry.length === 0) this.carry.reserveFor(this.bodyLength);
     this.carry.append(chunk, start, start + taken);
     if (taken === missing) this.finishFrame(this.carry.take(), emit);
     return start + taken;

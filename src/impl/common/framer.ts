@@ -27,6 +27,9 @@ export function decodeAll<F>(framer: Framer<F>, chunks: Iterable<Buffer>): F[] {
   return frames;
 }
 
+/** The most a carry reserves ahead of the bytes that will fill it (CarryBuffer.reserveFor). */
+export const EAGER_CARRY_BYTES = 64 * 1024;
+
 /**
  * Holds the start of a frame that straddles chunks, up to a hard cap.
  * Grows by doubling, so a frame built from many small chunks costs O(n) copies.
@@ -47,11 +50,12 @@ export class CarryBuffer {
   }
 
   /**
-   * Makes room for `capacity` bytes before they arrive, so a frame whose length is known
-   * is carried with one allocation and one copy. Callers bound `capacity` themselves:
-   * a claimed length is not a reason to allocate it.
+   * Makes room for a frame of known length before its bytes arrive: the whole of it up to
+   * EAGER_CARRY_BYTES, so a body that straddles chunks costs one allocation and one copy.
+   * Past that bound the carry grows with what arrives: a claimed length is never allocated.
    */
-  reserve(capacity: number): void {
+  reserveFor(frameLength: number): void {
+    const capacity = Math.min(frameLength, EAGER_CARRY_BYTES);
     if (capacity <= this.bytes.length) return;
     const grown = Buffer.allocUnsafe(capacity);
     this.bytes.copy(grown, 0, 0, this.length);

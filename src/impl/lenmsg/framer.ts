@@ -5,11 +5,6 @@ import { CarryBuffer, Framer, FramingError } from '../common/framer';
 export const MAX_MESSAGE = 16 * 1024 * 1024;
 /** The length prefix: 4 bytes, unsigned big-endian. */
 export const HEADER_BYTES = 4;
-/**
- * Room reserved at once for a body that straddles chunks: its whole length up to this,
- * so such a body costs one allocation and one copy; past it the carry grows as bytes arrive.
- */
-const EAGER_CARRY_BYTES = 64 * 1024;
 
 /**
  * Splits a byte stream into length-prefixed bodies (raw bytes, no JSON yet).
@@ -58,7 +53,7 @@ export class LengthPrefixFramer implements Framer<Buffer> {
         continue;
       }
       const take = Math.min(length - this.carry.length, chunk.length - offset);
-      if (this.carry.length === 0) this.carry.reserve(Math.min(length, EAGER_CARRY_BYTES));
+      if (this.carry.length === 0) this.carry.reserveFor(length);
       this.carry.append(chunk, offset, offset + take);
       offset += take;
       if (this.carry.length === length) {
