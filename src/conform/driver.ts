@@ -256,3 +256,13 @@ export const lineParse: Parse<Buffer> = (received) => {
   const lf = received.indexOf(0x0a);
   return lf === -1 ? undefined : { value: received.subarray(0, lf), consumed: lf + 1 };
 };
+
+/** One untraced connection for a check such as a liveness probe: connected, used, always destroyed. */
+export async function withConnection<T>(endpoint: Endpoint, timeoutMs: number, use: (driver: WireDriver) => Promise<T>): Promise<T> {
+  const driver = await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs);
+  try {
+    return await use(driver);
+  } finally {
+    driver.destroy();
+  }
+}

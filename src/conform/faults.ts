@@ -56,28 +56,39 @@ export type FaultCase = { name: string; ids: string[]; fault: FaultName } & (
 );
 
 /**
+ * The requirements only --faults verifies, the same numbers for every protocol: through a
+ * slicing or slow proxy every core case that passes directly passes again (core); after a
+ * reset or during a stall the server serves the next client (core); the reference client
+ * ends with a typed error within its timeout (client).
+ */
+export function faultIds(protocol: string): { sameVerdict: string; serverRecovers: string; clientFails: string } {
+  const id = (n: number) => `SRS-${protocol.toUpperCase()}-${String(n).padStart(3, '0')}`;
+  return { sameVerdict: id(90), serverRecovers: id(91), clientFails: id(92) };
+}
+
+/**
  * Every case --faults adds for a protocol, before selection. `isCore` says whether a
  * requirement id is of scope core: only scenarios that verify core requirements alone
  * run again (an app or client case through a proxy tells nothing of the server).
  */
 export function faultCases(plugin: ProtocolPlugin, scenarios: ScenarioInfo[], isCore: (id: string) => boolean, faults: readonly FaultName[] = FAULT_NAMES): FaultCase[] {
-  const support = plugin.faults;
-  if (!support) return [];
+  if (!plugin.faults) return [];
+  const ids = faultIds(plugin.name);
   const rerun = scenarios.filter((s) => s.ids.length > 0 && s.ids.every(isCore) && !s.tags.some((t) => NOT_RERUN.includes(t)));
   return FAULT_NAMES.filter((fault) => faults.includes(fault)).flatMap((fault): FaultCase[] =>
     TRANSPARENT.has(fault)
-      ? rerun.map((scenario) => ({ name: `${scenario.name} [through ${fault}]`, ids: [...scenario.ids, support.ids.sameVerdict], fault, scenario }))
+      ? rerun.map((scenario) => ({ name: `${scenario.name} [through ${fault}]`, ids: [...scenario.ids, ids.sameVerdict], fault, scenario }))
       : [
-        { name: `faults: the reference client ends with a typed error under a ${fault}`, ids: [support.ids.clientFails], fault, side: 'client' },
-        { name: `faults: the server serves the next client after a ${fault === 'stall' ? 'stalled client leaves' : fault}`, ids: [support.ids.serverRecovers], fault, side: 'server' },
+        { name: `faults: the reference client ends with a typed error under a ${fault}`, ids: [ids.clientFails], fault, side: 'client' },
+        { name: `faults: the server serves the next client after a ${fault === 'stall' ? 'stalled client leaves' : fault}`, ids: [ids.serverRecovers], fault, side: 'server' },
       ],
   );
 }
 
-/** The requirement ids the given faults verify (the others of FaultSupport.ids are left out of the run). */
+/** The requirement ids the given faults verify (the other fault ids are left out of the run). */
 export function faultRequirementIds(plugin: ProtocolPlugin, faults: readonly FaultName[] = FAULT_NAMES): string[] {
-  const ids = plugin.faults?.ids;
-  if (!ids) return [];
+  if (!plugin.faults) return [];
+  const ids = faultIds(plugin.name);
   return [...new Set(faults.flatMap((f) => (TRANSPARENT.has(f) ? [ids.sameVerdict] : [ids.serverRecovers, ids.clientFails])))];
 }
 

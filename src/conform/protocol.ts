@@ -54,15 +54,11 @@ export interface ProtocolPlugin {
   faults?: FaultSupport;
 }
 
-/** A protocol's part in the fault profile. */
+/**
+ * A protocol's part in the fault profile. Its requirements are SRS-<P>-090 to 092
+ * (faultIds in src/conform/faults.ts).
+ */
 export interface FaultSupport {
-  /**
-   * Its requirements that only --faults verifies: through a slicing or slow proxy every
-   * core case that passes directly passes again (core); after a reset or during a stall
-   * the server serves the next client (core); the reference client ends with a typed
-   * error within its timeout (client).
-   */
-  ids: { sameVerdict: string; serverRecovers: string; clientFails: string };
   /**
    * One request and its answer with the protocol's reference client at `endpoint`:
    * resolves once answered as the protocol says, rejects as the client does (a typed

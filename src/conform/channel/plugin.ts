@@ -1,8 +1,7 @@
 import { connectChannel } from '../../impl/channel/client';
 import { startChannelEchoServer } from '../../impl/channel/server';
-import { WireDriver } from '../driver';
+import { withConnection } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
-import { TraceRecorder } from '../trace';
 import { channelProperties } from './properties';
 import { channelFrameParse, frame } from './wire';
 
@@ -12,18 +11,14 @@ export const channelPlugin: ProtocolPlugin = {
   name: 'channel',
   startEmbedded: () => startChannelEchoServer({ port: 0 }),
   /** Alive means answering: a frame on a new connection gets a frame back (its content is for the cases). */
-  async probe(endpoint, timeoutMs) {
-    const driver = await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs);
-    try {
+  probe(endpoint, timeoutMs) {
+    return withConnection(endpoint, timeoutMs, async (driver) => {
       await driver.write(frame(Buffer.from('ping')));
       await driver.read(channelFrameParse, timeoutMs, 'an echo of the liveness probe\'s frame');
-    } finally {
-      driver.destroy();
-    }
+    });
   },
   properties: channelProperties,
   faults: {
-    ids: { sameVerdict: 'SRS-CHANNEL-090', serverRecovers: 'SRS-CHANNEL-091', clientFails: 'SRS-CHANNEL-092' },
     /** A body sent and its echo received, with the reference channel client. */
     async clientCall(endpoint, timeoutMs) {
       const channel = await connectChannel(endpoint.host, endpoint.port, { timeoutMs, closeGraceMs: 0 });

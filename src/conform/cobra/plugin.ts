@@ -1,8 +1,7 @@
 import { CobraClient } from '../../impl/cobra/client';
 import { startCobraServer } from '../../impl/cobra/server';
-import { WireDriver } from '../driver';
+import { withConnection } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
-import { TraceRecorder } from '../trace';
 import { readFileReply } from './control';
 import { PROGRAMS_DIR, prepareCobraRoot } from './programs';
 import { cobraProperties } from './properties';
@@ -22,18 +21,14 @@ export const cobraPlugin: ProtocolPlugin = {
    * leaves a program in progress alone (the control port is not touched, and a path
    * while a program runs only gets an error).
    */
-  async probe(endpoint, timeoutMs) {
-    const driver = await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs);
-    try {
+  probe(endpoint, timeoutMs) {
+    return withConnection(endpoint, timeoutMs, async (driver) => {
       await driver.write(Buffer.from(`${PROBE_PATH}\n`));
       await readFileReply(driver, timeoutMs, 'an answer to the liveness probe (a path that names nothing)');
-    } finally {
-      driver.destroy();
-    }
+    });
   },
   properties: cobraProperties,
   faults: {
-    ids: { sameVerdict: 'SRS-COBRA-090', serverRecovers: 'SRS-COBRA-091', clientFails: 'SRS-COBRA-092' },
     /** The reference client on both ports sends an unknown command: an error reply, nothing changed. */
     async clientCall(endpoint, timeoutMs) {
       const client = await CobraClient.connect({ host: endpoint.host, filePort: endpoint.port, controlPort: endpoint.port2, timeoutMs });

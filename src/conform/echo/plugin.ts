@@ -1,8 +1,7 @@
 import { echoOnce } from '../../impl/echo/client';
 import { startEchoServer } from '../../impl/echo/server';
-import { availableParse, WireDriver } from '../driver';
+import { availableParse, withConnection } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
-import { TraceRecorder } from '../trace';
 import { echoProperties } from './properties';
 
 export const echoPlugin: ProtocolPlugin = {
@@ -13,19 +12,15 @@ export const echoPlugin: ProtocolPlugin = {
    * is for the cases). The client's FIN goes with them, so a server that echoes only at
    * the end still answers, and fails the case that asks for more.
    */
-  async probe(endpoint, timeoutMs) {
-    const driver = await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs);
-    try {
+  probe(endpoint, timeoutMs) {
+    return withConnection(endpoint, timeoutMs, async (driver) => {
       await driver.write(Buffer.from('ping'));
       driver.end();
       await driver.read(availableParse, timeoutMs, 'an echo of the liveness probe "ping"');
-    } finally {
-      driver.destroy();
-    }
+    });
   },
   properties: echoProperties,
   faults: {
-    ids: { sameVerdict: 'SRS-ECHO-090', serverRecovers: 'SRS-ECHO-091', clientFails: 'SRS-ECHO-092' },
     /** Bytes sent with the reference client's FIN, and their echo before the server closes. */
     async clientCall(endpoint, timeoutMs) {
       const sent = 'a call of the reference client';

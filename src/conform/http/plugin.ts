@@ -23,7 +23,6 @@ export const httpPlugin: ProtocolPlugin = {
   },
   properties: httpProperties,
   faults: {
-    ids: { sameVerdict: 'SRS-HTTP-090', serverRecovers: 'SRS-HTTP-091', clientFails: 'SRS-HTTP-092' },
     /** The reference client's GET of a file the suite's root holds. */
     async clientCall(endpoint, timeoutMs) {
       const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;

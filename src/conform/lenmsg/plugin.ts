@@ -1,8 +1,7 @@
 import { startCentral } from '../../impl/lenmsg/central';
 import { startRemote } from '../../impl/lenmsg/remote';
-import { WireDriver } from '../driver';
+import { withConnection } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
-import { TraceRecorder } from '../trace';
 import { lenmsgProperties } from './properties';
 
 export const lenmsgPlugin: ProtocolPlugin = {
@@ -15,18 +14,14 @@ export const lenmsgPlugin: ProtocolPlugin = {
    * closed by the target in turn. A target that accepts but no longer reads, or is gone,
    * fails. Nothing here depends on hello, echo or limits: those are for the cases to judge.
    */
-  async probe(endpoint, timeoutMs) {
-    const driver = await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs);
-    try {
+  probe(endpoint, timeoutMs) {
+    return withConnection(endpoint, timeoutMs, async (driver) => {
       driver.end();
       await driver.expectClosed(timeoutMs, 'the liveness probe: the target did not close after the client closed');
-    } finally {
-      driver.destroy();
-    }
+    });
   },
   properties: lenmsgProperties,
   faults: {
-    ids: { sameVerdict: 'SRS-LENMSG-090', serverRecovers: 'SRS-LENMSG-091', clientFails: 'SRS-LENMSG-092' },
     /** A reference remote says hello, sends data and receives its echo (the reference central's application). */
     async clientCall(endpoint, timeoutMs) {
       const remote = await startRemote({ central: endpoint, timeoutMs });

@@ -26,7 +26,6 @@ export const rpcPlugin: ProtocolPlugin = {
   },
   properties: rpcProperties,
   faults: {
-    ids: { sameVerdict: 'SRS-RPC-090', serverRecovers: 'SRS-RPC-091', clientFails: 'SRS-RPC-092' },
     /** wireproof.echo looked up through the target's name server, then echo(1) on its daemon. */
     async clientCall(endpoint, timeoutMs) {
       const echo = createProxy(`PYRONAME:${ECHO_OBJECT_ID}@${endpoint.host}:${endpoint.port}`, { timeoutMs });
