@@ -38,6 +38,14 @@ export interface Load {
 /** At most this many problems are listed; a load stops early past it. */
 const MAX_PROBLEMS = 20;
 
+/** Inputs cut into consecutive batches, one per connection, as evenly as `connections` allows. */
+function batchesOf<T>(all: readonly T[], connections: number): T[][] {
+  const perConnection = Math.ceil(all.length / connections);
+  const batches: T[][] = [];
+  for (let at = 0; at < all.length; at += perConnection) batches.push(all.slice(at, at + perConnection));
+  return batches;
+}
+
 const mib = (bytes: number) => bytes / (1 << 20);
 const LF = Buffer.from('\n');
 
@@ -168,12 +176,11 @@ export function onelineBatches(packets: fc.Arbitrary<Buffer>, count = 10_000, co
     count,
     unit: 'lines',
     async run({ endpoint, seed, timeoutMs }) {
-      const all = draw(packets, count, seed);
-      const perConnection = Math.ceil(count / connections);
+      const batches = batchesOf(draw(packets, count, seed), connections);
       const problems: string[] = [];
       let lost = 0;
-      for (let c = 0; c * perConnection < count; c++) {
-        const batch = Buffer.concat(all.slice(c * perConnection, (c + 1) * perConnection).flatMap((p) => [p, LF]));
+      for (const [c, inputs] of batches.entries()) {
+        const batch = Buffer.concat(inputs.flatMap((p) => [p, LF]));
         const sentinel = `wireproof-sentinel-${seed}-${c}`;
         const model = expectedSession(decodeAll(new LineTextFramer(), [batch]), referenceApp).responses;
         const expected = [...model, sentinel];
@@ -192,7 +199,7 @@ export function onelineBatches(packets: fc.Arbitrary<Buffer>, count = 10_000, co
           if (problems.length >= MAX_PROBLEMS) break;
         }
       }
-      return { lost, problems, note: `${connections} connections one after another (one client at a time), ${perConnection} lines each (seed ${seed}); every answer checked against the protocol model` };
+      return { lost, problems, note: `${connections} connections one after another (one client at a time), ${batches[0]?.length ?? 0} lines each (seed ${seed}); every answer checked against the protocol model` };
     },
   };
 }
@@ -204,12 +211,10 @@ export function echoBatches(inputs: fc.Arbitrary<Buffer>, count = 10_000, connec
     count,
     unit: 'inputs',
     async run({ endpoint, seed, timeoutMs }) {
-      const all = draw(inputs, count, seed);
-      const perConnection = Math.ceil(count / connections);
+      const batches = batchesOf(draw(inputs, count, seed), connections);
       const problems: string[] = [];
       let lost = 0;
-      for (let c = 0; c * perConnection < count; c++) {
-        const batch = all.slice(c * perConnection, (c + 1) * perConnection);
+      for (const [c, batch] of batches.entries()) {
         const sent = Buffer.concat(batch);
         const socket = await connect(endpoint, timeoutMs);
         socket.on('error', () => undefined);
@@ -228,7 +233,7 @@ export function echoBatches(inputs: fc.Arbitrary<Buffer>, count = 10_000, connec
           if (problems.length >= MAX_PROBLEMS) break;
         }
       }
-      return { lost, problems, note: `${connections} connections one after another (one client at a time), ${perConnection} inputs each (seed ${seed}); every byte compared` };
+      return { lost, problems, note: `${connections} connections one after another (one client at a time), ${batches[0]?.length ?? 0} inputs each (seed ${seed}); every byte compared` };
     },
   };
 }
