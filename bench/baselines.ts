@@ -3,6 +3,7 @@
  * stream decoder, and the floor of any echo over loopback TCP.
  */
 import { once } from 'node:events';
+import type net from 'node:net';
 import type { Transform } from 'node:stream';
 import { connectTcp, listenTcp, TcpListener } from '../src/impl/common/net';
 
@@ -36,14 +37,14 @@ export interface EchoClient {
 }
 
 /**
- * A connection to an echo server on 127.0.0.1:port whose pass sends `payload` in writes
- * of at most `writeBytes` (each waiting for drain when the socket asks) while reading the echo.
+ * A load that writes `payload` to `out` in writes of at most `writeBytes` (each waiting for
+ * drain when the socket asks) while counting what comes back on `back`: the same socket for
+ * an echo server, another one for a server that answers through a connection of its own.
  */
-export async function connectEchoClient(port: number, payload: Buffer, writeBytes = payload.length): Promise<EchoClient> {
-  const socket = await connectTcp('127.0.0.1', port, 5000);
+export function echoLoad(out: net.Socket, back: net.Socket, payload: Buffer, writeBytes = payload.length): EchoClient {
   let received = 0;
   let allBack: (() => void) | undefined;
-  socket.on('data', (chunk: Buffer) => {
+  back.on('data', (chunk: Buffer) => {
     received += chunk.length;
     if (received >= payload.length) allBack?.();
   });
@@ -54,11 +55,20 @@ export async function connectEchoClient(port: number, payload: Buffer, writeByte
         allBack = resolve;
       });
       for (let at = 0; at < payload.length; at += writeBytes) {
-        if (!socket.write(payload.subarray(at, at + writeBytes))) await once(socket, 'drain');
+        if (!out.write(payload.subarray(at, at + writeBytes))) await once(out, 'drain');
       }
       await done;
       return received;
     },
-    close: () => socket.destroy(),
+    close: () => {
+      out.destroy();
+      back.destroy();
+    },
   };
+}
+
+/** An echoLoad on one connection to an echo server on 127.0.0.1:port. */
+export async function connectEchoClient(port: number, payload: Buffer, writeBytes = payload.length): Promise<EchoClient> {
+  const socket = await connectTcp('127.0.0.1', port, 5000);
+  return echoLoad(socket, socket, payload, writeBytes);
 }

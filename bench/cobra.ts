@@ -55,7 +55,7 @@ const NAMES = {
 
 export const bench: BenchModule = {
   name: 'cobra',
-  async run() {
+  parts: [async () => {
     const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cobra-bench-')));
     await fs.writeFile(path.join(root, 'endless.py'), ENDLESS);
     const server = await startCobraServer({ root, filePort: 0, controlPort: 0 });
@@ -95,5 +95,5 @@ export const bench: BenchModule = {
       await server.close();
       await fs.rm(root, { recursive: true, force: true });
     }
-  },
+  }],
 };

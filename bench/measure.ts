@@ -132,10 +132,16 @@ export interface BenchResult {
   note?: string;
 }
 
-/** A bench module: later protocols add `bench/<protocol>.ts` exporting one of these. */
+/** One measurement of a module: its contenders side by side, giving one or more results. */
+export type BenchPart = () => Promise<BenchResult[]>;
+
+/**
+ * A bench module: a protocol's `bench/<protocol>.ts` exports one. The runner gives each part
+ * a fresh process: one part's garbage, JIT feedback and allocator state must not tilt the next.
+ */
 export interface BenchModule {
   name: string;
-  run(): Promise<BenchResult[]>;
+  parts: readonly BenchPart[];
 }
 
 function measurementOf(measured: ReadonlyMap<string, Measurement>, name: string): Measurement {

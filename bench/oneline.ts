@@ -111,7 +111,7 @@ const NAMES = {
 
 export const bench: BenchModule = {
   name: 'oneline',
-  async run() {
+  parts: [async () => {
     const chunks = lineChunks(LINE_BYTES, CHUNK_BYTES, INPUT_BYTES);
     const contenders: Contender[] = [
       { name: NAMES.framerBuffers, pass: () => framerBuffersPass(chunks), expect: TEXT_BYTES },
@@ -145,5 +145,5 @@ export const bench: BenchModule = {
         note: 'the Uint8Array floor is one view object per line with no scanning: the per-line cost no framer avoids',
       }),
     ];
-  },
+  }],
 };

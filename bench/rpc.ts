@@ -48,7 +48,7 @@ const NAMES = {
 
 export const bench: BenchModule = {
   name: 'rpc',
-  async run() {
+  parts: [async () => {
     ensurePyro4();
     const ours = await startRpcServer({ port: 0 });
     const theirs = await startPyro4EchoServer();
@@ -93,5 +93,5 @@ export const bench: BenchModule = {
       await theirs.stop();
       await ours.close();
     }
-  },
+  }],
 };

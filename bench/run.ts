@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: runs every bench module (or those named as arguments), prints the
- * results and writes reports/bench.json. A missed target is reported, not an exit failure.
+ * `npm run bench`: runs every bench module (or those named as arguments), each part in a
+ * fresh process, prints the results and writes reports/bench.json. A missed target is
+ * reported, not an exit failure.
  */
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -56,13 +58,49 @@ export function formatReport(reports: readonly ModuleReport[]): string {
   return lines.join('\n');
 }
 
+const USAGE = `Usage: npm run bench [-- [module...]]
+
+Runs the named bench modules (all by default: ${MODULES.map((m) => m.name).join(', ')}),
+each part in a fresh process, prints every figure with its ratios and targets, and
+writes reports/bench.json. A missed target is reported, not an exit failure.`;
+
+function moduleNamed(name: string): BenchModule {
+  const found = MODULES.find((m) => m.name === name);
+  if (!found) throw new Error(`unknown bench module: ${name}; known: ${MODULES.map((m) => m.name).join(', ')}`);
+  return found;
+}
+
+/** Runs one part in a child process (this file with --part) and resolves with the results it sends back. */
+function runPartInChild(module: BenchModule, index: number): Promise<BenchResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--part', `${module.name}:${index}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let results: BenchResult[] | undefined;
+    child.once('message', (message) => { results = message as BenchResult[]; });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (results && code === 0) resolve(results);
+      else reject(new Error(`bench part ${module.name} #${index + 1} failed (${signal ?? `exit ${code}`})`));
+    });
+  });
+}
+
+/** The child's side: measure one part and send its results to the parent. */
+async function runPart(spec: string): Promise<void> {
+  const [name, index] = spec.split(':');
+  const part = moduleNamed(name).parts[Number(index)];
+  if (!part) throw new Error(`bench module ${name} has no part ${index}`);
+  const results = await part();
+  await new Promise<void>((resolve, reject) => process.send!(results, (err: Error | null) => (err ? reject(err) : resolve())));
+}
+
 async function main(): Promise<void> {
-  const { positionals } = parseArgs({ allowPositionals: true });
-  const unknown = positionals.filter((name) => !MODULES.some((m) => m.name === name));
-  if (unknown.length > 0) {
-    throw new Error(`unknown bench module(s): ${unknown.join(', ')}; known: ${MODULES.map((m) => m.name).join(', ')}`);
-  }
-  const selected = positionals.length === 0 ? MODULES : MODULES.filter((m) => positionals.includes(m.name));
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' }, part: { type: 'string' } },
+  });
+  if (values.help) return void console.log(USAGE);
+  if (values.part) return runPart(values.part);
+  const selected = positionals.length === 0 ? MODULES : positionals.map(moduleNamed);
   const environment = {
     date: new Date().toISOString(),
     node: process.version,
@@ -73,10 +111,14 @@ async function main(): Promise<void> {
   const reports: ModuleReport[] = [];
   for (const benchModule of selected) {
     const started = process.hrtime.bigint();
-    const results = await benchModule.run();
+    const results: BenchResult[] = [];
+    for (let index = 0; index < benchModule.parts.length; index++) {
+      console.log(`${benchModule.name}: part ${index + 1} of ${benchModule.parts.length}...`);
+      results.push(...(await runPartInChild(benchModule, index)));
+    }
     reports.push({ module: benchModule.name, seconds: Number(process.hrtime.bigint() - started) / 1e9, results });
   }
-  console.log(formatReport(reports));
+  console.log('\n' + formatReport(reports));
   mkdirSync(path.dirname(REPORT_PATH), { recursive: true });
   writeFileSync(REPORT_PATH, JSON.stringify({ ...environment, modules: reports }, null, 2) + '\n');
   console.log(`\nWrote ${path.relative(process.cwd(), REPORT_PATH)}`);

@@ -161,3 +161,44 @@ test('a remote whose server stops reading is dropped once the central has too mu
   accepted.forEach((socket) => socket.destroy());
   stuck.close();
 });
+
+test('the central echoes a data message byte for byte: the bytes it validated, not a re-encoding', async () => {
+  const central = await startCentral(FAST);
+  let connectedBack!: (socket: net.Socket) => void;
+  const back = new Promise<net.Socket>((resolve) => { connectedBack = resolve; });
+  const remoteServer = net.createServer((socket) => connectedBack(socket));
+  remoteServer.listen(0, '127.0.0.1');
+  await once(remoteServer, 'listening');
+  const { port } = remoteServer.address() as net.AddressInfo;
+  const client = await LenmsgClient.connect('127.0.0.1', central.port);
+  await client.send({ type: 'hello', id: 'raw', host: '127.0.0.1', port });
+  // Whitespace, 1.0, 2e3 and an escaped é: JSON.stringify of the parsed value would spell all of them differently.
+  const body = Buffer.from('{ "type" : "data", "body" : [1.0, 2e3, "\\u00e9"] }');
+  await client.relay(body);
+  const socket = await back;
+  const frames: Buffer[] = [];
+  let received = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => { received = Buffer.concat([received, chunk]); });
+  // Heartbeats share this connection: read frames until the data one arrives.
+  while (!frames.some((frame) => frame.includes('"data"'))) {
+    if (received.length >= 4 && received.length >= 4 + received.readUInt32BE(0)) {
+      const length = received.readUInt32BE(0);
+      frames.push(received.subarray(4, 4 + length));
+      received = received.subarray(4 + length);
+    } else await once(socket, 'data');
+  }
+  assert.deepEqual(frames.find((frame) => frame.includes('"data"')), body);
+  client.destroy();
+  socket.destroy();
+  remoteServer.close();
+  await central.close();
+});
+
+test('relay refuses a body over the maximum before anything is written', async () => {
+  const server = await startLenmsgServer({ onMessage: () => undefined });
+  const client = await LenmsgClient.connect('127.0.0.1', server.port, { maxMessage: 8 });
+  await assert.rejects(client.relay(Buffer.from('"123456789"')), RangeError);
+  assert.equal(client.bufferedBytes, 0);
+  await client.close();
+  await server.close();
+});

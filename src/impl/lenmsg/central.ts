@@ -55,7 +55,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
       port: options.port,
       backlog: options.backlog,
       maxMessage: options.maxMessage,
-      onMessage: (value, from) => central.handle(value, from),
+      onMessage: (value, from, body) => central.handle(value, from, body),
       onDisconnect: (from) => central.helloBy.delete(from.id),
     });
     central.heartbeatTimer = setInterval(
@@ -105,7 +105,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
     return this.stopping;
   }
 
-  private handle(value: unknown, from: LenmsgConnection): void {
+  private handle(value: unknown, from: LenmsgConnection, body: Buffer): void {
     const message = asMessage(value);
     if (!message || this.stopping) return; // not one of the four shapes: ignored, the connection carries on
     const remoteId = this.helloBy.get(from.id);
@@ -117,7 +117,8 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
         break;
       case 'data': {
         const link = remoteId === undefined ? undefined : this.links.get(remoteId);
-        if (link) void this.sendTo(link, message).catch(() => undefined);
+        // The echo relays the bytes it just validated: byte-identical, and no second encoding.
+        if (link) void this.sendTo(link, message, body).catch(() => undefined);
         break;
       }
       case 'shutdown': {
@@ -156,14 +157,15 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
     for (const link of this.links.values()) void this.sendTo(link, message).catch(() => undefined);
   }
 
-  private async sendTo(link: RemoteLink, message: LenmsgMessage): Promise<void> {
+  /** Sends `message` to a remote's server; `encoded`, when given, is its JSON already (relayed as is). */
+  private async sendTo(link: RemoteLink, message: LenmsgMessage, encoded?: Buffer): Promise<void> {
     const client = await link.client;
     if (client.bufferedBytes > (this.options.maxBufferedBytes ?? 64 * 1024 * 1024)) {
       this.forget(link);
       client.destroy(); // flushing to a peer that does not read would only wait
       throw new Error(`remote ${link.id} stopped reading; link dropped`);
     }
-    await client.send(message);
+    await (encoded ? client.relay(encoded) : client.send(message));
   }
 
   private async shutdownQuietly(link: RemoteLink): Promise<void> {

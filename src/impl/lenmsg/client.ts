@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { connectTcp } from '../common/net';
 import { ConnectionClosedError, withTimeout } from '../common/errors';
-import { encodeMessage, MAX_MESSAGE } from './framer';
+import { encodeMessage, frameHeader, MAX_MESSAGE } from './framer';
 
 export interface LenmsgClientOptions {
   /** Default for every wait (connect, send, close). */
@@ -47,23 +47,40 @@ export class LenmsgClient {
    * Sends one message; resolves once it is handed to the kernel. A server that stops
    * reading makes this wait, up to the timeout (TimeoutError).
    */
-  send(message: unknown, { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<void> {
+  send(message: unknown, options: { timeoutMs?: number } = {}): Promise<void> {
     let frame: Buffer;
     try {
       frame = encodeMessage(message, this.maxMessage);
     } catch (err) {
       return Promise.reject(err);
     }
+    return this.write([frame], options);
+  }
+
+  /**
+   * Sends a body that is already UTF-8 JSON (one a server received and validated) as it
+   * is: relaying it costs no second encoding and no copy. Resolves as send() does.
+   */
+  relay(body: Buffer, options: { timeoutMs?: number } = {}): Promise<void> {
+    if (body.length > this.maxMessage) {
+      return Promise.reject(new RangeError(`message of ${body.length} bytes exceeds the maximum ${this.maxMessage}`));
+    }
+    return this.write([frameHeader(body.length), body], options);
+  }
+
+  private write(parts: readonly Buffer[], { timeoutMs = this.timeoutMs }: { timeoutMs?: number }): Promise<void> {
     if (this.ended || this.socket.writableEnded) {
       return Promise.reject(new ConnectionClosedError(`connection to ${this.host}:${this.port} is closed`));
     }
     if (!this.socket.writableCorked) {
-      // Sends made in one tick leave as one write (writev) rather than one syscall each.
+      // Writes made in one tick leave as one writev rather than one syscall each.
       this.socket.cork();
       process.nextTick(() => this.socket.uncork());
     }
+    const last = parts.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(parts[i]);
     const written = new Promise<void>((resolve, reject) =>
-      this.socket.write(frame, (err) =>
+      this.socket.write(parts[last], (err) =>
         err ? reject(new ConnectionClosedError(`send to ${this.host}:${this.port}: ${err.message}`)) : resolve(),
       ),
     );

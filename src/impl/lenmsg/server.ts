@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { FramingError } from '../common/framer';
 import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
-import { LenmsgFramer, MAX_MESSAGE } from './framer';
+import { decodeBody, LengthPrefixFramer, MAX_MESSAGE } from './framer';
 
 /** One accepted client, as the application sees it. */
 export interface LenmsgConnection {
@@ -12,8 +12,11 @@ export interface LenmsgConnection {
 }
 
 export interface LenmsgServerOptions extends ListenOptions {
-  /** Every message, exactly once, whole, in order per connection. */
-  onMessage(message: unknown, from: LenmsgConnection): void;
+  /**
+   * Every message, exactly once, whole, in order per connection; `body` is its validated
+   * UTF-8 JSON as received (the caller owns it), for relaying without encoding it again.
+   */
+  onMessage(message: unknown, from: LenmsgConnection, body: Buffer): void;
   /** A connection is gone; `error` says why when it broke the framing or ended mid-frame. */
   onDisconnect?(from: LenmsgConnection, error?: FramingError): void;
   maxMessage?: number;
@@ -42,11 +45,11 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
       remoteAddress: socket.remoteAddress ?? '',
       remotePort: socket.remotePort ?? 0,
     };
-    const framer = new LenmsgFramer(maxMessage);
+    const framer = new LengthPrefixFramer(maxMessage);
     let failure: FramingError | undefined;
     const onData = (chunk: Buffer) => {
       try {
-        framer.push(chunk, (message) => options.onMessage(message, from));
+        framer.push(chunk, (body) => options.onMessage(decodeBody(body), from, body));
       } catch (err) {
         if (!(err instanceof FramingError)) throw err; // the application's own bug stays loud
         failure = err;
