@@ -6,13 +6,20 @@ import { loadSrs } from '../conform/srs';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 
+const FAULT_KIND = 'fault case (--faults)';
+
 const HELP = `wireproof list: the requirements of srs.json and the cases that verify each
 
   --protocol NAME   only this protocol (${PROTOCOL_NAMES.join(', ')})
+  --faults          also name each case \`conform --faults\` adds (by default only counted)
   --json            machine-readable output`;
 
 export async function listCommand(args: string[]): Promise<number> {
-  const { values } = parseCommand(args, { protocol: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const { values } = parseCommand(args, {
+    protocol: { type: 'string' },
+    faults: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
   if (values.help) {
     console.log(HELP);
     return EXIT.ok;
@@ -30,10 +37,13 @@ export async function listCommand(args: string[]): Promise<number> {
       for (const s of scenarios) cases.push({ name: s.name, kind: 'scenario', ids: s.ids });
       for (const p of plugin.properties) cases.push({ name: p.name, kind: `${p.kind} property`, ids: p.ids });
       const isCore = (id: string) => srs.some((r) => r.id === id && r.scope === 'core');
-      for (const c of faultCases(plugin, scenarios, isCore)) cases.push({ name: c.name, kind: 'fault case (--faults)', ids: c.ids });
+      for (const c of faultCases(plugin, scenarios, isCore)) cases.push({ name: c.name, kind: FAULT_KIND, ids: c.ids });
     }
     for (const req of srs.filter((r) => r.protocol === protocol)) {
-      rows.push({ ...req, cases: cases.filter((c) => c.ids.includes(req.id)).map(({ name, kind }) => ({ name, kind })) });
+      const verifying = cases.filter((c) => c.ids.includes(req.id));
+      const faults = verifying.filter((c) => c.kind === FAULT_KIND).length;
+      const shown = values.faults ? verifying : verifying.filter((c) => c.kind !== FAULT_KIND);
+      rows.push({ ...req, cases: shown.map(({ name, kind }) => ({ name, kind })), faultCases: faults });
     }
   }
   if (values.json) {
@@ -42,8 +52,9 @@ export async function listCommand(args: string[]): Promise<number> {
   }
   for (const row of rows) {
     console.log(`${row.id}  ${row.level.toUpperCase().padEnd(6)} ${row.scope.padEnd(6)} ${row.text}`);
-    if (row.cases.length === 0) console.log('    (no case verifies it)');
+    if (row.cases.length === 0 && row.faultCases === 0) console.log('    (no case verifies it)');
     for (const c of row.cases) console.log(`    ${c.kind}: ${c.name}`);
+    if (!values.faults && row.faultCases > 0) console.log(`    ${FAULT_KIND}: ${row.faultCases} (named with --faults)`);
   }
   return EXIT.ok;
 }

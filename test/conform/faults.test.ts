@@ -6,7 +6,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pythonServer, runCli, verdictOf } from './run-cli';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { pythonServer, ROOT, runCli, verdictOf } from './run-cli';
 import type { Report } from '../../src/report/types';
 
 const casesOf = (report: Report | undefined, id: string) => report?.requirements.find((r) => r.id === id)?.cases ?? [];
@@ -62,4 +64,16 @@ describe('a server that takes each read as one packet', () => {
     assert.ok(failed.length > 0 && failed.every((c) => c.name.endsWith(' [through slicer]')), JSON.stringify(failed.map((c) => c.name)));
     for (const id of ['SRS-ONELINE-005', 'SRS-ONELINE-006', 'SRS-ONELINE-009']) assert.equal(verdictOf(run.report, id), 'FAIL', id);
   });
+});
+
+test('list counts the fault cases of each requirement and names them only with --faults', () => {
+  const list = (...args: string[]) =>
+    execFileSync(process.execPath, [path.join(ROOT, 'bin', 'wireproof.js'), 'list', '--protocol', 'echo', ...args], { encoding: 'utf8' });
+  const counted = list();
+  const named = list('--faults');
+  const count = Number(/SRS-ECHO-090[^\n]*\n\s+fault case \(--faults\): (\d+) \(named with --faults\)/.exec(counted)?.[1]);
+  assert.ok(count > 0, counted);
+  const section = named.slice(named.indexOf('SRS-ECHO-090'), named.indexOf('SRS-ECHO-091'));
+  assert.equal(section.match(/fault case \(--faults\): .*\[through (slicer|latency)\]/g)?.length, count);
+  assert.doesNotMatch(counted, /\[through slicer\]/);
 });
