@@ -89,11 +89,14 @@ interface Bridge {
 function openBridge(client: net.Socket, target: ChaosProxyOptions['upstream'], toxics: readonly ToxicSpec[], seed: number, connectTimeoutMs: number): Bridge {
   client.pause(); // until the upstream accepts
   const upstream = net.connect({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true });
-  const stopped = new AbortController();
+  // Per direction, so that one direction can still deliver while the other is dropped.
+  const stopped: Record<Direction, AbortController> = { upstream: new AbortController(), downstream: new AbortController() };
+  const stopLinks = () => Object.values(stopped).forEach((controller) => controller.abort());
   let closing = false;
+  let peerGone = false;
 
   const destroyBoth = (withReset: boolean) => {
-    stopped.abort();
+    stopLinks();
     for (const socket of [client, upstream]) {
       if (withReset && !socket.destroyed && !socket.connecting) socket.resetAndDestroy();
       else socket.destroy();
@@ -104,7 +107,7 @@ function openBridge(client: net.Socket, target: ChaosProxyOptions['upstream'], t
   const close = () => {
     if (closing) return;
     closing = true;
-    stopped.abort();
+    stopLinks();
     for (const socket of [client, upstream]) socket.end().resume();
   };
   const fail = () => closing || reset();
@@ -118,7 +121,7 @@ function openBridge(client: net.Socket, target: ChaosProxyOptions['upstream'], t
     };
     const context = {
       random: seededRandom(linkSeed),
-      sleep: (ms: number) => (ms > 0 ? sleep(ms, undefined, { signal: stopped.signal }) : Promise.resolve()),
+      sleep: (ms: number) => (ms > 0 ? sleep(ms, undefined, { signal: stopped[direction].signal }) : Promise.resolve()),
       reset,
       close,
     };
@@ -138,13 +141,27 @@ function openBridge(client: net.Socket, target: ChaosProxyOptions['upstream'], t
     source.once('end', () => {
       inChain.then(() => through.drain()).then(() => closing || dest.end(), fail);
     });
+    /** Resolves once what this source sent so far has left the chain. */
+    return () => inChain.then(() => through.drain());
   };
-  forward(client, links[0], upstream);
-  forward(upstream, links[1], client);
+  const sentByClient = forward(client, links[0], upstream);
+  const sentByUpstream = forward(upstream, links[1], client);
 
-  // A peer's reset (or any socket error) is passed on to the other peer as a reset.
-  client.on('error', reset);
-  upstream.on('error', reset);
+  /**
+   * A peer's reset (or any socket error) is passed on to the other peer as a reset, after
+   * what that peer sent before it: on a wire the RST follows the data. Bytes toward the
+   * gone peer are dropped; a chain that cannot drain (a stall, a peer that does not read)
+   * is cut after connectTimeoutMs.
+   */
+  const passOnReset = (goneSide: Direction, sentByGone: () => Promise<void>) => () => {
+    if (closing || peerGone) return;
+    peerGone = true;
+    stopped[goneSide].abort();
+    const cut = sleep(connectTimeoutMs, undefined, { ref: false });
+    Promise.race([sentByGone(), cut]).then(reset, reset);
+  };
+  client.on('error', passOnReset('downstream', sentByClient));
+  upstream.on('error', passOnReset('upstream', sentByUpstream));
   upstream.setTimeout(connectTimeoutMs, reset);
   upstream.once('connect', () => {
     upstream.setTimeout(0);
@@ -152,7 +169,7 @@ function openBridge(client: net.Socket, target: ChaosProxyOptions['upstream'], t
   });
 
   const socketClosed = (socket: net.Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  const closed = Promise.all([socketClosed(client), socketClosed(upstream)]).then(() => stopped.abort());
+  const closed = Promise.all([socketClosed(client), socketClosed(upstream)]).then(stopLinks);
   return {
     setToxics: (specs) => links.forEach((l) => l.replace(specs)),
     destroy: () => destroyBoth(false),

@@ -143,6 +143,27 @@ test('down:reset after N bytes: the client gets at most N bytes, the upstream an
   }
 });
 
+test('a server that writes then resets: its last bytes still reach the client through latency, then the reset', async () => {
+  // It answers a request (so the proxy's connect has completed) with its last bytes, and resets once the
+  // proxy has read them: loopback delivers at write, the proxy reads in the next loop turn's poll phase,
+  // and a second setImmediate runs after that phase.
+  const afterNextPoll = (then: () => void) => setImmediate(() => setImmediate(then));
+  const upstream = await listenTcp((socket) =>
+    socket.once('data', () => socket.write('bye', () => afterNextPoll(() => socket.resetAndDestroy()))));
+  const proxy = await startChaosProxy({ upstream, toxics: [{ type: 'latency', ms: 100, direction: 'downstream' }] });
+  try {
+    const client = await connectTo(proxy);
+    const outcome = receiveAll(client);
+    client.write('quit');
+    const { data, how } = await outcome;
+    assert.equal(data.toString(), 'bye');
+    // An RST that arrives with bytes still unread is reported by libuv as a plain EOF.
+    assert.ok(how === 'ECONNRESET' || how === 'end', how);
+  } finally {
+    await Promise.all([proxy.close(), upstream.close()]);
+  }
+});
+
 test('reset after 0 bytes resets at the first byte: nothing passes', async () => {
   const { echo, proxy, close } = await proxiedEcho([{ type: 'reset', afterBytes: 0 }]);
   try {
