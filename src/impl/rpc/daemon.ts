@@ -7,7 +7,7 @@ import { decodeJson, encodeJson, exceptionDict, ExceptionWrapper, RemoteError } 
 import {
   encodeMessage, FLAGS_BATCH, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY,
   MAX_MESSAGE_SIZE, messageBody, MessageFramer, MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_PING,
-  MSG_RESULT, PyroMessage, pyroMessage, SERIALIZER_JSON,
+  MSG_RESULT, NO_ANNOTATIONS, PyroMessage, pyroMessage, SERIALIZER_JSON,
 } from './message';
 import { DAEMON_OBJECT_ID, PyroURI } from './uri';
 
@@ -97,8 +97,12 @@ export class DaemonCore {
     }
   }
 
-  /** A message after the handshake: PING, or INVOKE (single, batch, oneway). */
-  async request(message: PyroMessage): Promise<Outcome> {
+  /**
+   * A message after the handshake: PING, or INVOKE (single, batch, oneway). A method that
+   * returns a plain value is answered at once; one that returns an object (perhaps a
+   * promise or thenable) is awaited first.
+   */
+  request(message: PyroMessage): Outcome | Promise<Outcome> {
     if (message.type === MSG_PING) {
       // Pyro4 answers any serializer id here (its own ping uses 42) and deserializes nothing.
       return { reply: pyroMessage(MSG_PING, message.seq, Buffer.from('pong'), { serializerId: message.serializerId, annotations: correlation(message) }) };
@@ -108,14 +112,17 @@ export class DaemonCore {
     const batch = (message.flags & FLAGS_BATCH) !== 0;
     const result = (flags: number, data: Buffer): Outcome =>
       oneway ? {} : { reply: pyroMessage(MSG_RESULT, message.seq, data, { flags, annotations: correlation(message) }) };
+    const answer = (value: unknown): Outcome => result(batch ? FLAGS_BATCH : 0, encodeJson(value));
+    const failure = (error: unknown): Outcome => result(FLAGS_EXCEPTION, encodeException(error));
     try {
       const call = parseCall(this.body(message));
       const object = this.objects.get(call.object);
       if (!object) throw pyroError('DaemonError', 'unknown object');
-      const value = batch ? await runBatch(object, call.params) : await object.method(call.method)(call.params, call.kwargs ?? {});
-      return result(batch ? FLAGS_BATCH : 0, encodeJson(value));
+      const value = batch ? runBatch(object, call.params) : object.method(call.method)(call.params, call.kwargs ?? {});
+      const mayBeThenable = (typeof value === 'object' && value !== null) || typeof value === 'function';
+      return mayBeThenable ? Promise.resolve(value).then(answer).catch(failure) : answer(value);
     } catch (error) {
-      return result(FLAGS_EXCEPTION, encodeException(error));
+      return failure(error);
     }
   }
 
@@ -184,7 +191,7 @@ function encodeException(error: unknown): Buffer {
 /** Replies carry the request's correlation id back (Pyro4's CORR annotation). */
 function correlation(message: PyroMessage): ReadonlyMap<string, Buffer> {
   const corr = message.annotations.get('CORR');
-  return corr ? new Map([['CORR', corr]]) : new Map();
+  return corr ? new Map([['CORR', corr]]) : NO_ANNOTATIONS;
 }
 
 /**
@@ -216,17 +223,29 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RpcDaemo
       socket.end(); // flushes replies already written, then FIN
       socket.resume(); // and discards whatever the peer still sends
     };
-    const drain = async () => {
+    /** Sends the outcome's reply, then closes if it says so (nothing once the connection is done). */
+    const act = (outcome: Outcome) => {
+      if (done) return;
+      if (outcome.reply) socket.write(encodeMessage(outcome.reply));
+      if (outcome.close) finish();
+    };
+    /** Answers the queued messages in order: at once while outcomes are ready, resuming after one that must be awaited. */
+    const drain = (): void => {
       busy = true;
       idle.delete(socket);
       while (queue.length > 0 && !done) {
         const message = queue.shift()!;
         queuedBytes -= message.data.length;
-        const outcome = connected ? await core.request(message) : core.handshake(message);
+        const outcome = connected ? core.request(message) : core.handshake(message);
         connected = true;
-        if (done) break;
-        if (outcome.reply) socket.write(encodeMessage(outcome.reply));
-        if (outcome.close) finish();
+        if (outcome instanceof Promise) {
+          outcome.then((settled) => {
+            act(settled);
+            drain();
+          }).catch(() => socket.destroy());
+          return;
+        }
+        act(outcome);
       }
       busy = false;
       if (done) return;
@@ -234,13 +253,14 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RpcDaemo
       idle.add(socket);
       if (socket.isPaused()) socket.resume();
     };
+    const enqueue = (message: PyroMessage) => {
+      queue.push(message);
+      queuedBytes += message.data.length;
+    };
     socket.on('data', (chunk: Buffer) => {
       if (done || broken) return;
       try {
-        framer.push(chunk, (message) => {
-          queue.push(message);
-          queuedBytes += message.data.length;
-        });
+        framer.push(chunk, enqueue);
         // Bounded memory: past one maximum message of queued requests, nothing more is read until they are answered.
         if (queuedBytes > maxMessageSize) socket.pause();
       } catch (error) {
@@ -250,8 +270,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RpcDaemo
         if (!connected && queue.length === 0) socket.write(encodeMessage(connectFail(0, error.message)));
       }
       if (!busy) {
-        if (queue.length > 0) void drain().catch(() => socket.destroy());
-        else if (broken) finish();
+        if (queue.length > 0) {
+          try {
+            drain();
+          } catch {
+            socket.destroy(); // a reply that could not be written
+          }
+        } else if (broken) finish();
       }
     });
     socket.once('close', () => {

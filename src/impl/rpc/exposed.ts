@@ -72,9 +72,11 @@ export class ExposedObject {
 
   /**
    * Resolves an exposed method as Pyro4's util.getAttribute does (AttributeError otherwise)
-   * and returns a call that binds Python-style arguments then runs it.
+   * and returns a call that binds Python-style arguments then runs it. The call returns
+   * what the method returns (a promise if the method is async) and throws what binding
+   * or the method throws.
    */
-  method(name: string): (args: unknown[], kwargs: Record<string, unknown>) => Promise<unknown> {
+  method(name: string): (args: unknown[], kwargs: Record<string, unknown>) => unknown {
     const method = typeof name === 'string' ? this.methods.get(name) : undefined;
     if (!method) {
       if (typeof name !== 'string') throw typeError('method name must be a string');
@@ -82,7 +84,7 @@ export class ExposedObject {
       if (name in this.target) throw attributeError(`attempt to access unexposed attribute '${name}'`);
       throw attributeError(`'${this.target.constructor?.name ?? 'object'}' object has no attribute '${name}'`);
     }
-    return async (args, kwargs) => method.fn.apply(this.target, bindArguments(name, method, args, kwargs));
+    return (args, kwargs) => method.fn.apply(this.target, bindArguments(name, method, args, kwargs));
   }
 }
 
@@ -92,10 +94,12 @@ function bindArguments(name: string, method: ExposedMethod, args: unknown[], kwa
   if (args.length > positional.length) {
     throw typeError(`${name}() takes ${positional.length} positional arguments but ${args.length} were given`);
   }
+  const keywords = Object.keys(kwargs);
+  if (keywords.length === 0 && args.length === positional.length && !collectKeywords) return args; // the usual call: all by position
   const values: unknown[] = positional.map((_, i) => args[i]);
   const given = positional.map((_, i) => i < args.length);
   const extra: Record<string, unknown> = {};
-  for (const key of Object.keys(kwargs)) {
+  for (const key of keywords) {
     const index = positional.findIndex((param) => param.name === key);
     if (index >= 0) {
       if (given[index]) throw typeError(`${name}() got multiple values for argument '${key}'`);

@@ -59,9 +59,18 @@ const PYTHON_CLASS_OF_JS_ERROR: Readonly<Record<string, string>> = {
   ReferenceError: 'builtins.NameError',
 };
 
+/** A writer kept for the next encodeJson; taken while in use, so a nested call (from a getter, say) makes its own. */
+let spareWriter: JsonWriter | undefined;
+
 /** Serializes to Pyro4 json bytes. Throws TypeError for what Pyro4's json cannot carry (bytes, functions, cycles). */
 export function encodeJson(value: unknown): Buffer {
-  return Buffer.from(stringify(value, new Set(), 0), 'utf8');
+  const writer = spareWriter ?? new JsonWriter();
+  spareWriter = undefined;
+  try {
+    return writer.write(value);
+  } finally {
+    spareWriter = writer;
+  }
 }
 
 /** The dict Pyro4 writes for an exception (SerializerBase.class_to_dict); any thrown value is accepted. */
@@ -85,40 +94,167 @@ function stackLines(error: Error): string[] {
   return (error.stack ?? `${error.name}: ${error.message}`).split('\n').map((line) => `${line}\n`);
 }
 
-function stringify(value: unknown, ancestors: Set<object>, depth: number): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return numberText(value);
-    case 'bigint':
-      return value.toString();
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'undefined':
-      return 'null';
-    case 'object':
-      break;
-    default:
-      throw new TypeError(`cannot serialize a ${typeof value} with Pyro4 json`);
+const [QUOTE, BACKSLASH, COMMA, SPACE, COLON, OPEN_LIST, CLOSE_LIST, OPEN_DICT, CLOSE_DICT] = Array.from('"\\, :[]{}', (c) => c.charCodeAt(0));
+/** Strings up to this long are checked and copied byte by byte; longer ones are escaped by JSON.stringify (faster for them). */
+const SHORT_STRING = 64;
+/** The size of a writer's buffer, which holds many small values one after another (as Buffer's own pool does). */
+const SLAB_BYTES = 8 * 1024;
+
+/**
+ * Writes Pyro4 json (Python's separators ", " and ": ") straight into bytes: short
+ * ASCII strings and numbers are stored byte by byte, with no intermediate strings to
+ * join and encode again. Each value is handed out as a view of the writer's buffer
+ * (no copy); the values after it are written past it.
+ */
+class JsonWriter {
+  private bytes = Buffer.allocUnsafe(SLAB_BYTES);
+  /** Where the value being written starts in `bytes`, and where it ends so far. */
+  private start = 0;
+  private end = 0;
+  /** The objects being written around the current value, outermost first (a short stack: depth is capped). */
+  private readonly ancestors: object[] = [];
+
+  write(value: unknown): Buffer {
+    try {
+      this.value(value);
+    } catch (error) {
+      this.end = this.start;
+      this.ancestors.length = 0;
+      throw error;
+    }
+    const out = this.bytes.subarray(this.start, this.end);
+    this.start = this.end;
+    // A buffer grown for one big value stays that value's alone.
+    if (this.bytes.length > SLAB_BYTES) this.fresh(0);
+    return out;
   }
-  if (value === null) return 'null';
-  if (ancestors.has(value)) throw new TypeError('cannot serialize a circular structure');
-  if (depth >= MAX_DEPTH) throw new TypeError(`cannot serialize nesting deeper than ${MAX_DEPTH}`);
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer) throw new TypeError('Pyro4 json cannot carry bytes');
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  const replaced = classDict(value);
-  ancestors.add(value);
-  const inner = (item: unknown) => stringify(item, ancestors, depth + 1);
-  let text: string;
-  if (Array.isArray(replaced) || replaced instanceof Set) {
-    text = `[${Array.from(replaced, inner).join(', ')}]`;
-  } else {
-    const entries = replaced instanceof Map ? Array.from(replaced) : Object.entries(replaced as object);
-    text = `{${entries.map(([key, item]) => `${JSON.stringify(String(key))}: ${inner(item)}`).join(', ')}}`;
+
+  private value(value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        return this.string(value);
+      case 'number':
+        return this.ascii(numberText(value));
+      case 'bigint':
+        return this.ascii(value.toString());
+      case 'boolean':
+        return this.ascii(value ? 'true' : 'false');
+      case 'undefined':
+        return this.ascii('null');
+      case 'object':
+        break;
+      default:
+        throw new TypeError(`cannot serialize a ${typeof value} with Pyro4 json`);
+    }
+    if (value === null) return this.ascii('null');
+    const { ancestors } = this;
+    if (ancestors.includes(value)) throw new TypeError('cannot serialize a circular structure');
+    if (ancestors.length >= MAX_DEPTH) throw new TypeError(`cannot serialize nesting deeper than ${MAX_DEPTH}`);
+    if (value instanceof Uint8Array || value instanceof ArrayBuffer) throw new TypeError('Pyro4 json cannot carry bytes');
+    if (value instanceof Date) return this.string(value.toISOString());
+    const replaced = classDict(value);
+    ancestors.push(value);
+    if (Array.isArray(replaced)) {
+      this.byte(OPEN_LIST);
+      for (let i = 0; i < replaced.length; i++) {
+        if (i > 0) this.separator(COMMA);
+        this.value(replaced[i]);
+      }
+      this.byte(CLOSE_LIST);
+    } else if (replaced instanceof Set) {
+      this.byte(OPEN_LIST);
+      let first = true;
+      for (const item of replaced) {
+        if (!first) this.separator(COMMA);
+        first = false;
+        this.value(item);
+      }
+      this.byte(CLOSE_LIST);
+    } else if (replaced instanceof Map) {
+      this.byte(OPEN_DICT);
+      let first = true;
+      for (const [key, item] of replaced) {
+        if (!first) this.separator(COMMA);
+        first = false;
+        this.entry(String(key), item);
+      }
+      this.byte(CLOSE_DICT);
+    } else {
+      const dict = replaced as Record<string, unknown>;
+      this.byte(OPEN_DICT);
+      let first = true;
+      for (const key of Object.keys(dict)) {
+        if (!first) this.separator(COMMA);
+        first = false;
+        this.entry(key, dict[key]);
+      }
+      this.byte(CLOSE_DICT);
+    }
+    ancestors.pop();
   }
-  ancestors.delete(value);
-  return text;
+
+  private entry(key: string, value: unknown) {
+    this.string(key);
+    this.separator(COLON);
+    this.value(value);
+  }
+
+  /** The string as JSON.stringify writes it; a short one of printable ASCII with no quote or backslash is copied as is. */
+  private string(text: string) {
+    if (text.length <= SHORT_STRING) {
+      this.room(text.length + 2);
+      const { bytes } = this;
+      let at = this.end;
+      bytes[at++] = QUOTE;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return this.utf8(JSON.stringify(text));
+        bytes[at++] = c;
+      }
+      bytes[at++] = QUOTE;
+      this.end = at;
+      return;
+    }
+    this.utf8(JSON.stringify(text));
+  }
+
+  /** Python's ", " or ": ". */
+  private separator(c: number) {
+    this.room(2);
+    this.bytes[this.end++] = c;
+    this.bytes[this.end++] = SPACE;
+  }
+
+  private byte(c: number) {
+    this.room(1);
+    this.bytes[this.end++] = c;
+  }
+
+  /** Text known to be ASCII (numbers, literals). */
+  private ascii(text: string) {
+    this.room(text.length);
+    const { bytes } = this;
+    for (let i = 0; i < text.length; i++) bytes[this.end++] = text.charCodeAt(i);
+  }
+
+  private utf8(text: string) {
+    this.room(text.length * 3); // the most UTF-8 bytes a UTF-16 string can need
+    this.end += this.bytes.write(text, this.end, 'utf8');
+  }
+
+  private room(bytes: number) {
+    if (this.end + bytes > this.bytes.length) this.fresh(2 * (this.end - this.start + bytes));
+  }
+
+  /** Moves the value written so far to the start of a new buffer of at least `capacity` bytes. */
+  private fresh(capacity: number) {
+    const written = this.end - this.start;
+    const bytes = Buffer.allocUnsafe(Math.max(SLAB_BYTES, capacity));
+    this.bytes.copy(bytes, 0, this.start, this.end);
+    this.bytes = bytes;
+    this.start = 0;
+    this.end = written;
+  }
 }
 
 /**
@@ -127,6 +263,7 @@ function stringify(value: unknown, ancestors: Set<object>, depth: number): strin
  * infinities as Python's json spells them.
  */
 function numberText(value: number): string {
+  if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value); // the common case, an int
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
   if (Object.is(value, -0)) return '-0.0';
@@ -164,7 +301,19 @@ export function decodeJson(bytes: Uint8Array): unknown {
   return new Parser(text).document();
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+const [MINUS, PLUS, DOT, ZERO, NINE, LOWER_E, UPPER_E] = Array.from('-+.09eE', (c) => c.charCodeAt(0));
+
+/** False for NaN, which charCodeAt returns past the end. */
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+/** The index of the first non-digit at or after `at`. */
+function skipDigits(text: string, at: number): number {
+  while (isDigit(text.charCodeAt(at))) at++;
+  return at;
+}
+
 const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
@@ -203,32 +352,62 @@ class Parser {
   private value(depth: number): unknown {
     if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
     this.skipSpace();
-    const c = this.text[this.at];
-    if (c === '{') return this.object(depth);
-    if (c === '[') return this.array(depth);
-    if (c === '"') return this.string();
-    if (this.literal('null')) return null;
-    if (this.literal('true')) return true;
-    if (this.literal('false')) return false;
-    if (this.literal('NaN')) return NaN;
-    if (this.literal('Infinity')) return Infinity;
-    if (this.literal('-Infinity')) return -Infinity;
+    // The first character picks the one thing this can be (a "-" is -Infinity or a number).
+    switch (this.text[this.at]) {
+      case '{': return this.object(depth);
+      case '[': return this.array(depth);
+      case '"': return this.string();
+      case 'n': if (this.literal('null')) return null; break;
+      case 't': if (this.literal('true')) return true; break;
+      case 'f': if (this.literal('false')) return false; break;
+      case 'N': if (this.literal('NaN')) return NaN; break;
+      case 'I': if (this.literal('Infinity')) return Infinity; break;
+      case '-': if (this.literal('-Infinity')) return -Infinity; break;
+    }
     return this.number();
   }
 
+  /** RFC 8259's number, scanned by hand (no regex match per number); an integer past 2^53 becomes a BigInt. */
   private number(): number | bigint {
-    NUMBER.lastIndex = this.at;
-    const match = NUMBER.exec(this.text);
-    if (!match) this.fail('expected a value');
-    this.at += match[0].length;
-    const number = Number(match[0]);
-    const integral = match[1] === undefined && match[2] === undefined;
-    return integral && !Number.isSafeInteger(number) ? BigInt(match[0]) : number;
+    const { text } = this;
+    const start = this.at;
+    let at = text.charCodeAt(start) === MINUS ? start + 1 : start;
+    const first = text.charCodeAt(at);
+    if (first === ZERO) at++;
+    else if (isDigit(first)) at = skipDigits(text, at + 1);
+    else this.fail('expected a value');
+    let integral = true;
+    if (text.charCodeAt(at) === DOT && isDigit(text.charCodeAt(at + 1))) {
+      at = skipDigits(text, at + 2);
+      integral = false;
+    }
+    const e = text.charCodeAt(at);
+    if (e === LOWER_E || e === UPPER_E) {
+      const sign = text.charCodeAt(at + 1);
+      const digits = sign === PLUS || sign === MINUS ? at + 2 : at + 1;
+      if (isDigit(text.charCodeAt(digits))) {
+        at = skipDigits(text, digits + 1);
+        integral = false;
+      }
+    }
+    this.at = at;
+    const token = text.slice(start, at);
+    const number = Number(token);
+    return integral && !Number.isSafeInteger(number) ? BigInt(token) : number;
   }
 
   private string(): string {
     const { text } = this;
-    this.at++; // opening quote
+    const start = ++this.at; // past the opening quote
+    // Most strings have no escape: one slice, no regex.
+    for (let at = start; at < text.length; at++) {
+      const c = text.charCodeAt(at);
+      if (c === QUOTE) {
+        this.at = at + 1;
+        return text.slice(start, at);
+      }
+      if (c === BACKSLASH || c < 0x20) break; // an escape or a control character: the general loop below
+    }
     let out = '';
     for (;;) {
       PLAIN_RUN.lastIndex = this.at;

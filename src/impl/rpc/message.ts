@@ -5,6 +5,8 @@ import { CarryBuffer, Framer, FramingError } from '../common/framer';
 /** Pyro4's wire protocol version (Pyro4 4.x constants.PROTOCOL_VERSION). */
 export const PROTOCOL_VERSION = 48;
 export const MAGIC = Buffer.from('PYRO', 'ascii');
+/** MAGIC as one big-endian uint32: written and compared in one step. */
+const MAGIC_UINT32 = MAGIC.readUInt32BE(0);
 /** `!4sHHHHiHHHH`: magic, version, type, flags, seq, data length, serializer, annotations length, reserved, checksum. */
 export const HEADER_SIZE = 24;
 const CHECKSUM_MAGIC = 0x34e9;
@@ -41,7 +43,8 @@ export interface PyroMessage {
   data: Buffer;
 }
 
-const NO_ANNOTATIONS: ReadonlyMap<string, Buffer> = new Map();
+/** The annotations of a message that has none (shared: never mutated). */
+export const NO_ANNOTATIONS: ReadonlyMap<string, Buffer> = new Map();
 const EMPTY = Buffer.alloc(0);
 
 /** Builds a message with defaults (flags 0, json, no annotations, empty body). */
@@ -86,7 +89,7 @@ export function encodeMessage(message: PyroMessage): Buffer {
   checkUint16('annotations length', annotationsSize);
   if (data.length > 0x7fffffff) throw new RangeError('message data over 2 GiB');
   const out = Buffer.allocUnsafe(HEADER_SIZE + annotationsSize + data.length);
-  MAGIC.copy(out, 0);
+  out.writeUInt32BE(MAGIC_UINT32, 0);
   out.writeUInt16BE(PROTOCOL_VERSION, 4);
   out.writeUInt16BE(type, 6);
   out.writeUInt16BE(flags, 8);
@@ -100,10 +103,10 @@ export function encodeMessage(message: PyroMessage): Buffer {
   for (const [key, value] of annotations) {
     out.write(key, at, 'ascii');
     out.writeUInt16BE(value.length, at + 4);
-    value.copy(out, at + ANNOTATION_HEADER_SIZE);
+    out.set(value, at + ANNOTATION_HEADER_SIZE);
     at += ANNOTATION_HEADER_SIZE + value.length;
   }
-  data.copy(out, at);
+  out.set(data, at);
   return out;
 }
 
@@ -116,21 +119,24 @@ interface Header {
   dataSize: number;
 }
 
-/** Validates a complete 24-byte header; throws FramingError as Pyro4's Message.from_header raises ProtocolError. */
-export function decodeHeader(bytes: Buffer, maxMessageSize = MAX_MESSAGE_SIZE): Header {
-  if (!bytes.subarray(0, 4).equals(MAGIC)) throw new FramingError('invalid data: bad magic (expected "PYRO")');
-  const version = bytes.readUInt16BE(4);
+/**
+ * Validates the complete 24-byte header at `offset` (read in place: no slice per message);
+ * throws FramingError as Pyro4's Message.from_header raises ProtocolError.
+ */
+export function decodeHeader(bytes: Buffer, maxMessageSize = MAX_MESSAGE_SIZE, offset = 0): Header {
+  if (bytes.length < offset + 4 || bytes.readUInt32BE(offset) !== MAGIC_UINT32) throw new FramingError('invalid data: bad magic (expected "PYRO")');
+  const version = bytes.readUInt16BE(offset + 4);
   if (version !== PROTOCOL_VERSION) throw new FramingError(`unsupported protocol version ${version} (expected ${PROTOCOL_VERSION})`);
   const header: Header = {
-    type: bytes.readUInt16BE(6),
-    flags: bytes.readUInt16BE(8),
-    seq: bytes.readUInt16BE(10),
-    dataSize: bytes.readInt32BE(12),
-    serializerId: bytes.readUInt16BE(16),
-    annotationsSize: bytes.readUInt16BE(18),
+    type: bytes.readUInt16BE(offset + 6),
+    flags: bytes.readUInt16BE(offset + 8),
+    seq: bytes.readUInt16BE(offset + 10),
+    dataSize: bytes.readInt32BE(offset + 12),
+    serializerId: bytes.readUInt16BE(offset + 16),
+    annotationsSize: bytes.readUInt16BE(offset + 18),
   };
   const expected = headerChecksum(header.type, header.flags, header.seq, header.dataSize, header.serializerId, header.annotationsSize);
-  if (bytes.readUInt16BE(22) !== expected) throw new FramingError('header checksum mismatch');
+  if (bytes.readUInt16BE(offset + 22) !== expected) throw new FramingError('header checksum mismatch');
   if (header.dataSize < 0) throw new FramingError(`negative data length ${header.dataSize}`);
   if (header.dataSize + header.annotationsSize > maxMessageSize) {
     throw new FramingError(`max message size exceeded (${header.dataSize + header.annotationsSize} where max=${maxMessageSize})`);
@@ -173,38 +179,54 @@ export class MessageFramer implements Framer<PyroMessage> {
   push(chunk: Buffer, emit: (message: PyroMessage) => void): void {
     let at = 0;
     while (at < chunk.length) {
-      const need = this.header ? this.header.annotationsSize + this.header.dataSize : HEADER_SIZE;
-      let unit: Buffer;
+      let header = this.header;
+      if (!header) {
+        if (this.carry.length === 0 && chunk.length - at >= HEADER_SIZE) {
+          header = decodeHeader(chunk, this.maxMessageSize, at);
+          at += HEADER_SIZE;
+        } else {
+          const take = Math.min(HEADER_SIZE - this.carry.length, chunk.length - at);
+          this.carry.append(chunk, at, at + take);
+          at += take;
+          if (this.carry.length < HEADER_SIZE) return;
+          header = decodeHeader(this.carry.take(), this.maxMessageSize);
+        }
+        if (header.annotationsSize + header.dataSize === 0) {
+          emit(messageOf(header, EMPTY));
+          continue;
+        }
+        this.header = header;
+        if (at === chunk.length) return; // the body comes in later chunks
+      }
+      const need = header.annotationsSize + header.dataSize;
+      let body: Buffer;
       if (this.carry.length === 0 && chunk.length - at >= need) {
-        unit = chunk.subarray(at, at + need);
+        body = chunk.subarray(at, at + need);
         at += need;
       } else {
         const take = Math.min(need - this.carry.length, chunk.length - at);
         this.carry.append(chunk, at, at + take);
         at += take;
         if (this.carry.length < need) return;
-        unit = this.carry.take();
-      }
-      let header = this.header;
-      if (!header) {
-        header = decodeHeader(unit, this.maxMessageSize);
-        if (header.annotationsSize + header.dataSize > 0) {
-          this.header = header;
-          continue;
-        }
-        unit = EMPTY;
+        body = this.carry.take();
       }
       this.header = undefined;
-      emit({
-        type: header.type,
-        flags: header.flags,
-        seq: header.seq,
-        serializerId: header.serializerId,
-        annotations: decodeAnnotations(unit.subarray(0, header.annotationsSize)),
-        data: unit.subarray(header.annotationsSize),
-      });
+      emit(messageOf(header, body));
     }
   }
+}
+
+/** The message a header and its annotations + data bytes make. */
+function messageOf(header: Header, body: Buffer): PyroMessage {
+  const { annotationsSize } = header;
+  return {
+    type: header.type,
+    flags: header.flags,
+    seq: header.seq,
+    serializerId: header.serializerId,
+    annotations: annotationsSize === 0 ? NO_ANNOTATIONS : decodeAnnotations(body.subarray(0, annotationsSize)),
+    data: annotationsSize === 0 ? body : body.subarray(annotationsSize),
+  };
 }
 
 /** The body bytes, inflated when FLAGS_COMPRESSED is set (bounded by maxSize: no zip bombs). */

@@ -45,10 +45,13 @@ function isKwArgs(value: unknown): value is KwArgs {
 /** One call of a batch: method, positional args, keyword args. */
 export type BatchCall = [method: string, args: unknown[], kwargs?: Record<string, unknown>];
 
+/** The one request awaiting its reply on a connection. */
 interface Pending {
   seq: number;
-  resolve(message: PyroMessage): void;
-  reject(error: Error): void;
+  /** Turns the reply into the call's value (throws to fail the call). */
+  interpret(reply: PyroMessage): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
 }
 
 /** One TCP connection to a daemon after a successful handshake. */
@@ -62,9 +65,10 @@ class Connection {
 
   constructor(readonly socket: net.Socket, readonly objectId: string, maxMessageSize: number) {
     const framer = new MessageFramer(maxMessageSize);
+    const receive = (message: PyroMessage) => this.receive(message);
     socket.on('data', (chunk: Buffer) => {
       try {
-        framer.push(chunk, (message) => this.receive(message));
+        framer.push(chunk, receive);
       } catch (error) {
         this.fail(error instanceof FramingError ? new PyroProtocolError(error.message) : (error as Error));
       }
@@ -77,13 +81,17 @@ class Connection {
     return this.error === undefined;
   }
 
-  /** Sends a message; resolves with the reply carrying the same seq (none for oneway). */
-  exchange(message: PyroMessage, expectReply: boolean): Promise<PyroMessage | undefined> {
+  /**
+   * Sends a message; resolves with what `interpret` makes of the reply carrying the same
+   * seq (interpreted as it arrives, so a call costs one promise), or at once with
+   * undefined when `interpret` is undefined (oneway: no reply comes).
+   */
+  exchange<T>(message: PyroMessage, interpret: ((reply: PyroMessage) => T) | undefined): Promise<T | undefined> {
     if (this.error) return Promise.reject(this.error);
     this.socket.write(encodeMessage(message));
-    if (!expectReply) return Promise.resolve(undefined);
+    if (!interpret) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
-      this.pending = { seq: message.seq, resolve, reject };
+      this.pending = { seq: message.seq, interpret, resolve: resolve as (value: unknown) => void, reject };
     });
   }
 
@@ -94,7 +102,14 @@ class Connection {
       return;
     }
     this.pending = undefined;
-    pending.resolve(message);
+    let value: unknown;
+    try {
+      value = pending.interpret(message);
+    } catch (error) {
+      pending.reject(error);
+      return;
+    }
+    pending.resolve(value);
   }
 
   /** Any failure ends the connection: a late or foreign reply must never answer a later call. */
@@ -112,6 +127,21 @@ function decodeBody(message: PyroMessage, maxMessageSize: number): unknown {
   return decodeJson(messageBody(message, maxMessageSize));
 }
 
+/** setTimeout's longest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A call's timeout as setTimeout reads a delay (as when each call had a timer of its own): outside 1 ms to MAX_TIMER_MS, 1 ms. */
+function timerDelay(timeoutMs: number): number {
+  return timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS ? timeoutMs : 1;
+}
+
+/** The call that holds the client: until when it may run, and how it ends when that passes. */
+interface Turn {
+  /** A performance.now() time. */
+  readonly deadline: number;
+  expire(): void;
+}
+
 /**
  * A client for one remote object: connects lazily (resolving PYRONAME through the
  * name server), reuses its connection, runs one call at a time (Pyro4's protocol is
@@ -124,7 +154,17 @@ export class PyroClient {
   /** Bumped by drop/close: a connect attempt from an older generation is abandoned. */
   private generation = 0;
   private seq = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The call running now; the calls after it wait in `waiting`, in order. */
+  private turn: Turn | undefined;
+  private readonly waiting: (() => void)[] = [];
+  /**
+   * One timer serves the timeouts of all calls: a call re-arms it only if the call's
+   * deadline comes before the timer's; a timer that fires before the running call's
+   * deadline re-arms itself for the rest. A call answered in time costs no timer work.
+   */
+  private timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (Infinity: not armed). */
+  private timerDue = Infinity;
   private readonly timeoutMs: number;
   private readonly maxMessageSize: number;
 
@@ -136,7 +176,7 @@ export class PyroClient {
 
   /** Calls a remote method; a remote exception rejects with a RemoteError. */
   call(method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
-    return this.serialized(options.timeoutMs, `call ${method}() on ${this.uri}`, async (connection) => {
+    return this.serialized(options.timeoutMs, () => `call ${method}() on ${this.uri}`, (connection) => {
       const oneway = options.oneway ?? connection.metadata?.oneway.includes(method) ?? false;
       const data = encodeJson({ object: connection.objectId, method, params: args, kwargs });
       return this.invoke(connection, data, oneway ? FLAGS_ONEWAY : 0);
@@ -148,24 +188,24 @@ export class PyroClient {
    * list; a failed call appears as an ExceptionWrapper and ends the list.
    */
   batch(calls: BatchCall[], options: { timeoutMs?: number; oneway?: boolean } = {}): Promise<unknown[] | undefined> {
-    return this.serialized(options.timeoutMs, `batch of ${calls.length} on ${this.uri}`, async (connection) => {
+    return this.serialized(options.timeoutMs, () => `batch of ${calls.length} on ${this.uri}`, (connection) => {
       const params = calls.map(([method, args, kw]) => [method, args, kw ?? {}]);
       const data = encodeJson({ object: connection.objectId, method: '<batch>', params, kwargs: null });
-      return (await this.invoke(connection, data, FLAGS_BATCH | (options.oneway ? FLAGS_ONEWAY : 0))) as unknown[] | undefined;
+      return this.invoke(connection, data, FLAGS_BATCH | (options.oneway ? FLAGS_ONEWAY : 0)) as Promise<unknown[] | undefined>;
     });
   }
 
   /** Pyro4's PING message (answered by the daemon without invoking anything). */
   ping(options: { timeoutMs?: number } = {}): Promise<void> {
-    return this.serialized(options.timeoutMs, `ping ${this.uri}`, async (connection) => {
-      const reply = await connection.exchange(pyroMessage(MSG_PING, this.nextSeq(), Buffer.from('ping')), true);
-      if (reply!.type !== MSG_PING) throw new PyroProtocolError(`ping answered with message type ${reply!.type}`);
-    });
+    return this.serialized(options.timeoutMs, () => `ping ${this.uri}`, (connection) =>
+      connection.exchange(pyroMessage(MSG_PING, this.nextSeq(), Buffer.from('ping')), (reply) => {
+        if (reply.type !== MSG_PING) throw new PyroProtocolError(`ping answered with message type ${reply.type}`);
+      }));
   }
 
   /** The exposed methods, oneway methods and attributes the daemon reported at connect. */
   metadata(options: { timeoutMs?: number } = {}): Promise<ObjectMetadata | undefined> {
-    return this.serialized(options.timeoutMs, `connect to ${this.uri}`, async (connection) => connection.metadata);
+    return this.serialized(options.timeoutMs, () => `connect to ${this.uri}`, async (connection) => connection.metadata);
   }
 
   /** Closes the connection (a later call reconnects). */
@@ -173,6 +213,7 @@ export class PyroClient {
     const connection = this.current;
     this.current = undefined;
     this.generation++;
+    if (!this.turn) this.disarmTimer();
     if (!connection || connection.socket.destroyed) return;
     const closed = new Promise<void>((resolve) => connection.socket.once('close', () => resolve()));
     connection.socket.end();
@@ -186,48 +227,109 @@ export class PyroClient {
     return this.seq;
   }
 
-  private async invoke(connection: Connection, data: Buffer, flags: number): Promise<unknown> {
-    const reply = await connection.exchange(pyroMessage(MSG_INVOKE, this.nextSeq(), data, { flags }), !(flags & FLAGS_ONEWAY));
-    if (!reply) return undefined;
+  private invoke(connection: Connection, data: Buffer, flags: number): Promise<unknown> {
+    const message = pyroMessage(MSG_INVOKE, this.nextSeq(), data, { flags });
+    return connection.exchange(message, flags & FLAGS_ONEWAY ? undefined : this.resultValue);
+  }
+
+  /** The value a RESULT reply carries; an exception reply throws its RemoteError. */
+  private readonly resultValue = (reply: PyroMessage): unknown => {
     if (reply.type !== MSG_RESULT) throw new PyroProtocolError(`invoke answered with message type ${reply.type}`);
     const value = decodeBody(reply, this.maxMessageSize);
     if (reply.flags & FLAGS_EXCEPTION) {
       throw value instanceof RemoteError ? value : new PyroProtocolError('exception reply without an exception');
     }
     return value;
+  };
+
+  /**
+   * Runs calls one at a time, each under its own timeout (which starts with its turn);
+   * a timeout or any failure but a RemoteError drops the connection.
+   */
+  private serialized<T>(timeoutMs = this.timeoutMs, describe: () => string, run: (connection: Connection) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        const turn: Turn = {
+          deadline: performance.now() + timerDelay(timeoutMs),
+          expire: () => {
+            this.drop();
+            this.endTurn();
+            reject(new TimeoutError(describe(), timeoutMs));
+          },
+        };
+        this.beginTurn(turn);
+        this.work(timeoutMs, run).then(
+          (value) => {
+            if (this.turn !== turn) return; // it timed out meanwhile
+            this.endTurn();
+            resolve(value);
+          },
+          (error) => {
+            if (this.turn !== turn) return;
+            if (!(error instanceof RemoteError)) this.drop(); // a broken connection or reply
+            this.endTurn();
+            reject(error);
+          },
+        );
+      };
+      if (this.turn) this.waiting.push(start);
+      else start();
+    });
   }
 
-  /** Runs calls one at a time, each under its own timeout; a timeout drops the connection. */
-  private serialized<T>(timeoutMs = this.timeoutMs, what: string, run: (connection: Connection) => Promise<T>): Promise<T> {
-    const attempt = async (): Promise<T> => {
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TimeoutError(what, timeoutMs)), timeoutMs);
-      });
-      try {
-        return await Promise.race([this.connected(timeoutMs).then(run), expired]);
-      } catch (error) {
-        if (!(error instanceof RemoteError)) this.drop(); // a timeout or a broken connection
-        throw error;
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-    const result = this.queue.then(attempt, attempt);
-    this.queue = result.catch(() => undefined);
-    return result;
+  /** What a call does with its turn: `run` on the open connection, after (re)connecting if needed. */
+  private work<T>(timeoutMs: number, run: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = this.current;
+    if (!connection?.ready || !connection.usable) {
+      this.drop();
+      return this.connect(timeoutMs).then(run);
+    }
+    try {
+      return run(connection);
+    } catch (error) {
+      return Promise.reject(error); // e.g. arguments json cannot carry
+    }
   }
+
+  private beginTurn(turn: Turn) {
+    this.turn = turn;
+    if (turn.deadline < this.timerDue) this.armTimer(turn.deadline);
+    else this.timer?.ref();
+  }
+
+  /** Ends the running call's turn and starts the next waiting call, if any. */
+  private endTurn() {
+    this.turn = undefined;
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.timer?.unref(); // an idle client must not keep the process alive
+  }
+
+  private armTimer(due: number) {
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(due - performance.now())));
+  }
+
+  private disarmTimer() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDue = Infinity;
+  }
+
+  private readonly onTimer = () => {
+    this.timer = undefined;
+    this.timerDue = Infinity;
+    const turn = this.turn;
+    if (!turn) return;
+    if (performance.now() >= turn.deadline) turn.expire();
+    else this.armTimer(turn.deadline);
+  };
 
   private drop() {
     this.generation++;
     this.current?.fail(new ConnectionClosedError('connection dropped'));
     this.current = undefined;
-  }
-
-  private async connected(timeoutMs: number): Promise<Connection> {
-    if (this.current?.ready && this.current.usable) return this.current;
-    this.drop();
-    return this.connect(timeoutMs);
   }
 
   /** Resolves the URI, opens the socket and does the CONNECT handshake (metadata on connect). */
@@ -242,7 +344,8 @@ export class PyroClient {
     const connection = new Connection(socket, uri.object, this.maxMessageSize);
     this.current = connection;
     const request = encodeJson({ handshake: 'hello', object: uri.object });
-    const reply = (await connection.exchange(pyroMessage(MSG_CONNECT, this.seq, request, { flags: FLAGS_META_ON_CONNECT }), true))!;
+    const handshake = pyroMessage(MSG_CONNECT, this.seq, request, { flags: FLAGS_META_ON_CONNECT });
+    const reply = (await connection.exchange(handshake, (message) => message))!;
     const body = decodeBody(reply, this.maxMessageSize);
     if (reply.type !== MSG_CONNECTOK) {
       const error = reply.type === MSG_CONNECTFAIL
