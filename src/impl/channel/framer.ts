@@ -8,8 +8,7 @@ export const MAX_LENGTH_DIGITS = 10;
 /** What every frame starts with: CR LF `MSG` space. */
 const FRAME_START = Buffer.from('\r\nMSG ', 'latin1');
 const FRAME_START_NAMES = ['CR', 'LF', "'M'", "'S'", "'G'", 'a space'];
-const CR = 0x0d;
-const LF = 0x0a;
+const [CR, LF, M, S, G, SPACE] = FRAME_START;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const EMPTY_BODY = Buffer.alloc(0);
@@ -55,11 +54,14 @@ export class ChannelFramer implements Framer<Buffer> {
           const bodyStart = this.headerBytes === 0 ? this.wholeHeader(chunk, i) : -1;
           if (bodyStart === -1) {
             this.acceptStartByte(chunk[i++]);
+          } else if (chunk.length - bodyStart >= this.bodyLength) {
+            // The whole frame is in this chunk (the common case): its body is a view, emitted at once.
+            i = bodyStart + this.bodyLength;
+            emit(this.bodyLength === 0 ? EMPTY_BODY : chunk.subarray(bodyStart, i));
           } else {
             this.headerBytes = bodyStart - i;
             i = bodyStart;
-            if (this.bodyLength === 0) this.finishFrame(EMPTY_BODY, emit);
-            else this.phase = Phase.Body;
+            this.phase = Phase.Body;
           }
           break;
         }
@@ -89,7 +91,7 @@ export class ChannelFramer implements Framer<Buffer> {
   private wholeHeader(chunk: Buffer, at: number): number {
     const end = Math.min(chunk.length, at + FRAME_START.length + MAX_LENGTH_DIGITS + 2);
     if (end - at < FRAME_START.length + 3) return -1;
-    for (let k = 0; k < FRAME_START.length; k++) if (chunk[at + k] !== FRAME_START[k]) return -1;
+    if (chunk[at] !== CR || chunk[at + 1] !== LF || chunk[at + 2] !== M || chunk[at + 3] !== S || chunk[at + 4] !== G || chunk[at + 5] !== SPACE) return -1;
     let j = at + FRAME_START.length;
     let length = 0;
     while (j < end && chunk[j] >= DIGIT_0 && chunk[j] <= DIGIT_9) length = length * 10 + (chunk[j++] - DIGIT_0);
