@@ -9,7 +9,7 @@ import { decode as itDecode, encode as itEncode } from 'it-length-prefixed';
 import { ChannelFramer, encodeFrame } from '../src/impl/channel/framer';
 import { startEchoServer } from '../src/impl/echo/server';
 import { connectEchoClient, lengthPrefixedStreamPass, startPipeEchoServer } from './baselines';
-import { BenchModule, BenchResult, Contender, compare, measureSideBySide, socketChunks } from './measure';
+import { BenchModule, BenchResult, compare, measureInGroups, measureSideBySide, socketChunks } from './measure';
 
 const CHUNK_BYTES = 64 * 1024;
 const INPUT_BYTES = 16 * 1024 * 1024;
@@ -61,19 +61,19 @@ async function framerResults(size: number, label: string, ratio: number, note: s
     lps: 'length-prefixed-stream decode',
     memcpy: 'memcpy (Buffer.concat)',
   };
-  const contenders: Contender[] = [
-    { name: names.framer, pass: () => channelFramerPass(channelChunks), expect: bodyBytes },
-    { name: names.it, pass: () => itLengthPrefixedPass(varintChunks), expect: bodyBytes },
-    { name: names.lps, pass: () => lengthPrefixedStreamPass(varintChunks), expect: bodyBytes },
-    { name: names.memcpy, pass: () => Buffer.concat(channelChunks).length, expect: channelChunks.reduce((n, c) => n + c.length, 0) },
-  ];
-  const measured = await measureSideBySide(contenders, {
-    unit: 'MB/s',
-    workPerPass: bodyBytes,
-    warmupPasses: 2,
-    rounds: 7,
-    minRoundMs: 150,
-  });
+  const measured = await measureInGroups(
+    [
+      [
+        { name: names.framer, pass: () => channelFramerPass(channelChunks), expect: bodyBytes },
+        { name: names.it, pass: () => itLengthPrefixedPass(varintChunks), expect: bodyBytes },
+      ],
+      [
+        { name: names.lps, pass: () => lengthPrefixedStreamPass(varintChunks), expect: bodyBytes },
+        { name: names.memcpy, pass: () => Buffer.concat(channelChunks).length, expect: channelChunks.reduce((n, c) => n + c.length, 0) },
+      ],
+    ],
+    { unit: 'MB/s', workPerPass: bodyBytes, warmupPasses: 5, rounds: 11, minRoundMs: 200 },
+  );
   return [
     compare(measured, {
       name: `${names.framer}, ${label} bodies`,

@@ -13,7 +13,7 @@ import { startCentral } from '../src/impl/lenmsg/central';
 import { startRemote } from '../src/impl/lenmsg/remote';
 import { connectTcp, listenTcp } from '../src/impl/common/net';
 import { connectEchoClient, echoLoad, lengthPrefixedStreamPass, startPipeEchoServer } from './baselines';
-import { BenchModule, BenchResult, Contender, compare, measureSideBySide, socketChunks } from './measure';
+import { BenchModule, BenchResult, compare, measureInGroups, socketChunks } from './measure';
 
 const CHUNK_BYTES = 64 * 1024;
 const INPUT_BYTES = 16 * 1024 * 1024;
@@ -88,14 +88,20 @@ async function framerResults(bodyBytes: number, target: number, label: string): 
   const be = frameChunks(bodyBytes, frameHeader);
   const vi = frameChunks(bodyBytes, varint);
   const name = (n: string) => `${n}, ${label}`;
-  const contenders: Contender[] = [
-    { name: name(NAMES.framer), pass: () => framerPass(be.chunks), expect: be.bodyTotal },
-    { name: name(NAMES.it), pass: () => itLengthPrefixedPass(be.chunks), expect: be.bodyTotal },
-    { name: name(NAMES.itLists), pass: () => itLengthPrefixedListsPass(be.chunks), expect: be.bodyTotal },
-    { name: name(NAMES.lps), pass: () => lengthPrefixedStreamPass(vi.chunks), expect: vi.bodyTotal },
-    { name: name(NAMES.memcpy), pass: () => Buffer.concat(be.chunks).length, expect: be.chunks.reduce((n, c) => n + c.length, 0) },
-  ];
-  const measured = await measureSideBySide(contenders, { unit: 'MB/s', workPerPass: INPUT_BYTES, warmupPasses: 3, rounds: 7, minRoundMs: 150 });
+  const measured = await measureInGroups(
+    [
+      [
+        { name: name(NAMES.framer), pass: () => framerPass(be.chunks), expect: be.bodyTotal },
+        { name: name(NAMES.it), pass: () => itLengthPrefixedPass(be.chunks), expect: be.bodyTotal },
+      ],
+      [
+        { name: name(NAMES.itLists), pass: () => itLengthPrefixedListsPass(be.chunks), expect: be.bodyTotal },
+        { name: name(NAMES.lps), pass: () => lengthPrefixedStreamPass(vi.chunks), expect: vi.bodyTotal },
+        { name: name(NAMES.memcpy), pass: () => Buffer.concat(be.chunks).length, expect: be.chunks.reduce((n, c) => n + c.length, 0) },
+      ],
+    ],
+    { unit: 'MB/s', workPerPass: INPUT_BYTES, warmupPasses: 5, rounds: 11, minRoundMs: 200 },
+  );
   return compare(measured, {
     name: name(NAMES.framer),
     subject: name(NAMES.framer),
@@ -186,30 +192,25 @@ async function echoResult(): Promise<BenchResult> {
   const central = await centralEcho(frames);
   const framing = await frameEcho(frames);
   const pipe = await pipeEcho(frames);
+  const roundTrip = await remoteRoundTrip(body);
   try {
-    // Long warm-ups: the echo reaches its steady state (optimised code, a young generation sized to it) after ~50 passes.
-    const options = { unit: 'MB/s', workPerPass: ECHO_MESSAGES * ECHO_BODY_CHARS, warmupPasses: 60, rounds: 9, minRoundMs: 200 } as const;
     const work = ECHO_MESSAGES * ECHO_BODY_CHARS;
-    const targetPair = await measureSideBySide(
+    // Long warm-ups: the echo reaches its steady state (optimised code, a young generation sized to it) after ~50 passes.
+    const options = { unit: 'MB/s', workPerPass: work, warmupPasses: 60, rounds: 9, minRoundMs: 200 } as const;
+    const measured = await measureInGroups(
       [
-        { name: NAMES.centralEcho, pass: central.pass, expect: frames.length },
-        { name: NAMES.pipe, pass: pipe.pass, expect: frames.length },
+        [
+          { name: NAMES.centralEcho, pass: central.pass, expect: frames.length },
+          { name: NAMES.pipe, pass: pipe.pass, expect: frames.length },
+        ],
+        [
+          { name: NAMES.frameEcho, pass: framing.pass, expect: frames.length },
+          { name: NAMES.decode, pass: () => decodePass(frames), expect: work },
+        ],
+        [{ name: NAMES.roundTrip, pass: roundTrip.pass, expect: work }],
       ],
       options,
     );
-    // The rows that explain the figure come after the target pair, each group on its own: interleaved, one contender's
-    // garbage lands in the next one's rounds, which slows the JavaScript-heavy echo and not the pipe.
-    const explaining = await measureSideBySide(
-      [
-        { name: NAMES.frameEcho, pass: framing.pass, expect: frames.length },
-        { name: NAMES.decode, pass: () => decodePass(frames), expect: work },
-      ],
-      options,
-    );
-    const roundTrip = await remoteRoundTrip(body);
-    const roundTrips = await measureSideBySide([{ name: NAMES.roundTrip, pass: roundTrip.pass, expect: work }], options)
-      .finally(() => roundTrip.close());
-    const measured = new Map([...targetPair, ...explaining, ...roundTrips]);
     return compare(measured, {
       name: `${NAMES.centralEcho}, 64 KiB bodies over loopback TCP`,
       subject: NAMES.centralEcho,
@@ -221,6 +222,7 @@ async function echoResult(): Promise<BenchResult> {
     await central.close();
     await framing.close();
     await pipe.close();
+    await roundTrip.close();
   }
 }
 

@@ -111,6 +111,23 @@ export async function measureSideBySide(
   return measured;
 }
 
+/**
+ * Measures groups one after another, each side by side in rounds of its own, and merges
+ * their figures. A target's subject and baseline go in one group, the rows that only explain
+ * it in others: interleaved with contenders that allocate heavily (a 16 MiB concat, a
+ * stream), a pair gets their garbage collected in its rounds, and the noise decides the verdict.
+ */
+export async function measureInGroups(
+  groups: readonly (readonly Contender[])[],
+  options: SideBySideOptions,
+): Promise<Map<string, Measurement>> {
+  const merged = new Map<string, Measurement>();
+  for (const group of groups) {
+    for (const [name, measurement] of await measureSideBySide(group, options)) merged.set(name, measurement);
+  }
+  return merged;
+}
+
 /** What a result must reach: at least `ratio` times the `baseline` contender's figure. */
 export interface Target {
   baseline: string;

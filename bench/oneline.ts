@@ -6,7 +6,7 @@ import * as readline from 'node:readline';
 import { Readable } from 'node:stream';
 import split2 from 'split2';
 import { LineFrame, LineFramer, LineTextFramer, OVERSIZED_PACKET, TextLine } from '../src/impl/oneline/framer';
-import { BenchModule, Contender, compare, measureSideBySide, socketChunks } from './measure';
+import { BenchModule, compare, measureInGroups, socketChunks } from './measure';
 
 const LINE_BYTES = 64; // 63 bytes of text and the LF
 const CHUNK_BYTES = 64 * 1024;
@@ -113,21 +113,23 @@ export const bench: BenchModule = {
   name: 'oneline',
   parts: [async () => {
     const chunks = lineChunks(LINE_BYTES, CHUNK_BYTES, INPUT_BYTES);
-    const contenders: Contender[] = [
-      { name: NAMES.framerBuffers, pass: () => framerBuffersPass(chunks), expect: TEXT_BYTES },
-      { name: NAMES.textFramer, pass: () => textFramerPass(chunks), expect: TEXT_BYTES },
-      { name: NAMES.split2, pass: () => split2Pass(chunks), expect: TEXT_BYTES },
-      { name: NAMES.readline, pass: () => readlinePass(chunks), expect: TEXT_BYTES },
-      { name: NAMES.memcpy, pass: () => Buffer.concat(chunks).length, expect: INPUT_BYTES },
-      { name: NAMES.viewsOnly, pass: () => viewsOnlyPass(chunks), expect: TEXT_BYTES },
-    ];
-    const measured = await measureSideBySide(contenders, {
-      unit: 'MB/s',
-      workPerPass: INPUT_BYTES,
-      warmupPasses: 3,
-      rounds: 9,
-      minRoundMs: 150,
-    });
+    const measured = await measureInGroups(
+      [
+        [
+          { name: NAMES.textFramer, pass: () => textFramerPass(chunks), expect: TEXT_BYTES },
+          { name: NAMES.split2, pass: () => split2Pass(chunks), expect: TEXT_BYTES },
+        ],
+        [
+          { name: NAMES.framerBuffers, pass: () => framerBuffersPass(chunks), expect: TEXT_BYTES },
+          { name: NAMES.memcpy, pass: () => Buffer.concat(chunks).length, expect: INPUT_BYTES },
+        ],
+        [
+          { name: NAMES.readline, pass: () => readlinePass(chunks), expect: TEXT_BYTES },
+          { name: NAMES.viewsOnly, pass: () => viewsOnlyPass(chunks), expect: TEXT_BYTES },
+        ],
+      ],
+      { unit: 'MB/s', workPerPass: INPUT_BYTES, warmupPasses: 3, rounds: 9, minRoundMs: 150 },
+    );
     const stringBaselines = [NAMES.split2, NAMES.readline];
     return [
       compare(measured, {

@@ -1,4 +1,4 @@
-import { CarryBuffer, Framer, FramingError } from '../common/framer';
+import { bufferView, CarryBuffer, Framer, FramingError } from '../common/framer';
 
 /** Default maximum body: 16 MiB. */
 export const MAX_BODY = 16 * 1024 * 1024;
@@ -57,7 +57,7 @@ export class ChannelFramer implements Framer<Buffer> {
           } else if (chunk.length - bodyStart >= this.bodyLength) {
             // The whole frame is in this chunk (the common case): its body is a view, emitted at once.
             i = bodyStart + this.bodyLength;
-            emit(this.bodyLength === 0 ? EMPTY_BODY : chunk.subarray(bodyStart, i));
+            emit(this.bodyLength === 0 ? EMPTY_BODY : bufferView(chunk, bodyStart, i));
           } else {
             this.headerBytes = bodyStart - i;
             i = bodyStart;
@@ -142,7 +142,7 @@ export class ChannelFramer implements Framer<Buffer> {
     const missing = this.bodyLength - this.carry.length;
     const available = chunk.length - start;
     if (this.carry.length === 0 && available >= missing) {
-      this.finishFrame(chunk.subarray(start, start + missing), emit);
+      this.finishFrame(bufferView(chunk, start, start + missing), emit);
       return start + missing;
     }
     const taken = Math.min(available, missing);

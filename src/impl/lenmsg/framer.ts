@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { CarryBuffer, Framer, FramingError } from '../common/framer';
+import { bufferView, CarryBuffer, Framer, FramingError } from '../common/framer';
 
 /** Default maximum body length N (bytes after the 4-byte header). */
 export const MAX_MESSAGE = 16 * 1024 * 1024;
@@ -48,7 +48,7 @@ export class LengthPrefixFramer implements Framer<Buffer> {
       const length = this.bodyLength;
       if (this.carry.length === 0 && chunk.length - offset >= length) {
         this.bodyLength = -1; // state first: an emit that throws leaves the framer consistent
-        emit(chunk.subarray(offset, offset + length));
+        emit(bufferView(chunk, offset, offset + length));
         offset += length;
         continue;
       }

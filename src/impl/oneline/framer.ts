@@ -1,28 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { CarryBuffer, Framer } from '../common/framer';
+import { bufferView, CarryBuffer, Framer } from '../common/framer';
 
 /** Default maximum packet size (bytes before the LF). */
 export const MAX_PACKET = 65_536;
 const LF = 0x0a;
-
-type BufferViewClass = new (bytes: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
-
-/**
- * Zero-copy view of chunk[start, end), the same Buffer that `chunk.subarray` returns.
- * For short lines `subarray` spends most of its time on the generic species lookup;
- * constructing Node's own view class (what `Buffer[Symbol.species]` names) directly is
- * about twice as fast. Checked once, with `subarray` as the fallback should a Node
- * release ever stop producing plain Buffers that way.
- */
-const bufferView = ((): ((chunk: Buffer, start: number, end: number) => Buffer) => {
-  const View = (Buffer as unknown as { [Symbol.species]: unknown })[Symbol.species] as BufferViewClass;
-  // Buffer itself as the species would be the deprecated `new Buffer()`: never call it.
-  const probe = typeof View === 'function' && View !== Buffer ? new View(new ArrayBuffer(2), 1, 1) : undefined;
-  if (probe && Object.getPrototypeOf(probe) === Buffer.prototype && probe.byteOffset === 1 && probe.length === 1) {
-    return (chunk, start, end) => new View(chunk.buffer, chunk.byteOffset + start, end - start);
-  }
-  return (chunk, start, end) => chunk.subarray(start, end);
-})();
 
 /** Marks a packet that ran past the maximum; its bytes were discarded up to its LF. */
 export const OVERSIZED_PACKET = Symbol('oversized packet');

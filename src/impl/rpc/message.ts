@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 
-import { CarryBuffer, Framer, FramingError } from '../common/framer';
+import { bufferView, CarryBuffer, Framer, FramingError } from '../common/framer';
 
 /** Pyro4's wire protocol version (Pyro4 4.x constants.PROTOCOL_VERSION). */
 export const PROTOCOL_VERSION = 48;
@@ -201,7 +201,7 @@ export class MessageFramer implements Framer<PyroMessage> {
       const need = header.annotationsSize + header.dataSize;
       let body: Buffer;
       if (this.carry.length === 0 && chunk.length - at >= need) {
-        body = chunk.subarray(at, at + need);
+        body = bufferView(chunk, at, at + need);
         at += need;
       } else {
         const take = Math.min(need - this.carry.length, chunk.length - at);
