@@ -165,77 +165,94 @@ export function malformedPerConnection(input: fc.Arbitrary<Buffer>, count = 10_0
 
 const preview = (bytes: Buffer) => JSON.stringify(bytes.subarray(0, 40).toString('latin1')) + (bytes.length > 40 ? `... (${bytes.length} bytes)` : '');
 
-/**
- * Line inputs batched over `connections` sequential connections (oneline serves one
- * client at a time), each batch closed by a sentinel echo; every answer is compared
- * with the protocol model's, so an answer lost or garbled anywhere counts.
- */
-export function onelineBatches(packets: fc.Arbitrary<Buffer>, count = 10_000, connections = 50): Load {
-  return {
-    name: 'malformed',
-    count,
-    unit: 'lines',
-    async run({ endpoint, seed, timeoutMs }) {
-      const batches = batchesOf(draw(packets, count, seed), connections);
-      const problems: string[] = [];
-      let lost = 0;
-      for (const [c, inputs] of batches.entries()) {
-        const batch = Buffer.concat(inputs.flatMap((p) => [p, LF]));
-        const sentinel = `wireproof-sentinel-${seed}-${c}`;
-        const model = expectedSession(decodeAll(new LineTextFramer(), [batch]), referenceApp).responses;
-        const expected = [...model, sentinel];
-        const socket = await connect(endpoint, timeoutMs);
-        socket.on('error', () => undefined);
-        const answers = new LineCollector(socket);
-        socket.write(Buffer.concat([batch, Buffer.from(`echo ${sentinel}\n`)]));
-        // The sentinel's answer comes last: a server that drops answers is not waited for.
-        await answers.waitFor((lines) => lines.length >= expected.length || lines[lines.length - 1]?.toString('utf8') === sentinel, timeoutMs);
-        await endAndWait(socket, timeoutMs);
-        const got = answers.lines.map((line) => line.toString('utf8'));
-        const matched = expected.findIndex((answer, i) => got[i] !== answer);
-        if (matched !== -1) {
-          lost += expected.length - matched;
-          problems.push(`connection ${c + 1}: answer ${matched + 1} of ${expected.length} is ${JSON.stringify(got[matched]?.slice(0, 80))}, expected ${JSON.stringify(expected[matched].slice(0, 80))}`);
-          if (problems.length >= MAX_PROBLEMS) break;
-        }
-      }
-      return { lost, problems, note: `${connections} connections one after another (one client at a time), ${batches[0]?.length ?? 0} lines each (seed ${seed}); every answer checked against the protocol model` };
-    },
-  };
+/** What one connection of a sequential batch load found: answers lost, and what was wrong. */
+interface BatchFinding {
+  lost: number;
+  problem: string;
 }
 
-/** Echo: random bytes in batches over sequential connections; every byte must come back, in order. */
-export function echoBatches(inputs: fc.Arbitrary<Buffer>, count = 10_000, connections = 50): Load {
+/**
+ * Inputs drawn from `inputs`, cut into batches over `connections` connections one after
+ * another (a one-client server serves the next only once the last is closed); `exchange`
+ * runs one batch on its connection and says what of it was lost, if anything.
+ */
+function sequentialBatches(
+  inputs: fc.Arbitrary<Buffer>,
+  count: number,
+  connections: number,
+  what: { unit: string; checked: string },
+  exchange: (socket: net.Socket, batch: Buffer[], index: number, seed: number, timeoutMs: number) => Promise<BatchFinding | undefined>,
+): Load {
   return {
     name: 'malformed',
     count,
-    unit: 'inputs',
+    unit: what.unit,
     async run({ endpoint, seed, timeoutMs }) {
       const batches = batchesOf(draw(inputs, count, seed), connections);
       const problems: string[] = [];
       let lost = 0;
       for (const [c, batch] of batches.entries()) {
-        const sent = Buffer.concat(batch);
         const socket = await connect(endpoint, timeoutMs);
         socket.on('error', () => undefined);
-        const chunks: Buffer[] = [];
-        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-        socket.end(sent);
-        await closed(socket, timeoutMs);
-        const back = Buffer.concat(chunks);
-        let same = 0;
-        while (same < sent.length && same < back.length && sent[same] === back[same]) same++;
-        let end = 0;
-        const missing = batch.filter((input) => (end += input.length) > same).length;
-        if (missing > 0 || back.length !== sent.length) {
-          lost += missing;
-          problems.push(`connection ${c + 1}: ${back.length} bytes back of ${sent.length}, the first ${same} the same`);
+        const finding = await exchange(socket, batch, c, seed, timeoutMs);
+        if (finding) {
+          lost += finding.lost;
+          problems.push(`connection ${c + 1}: ${finding.problem}`);
           if (problems.length >= MAX_PROBLEMS) break;
         }
       }
-      return { lost, problems, note: `${connections} connections one after another (one client at a time), ${batches[0]?.length ?? 0} inputs each (seed ${seed}); every byte compared` };
+      return {
+        lost,
+        problems,
+        note: `${connections} connections one after another (one client at a time), ${batches[0]?.length ?? 0} ${what.unit} each (seed ${seed}); ${what.checked}`,
+      };
     },
   };
+}
+
+/**
+ * Line inputs batched over sequential connections (oneline serves one client at a time),
+ * each batch closed by a sentinel echo; every answer is compared with the protocol
+ * model's, so an answer lost or garbled anywhere counts.
+ */
+export function onelineBatches(packets: fc.Arbitrary<Buffer>, count = 10_000, connections = 50): Load {
+  const what = { unit: 'lines', checked: 'every answer checked against the protocol model' };
+  return sequentialBatches(packets, count, connections, what, async (socket, inputs, c, seed, timeoutMs) => {
+    const batch = Buffer.concat(inputs.flatMap((p) => [p, LF]));
+    const sentinel = `wireproof-sentinel-${seed}-${c}`;
+    const model = expectedSession(decodeAll(new LineTextFramer(), [batch]), referenceApp).responses;
+    const expected = [...model, sentinel];
+    const answers = new LineCollector(socket);
+    socket.write(Buffer.concat([batch, Buffer.from(`echo ${sentinel}\n`)]));
+    // The sentinel's answer comes last: a server that drops answers is not waited for.
+    await answers.waitFor((lines) => lines.length >= expected.length || lines[lines.length - 1]?.toString('utf8') === sentinel, timeoutMs);
+    await endAndWait(socket, timeoutMs);
+    const got = answers.lines.map((line) => line.toString('utf8'));
+    const matched = expected.findIndex((answer, i) => got[i] !== answer);
+    if (matched === -1) return undefined;
+    return {
+      lost: expected.length - matched,
+      problem: `answer ${matched + 1} of ${expected.length} is ${JSON.stringify(got[matched]?.slice(0, 80))}, expected ${JSON.stringify(expected[matched].slice(0, 80))}`,
+    };
+  });
+}
+
+/** Echo: random bytes in batches over sequential connections; every byte must come back, in order. */
+export function echoBatches(inputs: fc.Arbitrary<Buffer>, count = 10_000, connections = 50): Load {
+  return sequentialBatches(inputs, count, connections, { unit: 'inputs', checked: 'every byte compared' }, async (socket, batch, _c, _seed, timeoutMs) => {
+    const sent = Buffer.concat(batch);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.end(sent);
+    await closed(socket, timeoutMs);
+    const back = Buffer.concat(chunks);
+    let same = 0;
+    while (same < sent.length && same < back.length && sent[same] === back[same]) same++;
+    let end = 0;
+    const missing = batch.filter((input) => (end += input.length) > same).length;
+    if (missing === 0 && back.length === sent.length) return undefined;
+    return { lost: missing, problem: `${back.length} bytes back of ${sent.length}, the first ${same} the same` };
+  });
 }
 
 /**
