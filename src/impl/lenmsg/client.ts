@@ -62,10 +62,13 @@ export class LenmsgClient {
    * is: relaying it costs no second encoding and no copy. Resolves as send() does.
    */
   relay(body: Buffer, options: { timeoutMs?: number } = {}): Promise<void> {
-    if (body.length > this.maxMessage) {
-      return Promise.reject(new RangeError(`message of ${body.length} bytes exceeds the maximum ${this.maxMessage}`));
+    let header: Buffer;
+    try {
+      header = frameHeader(body.length, this.maxMessage);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return this.write([frameHeader(body.length), body], options);
+    return this.write([header, body], options);
   }
 
   private write(parts: readonly Buffer[], { timeoutMs = this.timeoutMs }: { timeoutMs?: number }): Promise<void> {

@@ -113,8 +113,14 @@ export class LenmsgFramer implements Framer<unknown> {
   }
 }
 
-/** The 4-byte big-endian length prefix of a body of `length` bytes. */
-export function frameHeader(length: number): Buffer {
+/** A RangeError for a body past `maxLength`: the peer would close the connection on its frame. */
+function checkLength(length: number, maxLength: number): void {
+  if (length > maxLength) throw new RangeError(`message of ${length} bytes exceeds the maximum ${maxLength}`);
+}
+
+/** The 4-byte big-endian length prefix of a body of `length` bytes; a RangeError past `maxLength`. */
+export function frameHeader(length: number, maxLength = MAX_MESSAGE): Buffer {
+  checkLength(length, maxLength);
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   header.writeUInt32BE(length, 0);
   return header;
@@ -133,7 +139,7 @@ export function encodeMessage(value: unknown, maxLength = MAX_MESSAGE): Buffer {
   const text = JSON.stringify(value);
   if (text === undefined) throw new TypeError(`${typeof value} has no JSON form`);
   const length = Buffer.byteLength(text, 'utf8');
-  if (length > maxLength) throw new RangeError(`message of ${length} bytes exceeds the maximum ${maxLength}`);
+  checkLength(length, maxLength);
   const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
   frame.writeUInt32BE(length, 0);
   frame.write(text, HEADER_BYTES, 'utf8');
