@@ -147,6 +147,15 @@ test('a claimed length is never allocated before its bytes arrive', () => {
   assert.equal(framer.pending, 6 + 8 + 2 + 3);
 });
 
+test('a body a little over 64 KiB that straddles two chunks is carried in one allocation of its size', () => {
+  const body = Buffer.alloc(64 * 1024 + 22, 0x65);
+  const frame = encodeFrame(body);
+  const [got] = decodeAll(new ChannelFramer(), [frame.subarray(0, 40_000), frame.subarray(40_000)]);
+  assert.deepEqual(got, body);
+  // Growing by doubling past 64 KiB would have left it in 128 KiB, after a second copy.
+  assert.equal(got.buffer.byteLength, body.length);
+});
+
 test('property: encode then decode gives the bodies back', () => {
   fc.assert(
     fc.property(bodiesArb, (bodies) => {

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-import { decodeAll, FramingError } from '../../src/impl/common/framer';
+import { decodeAll, FramingError, keepable } from '../../src/impl/common/framer';
 import {
   decodeBody,
+  decodeBodyParts,
   encodeFrame,
   encodeMessage,
   HEADER_BYTES,
@@ -68,6 +69,98 @@ test('random n-way splits and 1-byte dribble yield the same bodies', () => {
       assert.deepEqual(decodeAll(new LengthPrefixFramer(), dribble), frames);
     }),
   );
+});
+
+test('JSON values split anywhere, non-ASCII included, decode as they were sent', () => {
+  const values = fc.array(fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' }), { maxLength: 6 });
+  fc.assert(
+    fc.property(values, fc.array(fc.nat(), { maxLength: 20 }), (sent, offsets) => {
+      const text = JSON.stringify(sent);
+      fc.pre(!text.includes('__proto__'));
+      const stream = Buffer.concat(sent.map((v) => encodeMessage(v)));
+      assert.deepEqual(decodeAll(new LenmsgFramer(), splitAt(stream, offsets)), JSON.parse(text));
+    }),
+  );
+});
+
+test('pushParts gives each body as views of the chunks it arrived in, never a copy', () => {
+  fc.assert(
+    fc.property(bodies, fc.array(fc.nat(), { maxLength: 30 }), (frames, offsets) => {
+      // Each chunk in memory of its own (Buffer.alloc never pools), so a view is told from a copy.
+      const chunks = splitAt(Buffer.concat(frames.map(encodeFrame)), offsets).map((c) => {
+        const own = Buffer.alloc(c.length);
+        c.copy(own);
+        return own;
+      });
+      const isViewOfAChunk = (part: Buffer) => chunks.some((c) => c.buffer === part.buffer);
+      const framer = new LengthPrefixFramer();
+      const got: Buffer[] = [];
+      for (const chunk of chunks) {
+        framer.pushParts(chunk, (parts, length) => {
+          for (const part of parts) assert.ok(part.length > 0 || parts.length === 1, 'no empty part beside others');
+          assert.equal(parts.reduce((n, p) => n + p.length, 0), length);
+          for (const part of parts) assert.ok(isViewOfAChunk(part), 'a part is a view of an input chunk');
+          got.push(Buffer.concat(parts));
+        });
+      }
+      assert.deepEqual(got, frames);
+      assert.equal(framer.pending, 0);
+    }),
+  );
+});
+
+test('decodeBodyParts decodes what decodeBody decodes, however the body is cut', () => {
+  const texts = [
+    Buffer.from('{"a":"é€😀","b":[1.5,null,true]}'), // 2-, 3- and 4-byte characters: some cut lands inside each
+    Buffer.from('"plain ascii"'),
+    Buffer.from('[1,'), // not JSON
+    Buffer.of(0x22, 0x80, 0x22), // not UTF-8
+  ];
+  const outcome = (decode: () => unknown) => {
+    try {
+      return { value: decode() };
+    } catch (err) {
+      return { error: err instanceof FramingError ? err.message.replace(/:.*/, '') : String(err) };
+    }
+  };
+  for (const body of texts) {
+    const expected = outcome(() => decodeBody(body));
+    for (let a = 0; a <= body.length; a++) {
+      for (let b = a; b <= body.length; b++) {
+        const parts = [body.subarray(0, a), body.subarray(a, b), body.subarray(b)];
+        assert.deepEqual(outcome(() => decodeBodyParts(parts, body.length)), expected, `${body.toString('latin1')} cut at ${a}, ${b}`);
+      }
+    }
+  }
+});
+
+test('a decoded value stays whole after later bodies reuse the join buffer', () => {
+  const first = Buffer.from(JSON.stringify({ text: 'x'.repeat(1000) }));
+  const kept = decodeBodyParts([first.subarray(0, 500), first.subarray(500)], first.length);
+  const second = Buffer.from(JSON.stringify({ text: 'y'.repeat(1000) }));
+  decodeBodyParts([second.subarray(0, 300), second.subarray(300)], second.length);
+  assert.deepEqual(kept, { text: 'x'.repeat(1000) });
+});
+
+test('a straddling body holds only the bytes that arrived, never its claimed length', () => {
+  for (const feed of ['push', 'pushParts'] as const) {
+    const framer = new LengthPrefixFramer();
+    const before = process.memoryUsage().arrayBuffers;
+    framer[feed](Buffer.concat([header(MAX_MESSAGE), Buffer.from('"abc')]), () => assert.fail('incomplete'));
+    framer[feed](Buffer.from('def'), () => assert.fail('incomplete'));
+    assert.equal(framer.pending, HEADER_BYTES + 7);
+    assert.ok(process.memoryUsage().arrayBuffers - before < MAX_MESSAGE / 4, `${feed} allocated for the claimed length`);
+  }
+});
+
+test('a relayed part small beside its chunk is copied, so a queued relay cannot pin the chunk', () => {
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const small = chunk.subarray(100, 120);
+  const kept = keepable(small);
+  assert.notEqual(kept.buffer, chunk.buffer);
+  assert.deepEqual(kept, small);
+  const large = chunk.subarray(0, 40_000); // most of its chunk: kept as the view it is
+  assert.equal(keepable(large), large);
 });
 
 test('merged frames in one chunk are zero-copy views of that chunk', () => {

@@ -177,7 +177,7 @@ test('the central echoes a data message byte for byte: the bytes it validated, n
     await client.send({ type: 'hello', id: 'raw', host: '127.0.0.1', port });
     // Whitespace, 1.0, 2e3 and an escaped é: JSON.stringify of the parsed value would spell all of them differently.
     const body = Buffer.from('{ "type" : "data", "body" : [1.0, 2e3, "\\u00e9"] }');
-    await client.relay(body);
+    await client.relay([body]);
     const socket = await back;
     // Heartbeats share this connection: the first body that is not one is the echo.
     const framer = new LengthPrefixFramer();
@@ -195,7 +195,7 @@ test('the central echoes a data message byte for byte: the bytes it validated, n
 test('relay refuses a body over the maximum before anything is written', async () => {
   const server = await startLenmsgServer({ onMessage: () => undefined });
   const client = await LenmsgClient.connect('127.0.0.1', server.port, { maxMessage: 8 });
-  await assert.rejects(client.relay(Buffer.from('"123456789"')), RangeError);
+  await assert.rejects(client.relay([Buffer.from('"12345'), Buffer.from('6789"')]), RangeError);
   assert.equal(client.bufferedBytes, 0);
   await client.close();
   await server.close();

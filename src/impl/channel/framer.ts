@@ -146,7 +146,7 @@ export class ChannelFramer implements Framer<Buffer> {
       return start + missing;
     }
     const taken = Math.min(available, missing);
-    if (this.carry.length === 0) this.carry.reserveFor(this.bodyLength);
+    if (this.carry.length === 0) this.carry.reserveFor(this.bodyLength, taken);
     this.carry.append(chunk, start, start + taken);
     if (taken === missing) this.finishFrame(this.carry.take(), emit);
     return start + taken;

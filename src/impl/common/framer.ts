@@ -46,36 +46,54 @@ export const bufferView = ((): ((chunk: Buffer, start: number, end: number) => B
   return (chunk, start, end) => chunk.subarray(start, end);
 })();
 
-/** The most a carry reserves ahead of the bytes that will fill it (CarryBuffer.reserveFor). */
+/** How much larger than a kept view its chunk may be before keepable() copies the view. */
+const MAX_PIN_RATIO = 4;
+
+/**
+ * A view that may be kept (queued for writing, say) without pinning memory far beyond its
+ * own size: itself when it covers a fair share of its chunk, else a copy. A 20-byte body
+ * in a 64 KiB read would otherwise hold all 64 KiB for as long as it waits.
+ */
+export function keepable(view: Buffer): Buffer {
+  return view.buffer.byteLength > MAX_PIN_RATIO * view.length ? Buffer.from(view) : view;
+}
+
+/** The most a carry reserves ahead of the bytes that have arrived (CarryBuffer.reserveFor). */
 export const EAGER_CARRY_BYTES = 64 * 1024;
 
 /**
  * Holds the start of a frame that straddles chunks, up to a hard cap.
- * Grows by doubling, so a frame built from many small chunks costs O(n) copies.
+ * Grows by doubling, so a frame built from many small chunks costs O(n) copies, but never
+ * past the length of the frame when it is known.
  */
 export class CarryBuffer {
   private bytes = Buffer.alloc(0);
+  /** The whole frame's length once reserveFor named it: growth stops there. */
+  private frameLength = Infinity;
   length = 0;
 
   append(src: Buffer, start = 0, end = src.length): void {
     const need = this.length + (end - start);
     if (need > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2, 64));
-      this.bytes.copy(grown, 0, 0, this.length);
-      this.bytes = grown;
+      this.resize(Math.max(need, Math.min(this.frameLength, Math.max(this.bytes.length * 2, 64))));
     }
     src.copy(this.bytes, this.length, start, end);
     this.length = need;
   }
 
   /**
-   * Makes room for a frame of known length before its bytes arrive: the whole of it up to
-   * EAGER_CARRY_BYTES, so a body that straddles chunks costs one allocation and one copy.
-   * Past that bound the carry grows with what arrives: a claimed length is never allocated.
+   * Makes room for a frame of known length as its first `arrived` bytes are about to be
+   * appended: the whole of it when that is at most EAGER_CARRY_BYTES more than arrived, so a
+   * body that straddles two chunks costs one allocation and one copy. Beyond that the carry
+   * grows with what arrives: a claimed length is never allocated.
    */
-  reserveFor(frameLength: number): void {
-    const capacity = Math.min(frameLength, EAGER_CARRY_BYTES);
-    if (capacity <= this.bytes.length) return;
+  reserveFor(frameLength: number, arrived: number): void {
+    this.frameLength = frameLength;
+    const capacity = Math.min(frameLength, arrived + EAGER_CARRY_BYTES);
+    if (capacity > this.bytes.length) this.resize(capacity);
+  }
+
+  private resize(capacity: number): void {
     const grown = Buffer.allocUnsafe(capacity);
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;
@@ -91,11 +109,13 @@ export class CarryBuffer {
     const out = this.bytes.subarray(0, this.length);
     this.bytes = Buffer.alloc(0);
     this.length = 0;
+    this.frameLength = Infinity;
     return out;
   }
 
   clear(): void {
     this.length = 0;
+    this.frameLength = Infinity;
     // Drop a large backing store so one big frame does not pin memory forever.
     if (this.bytes.length > 1 << 16) this.bytes = Buffer.alloc(0);
   }

@@ -105,7 +105,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
     return this.stopping;
   }
 
-  private handle(value: unknown, from: LenmsgConnection, body: Buffer): void {
+  private handle(value: unknown, from: LenmsgConnection, body: readonly Buffer[]): void {
     const message = asMessage(value);
     if (!message || this.stopping) return; // not one of the four shapes: ignored, the connection carries on
     const remoteId = this.helloBy.get(from.id);
@@ -158,7 +158,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
   }
 
   /** Sends `message` to a remote's server; `encoded`, when given, is its JSON already (relayed as is). */
-  private async sendTo(link: RemoteLink, message: LenmsgMessage, encoded?: Buffer): Promise<void> {
+  private async sendTo(link: RemoteLink, message: LenmsgMessage, encoded?: readonly Buffer[]): Promise<void> {
     const client = await link.client;
     if (client.bufferedBytes > (this.options.maxBufferedBytes ?? 64 * 1024 * 1024)) {
       this.forget(link);

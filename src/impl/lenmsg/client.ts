@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { keepable } from '../common/framer';
 import { connectTcp } from '../common/net';
 import { ConnectionClosedError, withTimeout } from '../common/errors';
 import { encodeMessage, frameHeader, MAX_MESSAGE } from './framer';
@@ -58,17 +59,20 @@ export class LenmsgClient {
   }
 
   /**
-   * Sends a body that is already UTF-8 JSON (one a server received and validated) as it
-   * is: relaying it costs no second encoding and no copy. Resolves as send() does.
+   * Sends a body that is already UTF-8 JSON (one a server received and validated, in the
+   * parts it arrived in) as it is: relaying it costs no second encoding, and no copy but of
+   * parts too small to pin their chunk while queued (keepable). Resolves as send() does.
    */
-  relay(body: Buffer, options: { timeoutMs?: number } = {}): Promise<void> {
+  relay(body: readonly Buffer[], options: { timeoutMs?: number } = {}): Promise<void> {
     let header: Buffer;
     try {
-      header = frameHeader(body.length, this.maxMessage);
+      let length = 0;
+      for (const part of body) length += part.length;
+      header = frameHeader(length, this.maxMessage);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.write([header, body], options);
+    return this.write([header, ...body.map(keepable)], options);
   }
 
   private write(parts: readonly Buffer[], { timeoutMs = this.timeoutMs }: { timeoutMs?: number }): Promise<void> {

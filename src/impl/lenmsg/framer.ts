@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { bufferView, CarryBuffer, Framer, FramingError } from '../common/framer';
+import { bufferView, Framer, FramingError } from '../common/framer';
 
 /** Default maximum body length N (bytes after the 4-byte header). */
 export const MAX_MESSAGE = 16 * 1024 * 1024;
@@ -7,27 +7,43 @@ export const MAX_MESSAGE = 16 * 1024 * 1024;
 export const HEADER_BYTES = 4;
 
 /**
- * Splits a byte stream into length-prefixed bodies (raw bytes, no JSON yet).
- * A body inside one chunk is a zero-copy view of it; only a body that straddles
- * chunks is copied, into a carry of at most EAGER_CARRY_BYTES up front that then grows
- * with the bytes that arrived, never to a large claimed N. A length over `maxLength` is a FramingError as soon as the
- * header is complete; the framer stays broken after any FramingError.
+ * Splits a byte stream into length-prefixed bodies (raw bytes, no JSON yet), each given
+ * either contiguous (push) or as the views of the chunks it arrived in (pushParts). A body
+ * inside one chunk is a zero-copy view of it. A body that straddles chunks is held as views
+ * of those chunks while it arrives, so nothing is ever allocated for a claimed N: memory
+ * follows the bytes that arrived. A length over `maxLength` is a FramingError as soon as
+ * the header is complete; the framer stays broken after any FramingError.
  */
 export class LengthPrefixFramer implements Framer<Buffer> {
   private readonly header = Buffer.alloc(HEADER_BYTES);
   private headerLength = 0;
   /** Length of the body being read; -1 while reading a header. */
   private bodyLength = -1;
-  private readonly carry = new CarryBuffer();
+  /** Views of the chunks a straddling body has arrived in so far, and their total length. */
+  private parts: Buffer[] = [];
+  private partsLength = 0;
   private broken: FramingError | undefined;
 
   constructor(readonly maxLength = MAX_MESSAGE) {}
 
   get pending(): number {
-    return this.bodyLength < 0 ? this.headerLength : HEADER_BYTES + this.carry.length;
+    return this.bodyLength < 0 ? this.headerLength : HEADER_BYTES + this.partsLength;
   }
 
+  /** Each body contiguous: a view for a body inside one chunk, one copy of a body that straddled chunks. */
   push(chunk: Buffer, emit: (body: Buffer) => void): void {
+    this.split(chunk, emit, (parts, length) => emit(Buffer.concat(parts, length)));
+  }
+
+  /**
+   * Each body as the views of the chunks it arrived in, nothing copied (one view for a body
+   * inside one chunk). The views keep their chunks alive as long as the caller keeps them.
+   */
+  pushParts(chunk: Buffer, emit: (parts: readonly Buffer[], length: number) => void): void {
+    this.split(chunk, (body) => emit([body], body.length), emit);
+  }
+
+  private split(chunk: Buffer, whole: (body: Buffer) => void, straddled: (parts: Buffer[], length: number) => void): void {
     if (this.broken) throw this.broken;
     let offset = 0;
     while (offset < chunk.length) {
@@ -46,19 +62,23 @@ export class LengthPrefixFramer implements Framer<Buffer> {
         }
       }
       const length = this.bodyLength;
-      if (this.carry.length === 0 && chunk.length - offset >= length) {
+      if (this.partsLength === 0 && chunk.length - offset >= length) {
         this.bodyLength = -1; // state first: an emit that throws leaves the framer consistent
-        emit(bufferView(chunk, offset, offset + length));
+        whole(bufferView(chunk, offset, offset + length));
         offset += length;
         continue;
       }
-      const take = Math.min(length - this.carry.length, chunk.length - offset);
-      if (this.carry.length === 0) this.carry.reserveFor(length);
-      this.carry.append(chunk, offset, offset + take);
+      const take = Math.min(length - this.partsLength, chunk.length - offset);
+      if (take === 0) return; // the chunk ended with a header: no empty part
+      this.parts.push(bufferView(chunk, offset, offset + take));
+      this.partsLength += take;
       offset += take;
-      if (this.carry.length === length) {
+      if (this.partsLength === length) {
+        const parts = this.parts;
+        this.parts = [];
+        this.partsLength = 0;
         this.bodyLength = -1;
-        emit(this.carry.take());
+        straddled(parts, length);
       }
     }
   }
@@ -96,6 +116,21 @@ function dropProtoKeys(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
 
+/** The largest straddling body decodeBodyParts joins in its reused buffer; a larger one gets a copy of its own. */
+const MAX_JOIN_BYTES = 1024 * 1024;
+/** Where decodeBodyParts joins a straddling body: decoding keeps nothing of its input, so one buffer serves every body. */
+let joined = Buffer.alloc(0);
+
+/** decodeBody for a body given as LengthPrefixFramer.pushParts gives it; the parts are left as they are. */
+export function decodeBodyParts(parts: readonly Buffer[], length: number): unknown {
+  if (parts.length === 1) return decodeBody(parts[0]);
+  if (length > MAX_JOIN_BYTES) return decodeBody(Buffer.concat(parts, length));
+  if (joined.length < length) joined = Buffer.allocUnsafeSlow(Math.min(MAX_JOIN_BYTES, Math.max(length, 2 * joined.length)));
+  let at = 0;
+  for (const part of parts) at += part.copy(joined, at);
+  return decodeBody(joined.subarray(0, length));
+}
+
 /** The lenmsg framer as the application sees it: whole parsed JSON values. */
 export class LenmsgFramer implements Framer<unknown> {
   private readonly bodies: LengthPrefixFramer;
@@ -109,7 +144,7 @@ export class LenmsgFramer implements Framer<unknown> {
   }
 
   push(chunk: Buffer, emit: (message: unknown) => void): void {
-    this.bodies.push(chunk, (body) => emit(decodeBody(body)));
+    this.bodies.pushParts(chunk, (parts, length) => emit(decodeBodyParts(parts, length)));
   }
 }
 

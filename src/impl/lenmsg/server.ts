@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { FramingError } from '../common/framer';
 import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
-import { decodeBody, LengthPrefixFramer, MAX_MESSAGE } from './framer';
+import { decodeBodyParts, LengthPrefixFramer, MAX_MESSAGE } from './framer';
 
 /** One accepted client, as the application sees it. */
 export interface LenmsgConnection {
@@ -14,9 +14,10 @@ export interface LenmsgConnection {
 export interface LenmsgServerOptions extends ListenOptions {
   /**
    * Every message, exactly once, whole, in order per connection; `body` is its validated
-   * UTF-8 JSON as received (the caller owns it), for relaying without encoding it again.
+   * UTF-8 JSON as received, as views of the chunks it arrived in, for relaying without
+   * encoding or copying it again (the caller may keep them; keepable() bounds what they pin).
    */
-  onMessage(message: unknown, from: LenmsgConnection, body: Buffer): void;
+  onMessage(message: unknown, from: LenmsgConnection, body: readonly Buffer[]): void;
   /** A connection is gone; `error` says why when it broke the framing or ended mid-frame. */
   onDisconnect?(from: LenmsgConnection, error?: FramingError): void;
   maxMessage?: number;
@@ -49,7 +50,7 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
     let failure: FramingError | undefined;
     const onData = (chunk: Buffer) => {
       try {
-        framer.push(chunk, (body) => options.onMessage(decodeBody(body), from, body));
+        framer.pushParts(chunk, (body, length) => options.onMessage(decodeBodyParts(body, length), from, body));
       } catch (err) {
         if (!(err instanceof FramingError)) throw err; // the application's own bug stays loud
         failure = err;
