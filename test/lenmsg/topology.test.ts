@@ -1,10 +1,10 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
 
 import { ConnectionClosedError } from '../../src/impl/common/errors';
-import { startCentral } from '../../src/impl/lenmsg/central';
+import { type CentralOptions, startCentral } from '../../src/impl/lenmsg/central';
 import { LenmsgClient } from '../../src/impl/lenmsg/client';
 import { LengthPrefixFramer } from '../../src/impl/lenmsg/framer';
 import { isErrorBody } from '../../src/impl/lenmsg/messages';
@@ -13,12 +13,19 @@ import { startLenmsgServer } from '../../src/impl/lenmsg/server';
 
 const FAST = { heartbeatIntervalMs: 20 };
 
+/** A central closed when the test ends, pass or fail: an open one would keep the whole run alive. */
+async function centralFor(t: TestContext, options: CentralOptions) {
+  const central = await startCentral(options);
+  t.after(() => central.close());
+  return central;
+}
+
 async function assertRefused(port: number) {
   await assert.rejects(LenmsgClient.connect('127.0.0.1', port, { timeoutMs: 1000 }), /ECONNREFUSED/);
 }
 
-test('hello makes the central connect back to the address the remote announced', async () => {
-  const central = await startCentral(FAST);
+test('hello makes the central connect back to the address the remote announced', async (t) => {
+  const central = await centralFor(t, FAST);
   const connected = once(central, 'remote');
   const remote = await startRemote({ ...FAST, central, id: 'r1' });
   const [id, address] = await connected;
@@ -29,8 +36,8 @@ test('hello makes the central connect back to the address the remote announced',
   await remote.closed;
 });
 
-test('data from each remote is echoed back to that remote only, errors as structured data', async () => {
-  const central = await startCentral(FAST);
+test('data from each remote is echoed back to that remote only, errors as structured data', async (t) => {
+  const central = await centralFor(t, FAST);
   const ready = new Promise<void>((resolve) => {
     let n = 0;
     central.on('remote', () => ++n === 2 && resolve());
@@ -52,16 +59,16 @@ test('data from each remote is echoed back to that remote only, errors as struct
   assert.equal((await b.closed).kind, 'shutdown-message');
 });
 
-test('data sent before the connect-back completes is still echoed, in order', async () => {
-  const central = await startCentral(FAST);
+test('data sent before the connect-back completes is still echoed, in order', async (t) => {
+  const central = await centralFor(t, FAST);
   const remote = await startRemote({ ...FAST, central, id: 'eager' });
   await Promise.all([1, 2, 3].map((n) => remote.send(n))); // no wait for the central's 'remote' event
   assert.deepEqual([await remote.receive(), await remote.receive(), await remote.receive()], [1, 2, 3]);
   await central.close();
 });
 
-test('heartbeats keep a remote running well past its timeout', async () => {
-  const central = await startCentral(FAST);
+test('heartbeats keep a remote running well past its timeout', async (t) => {
+  const central = await centralFor(t, FAST);
   const remote = await startRemote({ ...FAST, central });
   const seqs: number[] = [];
   await new Promise<void>((resolve) =>
@@ -78,10 +85,11 @@ test('heartbeats keep a remote running well past its timeout', async () => {
   assert.equal((await remote.closed).kind, 'shutdown-message');
 });
 
-test('a remote that hears no heartbeat shuts down: client and server closed, reason reported', async () => {
+test('a remote that hears no heartbeat shuts down: client and server closed, reason reported', async (t) => {
   let clientClosed!: () => void;
   const disconnected = new Promise<void>((resolve) => { clientClosed = resolve; });
   const silent = await startLenmsgServer({ onMessage: () => undefined, onDisconnect: () => clientClosed() });
+  t.after(() => silent.close());
   const remote = await startRemote({ ...FAST, central: silent });
   const { port } = remote.address;
   const [reason] = await once(remote, 'stop');
@@ -93,8 +101,8 @@ test('a remote that hears no heartbeat shuts down: client and server closed, rea
   await silent.close();
 });
 
-test('shutdown stops a remote at once and the central forgets it', async () => {
-  const central = await startCentral({ heartbeatIntervalMs: 1000 }); // no heartbeat timeout in play
+test('shutdown stops a remote at once and the central forgets it', async (t) => {
+  const central = await centralFor(t, { heartbeatIntervalMs: 1000 }); // no heartbeat timeout in play
   const connected = once(central, 'remote');
   const remote = await startRemote({ heartbeatIntervalMs: 1000, central, id: 'victim' });
   await connected;
@@ -109,8 +117,8 @@ test('shutdown stops a remote at once and the central forgets it', async () => {
   await central.close();
 });
 
-test('a remote that closes is forgotten by the central; others are unaffected', async () => {
-  const central = await startCentral(FAST);
+test('a remote that closes is forgotten by the central; others are unaffected', async (t) => {
+  const central = await centralFor(t, FAST);
   const ready = new Promise<void>((resolve) => {
     let n = 0;
     central.on('remote', () => ++n === 2 && resolve());
@@ -126,8 +134,8 @@ test('a remote that closes is forgotten by the central; others are unaffected', 
   await central.close();
 });
 
-test('the central ignores data from a connection that never said hello, and unreachable hellos', async () => {
-  const central = await startCentral(FAST);
+test('the central ignores data from a connection that never said hello, and unreachable hellos', async (t) => {
+  const central = await centralFor(t, FAST);
   const stranger = await LenmsgClient.connect(central.host, central.port);
   const unreachable = once(central, 'remote-unreachable');
   const closedServer = await startLenmsgServer({ onMessage: () => undefined });
@@ -142,10 +150,14 @@ test('the central ignores data from a connection that never said hello, and unre
   await central.close();
 });
 
-test('a remote whose server stops reading is dropped once the central has too much queued for it', async () => {
-  const central = await startCentral({ ...FAST, maxBufferedBytes: 1024 * 1024 });
+test('a remote whose server stops reading is dropped once the central has too much queued for it', async (t) => {
+  const central = await centralFor(t, { ...FAST, maxBufferedBytes: 1024 * 1024 });
   const accepted: net.Socket[] = [];
   const stuck = net.createServer((socket) => { socket.pause(); accepted.push(socket); }); // never reads
+  t.after(() => {
+    accepted.forEach((socket) => socket.destroy());
+    stuck.close();
+  });
   stuck.listen(0, '127.0.0.1');
   await once(stuck, 'listening');
   const remote = await LenmsgClient.connect(central.host, central.port);
@@ -158,13 +170,10 @@ test('a remote whose server stops reading is dropped once the central has too mu
   assert.deepEqual(await gone, ['stuck']);
   assert.deepEqual(central.remoteIds(), []);
   await remote.close();
-  await central.close();
-  accepted.forEach((socket) => socket.destroy());
-  stuck.close();
 });
 
-test('the central echoes a data message byte for byte: the bytes it validated, not a re-encoding', async () => {
-  const central = await startCentral(FAST);
+test('the central echoes a data message byte for byte: the bytes it validated, not a re-encoding', async (t) => {
+  const central = await centralFor(t, FAST);
   let connectedBack!: (socket: net.Socket) => void;
   const back = new Promise<net.Socket>((resolve) => { connectedBack = resolve; });
   let accepted: net.Socket | undefined;
@@ -177,7 +186,7 @@ test('the central echoes a data message byte for byte: the bytes it validated, n
     await client.send({ type: 'hello', id: 'raw', host: '127.0.0.1', port });
     // Whitespace, 1.0, 2e3 and an escaped é: JSON.stringify of the parsed value would spell all of them differently.
     const body = Buffer.from('{ "type" : "data", "body" : [1.0, 2e3, "\\u00e9"] }');
-    await client.relay([body]);
+    client.relay([body]);
     const socket = await back;
     // Heartbeats share this connection: the first body that is not one is the echo.
     const framer = new LengthPrefixFramer();
@@ -188,15 +197,14 @@ test('the central echoes a data message byte for byte: the bytes it validated, n
     client.destroy();
     remoteServer.close();
     accepted?.destroy();
-    await central.close();
   }
 });
 
-test('relay refuses a body over the maximum before anything is written', async () => {
+test('relay refuses a body over the maximum before anything is written', async (t) => {
   const server = await startLenmsgServer({ onMessage: () => undefined });
+  t.after(() => server.close());
   const client = await LenmsgClient.connect('127.0.0.1', server.port, { maxMessage: 8 });
-  await assert.rejects(client.relay([Buffer.from('"12345'), Buffer.from('6789"')]), RangeError);
+  t.after(() => client.destroy());
+  assert.throws(() => client.relay([Buffer.from('"12345'), Buffer.from('6789"')]), RangeError);
   assert.equal(client.bufferedBytes, 0);
-  await client.close();
-  await server.close();
 });

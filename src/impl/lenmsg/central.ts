@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { ConnectionClosedError } from '../common/errors';
 import { ListenOptions } from '../common/net';
 import { LenmsgClient } from './client';
 import { asMessage, DEFAULT_HEARTBEAT_INTERVAL_MS, HeartbeatMessage, HelloMessage, LenmsgMessage } from './messages';
@@ -28,6 +29,8 @@ interface CentralEvents {
 interface RemoteLink {
   readonly id: string;
   readonly client: Promise<LenmsgClient>;
+  /** The client once connected: echoes go straight to it, with nothing to wait for. */
+  connected?: LenmsgClient;
 }
 
 /**
@@ -117,8 +120,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
         break;
       case 'data': {
         const link = remoteId === undefined ? undefined : this.links.get(remoteId);
-        // The echo relays the bytes it just validated: byte-identical, and no second encoding.
-        if (link) void this.sendTo(link, message, body).catch(() => undefined);
+        if (link) this.echo(link, body);
         break;
       }
       case 'shutdown': {
@@ -142,6 +144,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
     link.client.then(
       (client) => {
         if (this.links.get(id) !== link) return void client.destroy();
+        link.connected = client;
         void client.closed.then(() => this.forget(link));
         this.emit('remote', id, { host, port });
       },
@@ -157,15 +160,37 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
     for (const link of this.links.values()) void this.sendTo(link, message).catch(() => undefined);
   }
 
-  /** Sends `message` to a remote's server; `encoded`, when given, is its JSON already (relayed as is). */
-  private async sendTo(link: RemoteLink, message: LenmsgMessage, encoded?: readonly Buffer[]): Promise<void> {
+  /** Sends `message` to a remote's server once its link is connected. */
+  private async sendTo(link: RemoteLink, message: LenmsgMessage): Promise<void> {
     const client = await link.client;
-    if (client.bufferedBytes > (this.options.maxBufferedBytes ?? 64 * 1024 * 1024)) {
-      this.forget(link);
-      client.destroy(); // flushing to a peer that does not read would only wait
-      throw new Error(`remote ${link.id} stopped reading; link dropped`);
+    if (!this.keepsReading(link, client)) throw new Error(`remote ${link.id} stopped reading; link dropped`);
+    await client.send(message);
+  }
+
+  /**
+   * The echo: relays the bytes just validated, byte-identical and not encoded again, in
+   * order behind any echo still waiting for the link to connect.
+   */
+  private echo(link: RemoteLink, body: readonly Buffer[]): void {
+    const client = link.connected;
+    if (!client) {
+      // Never connected (or replaced meanwhile): the echo has nowhere to go.
+      return void link.client.then(() => link.connected && this.echo(link, body), () => undefined);
     }
-    await (encoded ? client.relay(encoded) : client.send(message));
+    if (!this.keepsReading(link, client)) return;
+    try {
+      client.relay(body);
+    } catch (err) {
+      if (!(err instanceof ConnectionClosedError)) throw err; // a closing link is forgotten once closed
+    }
+  }
+
+  /** False, after dropping the link, when its remote lets more than maxBufferedBytes pile up unread. */
+  private keepsReading(link: RemoteLink, client: LenmsgClient): boolean {
+    if (client.bufferedBytes <= (this.options.maxBufferedBytes ?? 64 * 1024 * 1024)) return true;
+    this.forget(link);
+    client.destroy(); // flushing to a peer that does not read would only wait
+    return false;
   }
 
   private async shutdownQuietly(link: RemoteLink): Promise<void> {

@@ -59,26 +59,31 @@ export class LenmsgClient {
   }
 
   /**
-   * Sends a body that is already UTF-8 JSON (one a server received and validated, in the
-   * parts it arrived in) as it is: relaying it costs no second encoding, and no copy but of
-   * parts too small to pin their chunk while queued (keepable). Resolves as send() does.
+   * Queues a body that is already UTF-8 JSON (one a server received and validated, in the
+   * parts it arrived in) as it is: no second encoding, and no copy but of parts too small to
+   * pin their chunk while queued (keepable). Nothing to await: a relay is on its way once
+   * queued, and a peer that stops reading shows in bufferedBytes. Throws RangeError past the
+   * maximum and ConnectionClosedError once the connection is closed, before writing anything.
    */
-  relay(body: readonly Buffer[], options: { timeoutMs?: number } = {}): Promise<void> {
-    let header: Buffer;
-    try {
-      let length = 0;
-      for (const part of body) length += part.length;
-      header = frameHeader(length, this.maxMessage);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return this.write([header, ...body.map(keepable)], options);
+  relay(body: readonly Buffer[]): void {
+    let length = 0;
+    for (const part of body) length += part.length;
+    const header = frameHeader(length, this.maxMessage);
+    const closed = this.closedError();
+    if (closed) throw closed;
+    this.socket.cork();
+    this.socket.write(header);
+    for (const part of body) this.socket.write(keepable(part));
+    this.socket.uncork();
+  }
+
+  private closedError(): ConnectionClosedError | undefined {
+    if (this.ended || this.socket.writableEnded) return new ConnectionClosedError(`connection to ${this.host}:${this.port} is closed`);
   }
 
   private write(parts: readonly Buffer[], { timeoutMs = this.timeoutMs }: { timeoutMs?: number }): Promise<void> {
-    if (this.ended || this.socket.writableEnded) {
-      return Promise.reject(new ConnectionClosedError(`connection to ${this.host}:${this.port} is closed`));
-    }
+    const closed = this.closedError();
+    if (closed) return Promise.reject(closed);
     if (!this.socket.writableCorked) {
       // Writes made in one tick leave as one writev rather than one syscall each.
       this.socket.cork();
