@@ -78,6 +78,13 @@ async function timePasses(contender: Contender, passes: number): Promise<number>
   return Number(process.hrtime.bigint() - start);
 }
 
+/**
+ * Lets the event loop turn. A synchronous pass awaited in a loop only ever yields to
+ * microtasks, so a group of them would hold off every timer for seconds: the heartbeats
+ * of a live contender set up beside them, say, whose remote then gives up.
+ */
+const turnEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Warms up, calibrates and times every contender in the same rounds; figures keyed by name. */
 export async function measureSideBySide(
   contenders: readonly Contender[],
@@ -85,7 +92,10 @@ export async function measureSideBySide(
 ): Promise<Map<string, Measurement>> {
   const passesPerRound = new Map<Contender, number>();
   for (const contender of contenders) {
-    for (let i = 0; i < options.warmupPasses; i++) await checkedPass(contender);
+    for (let i = 0; i < options.warmupPasses; i++) {
+      await checkedPass(contender);
+      await turnEventLoop();
+    }
     const onePassMs = (await timePasses(contender, 1)) / 1e6;
     passesPerRound.set(contender, Math.max(1, Math.ceil(options.minRoundMs / Math.max(onePassMs, 1e-3))));
   }
@@ -95,6 +105,7 @@ export async function measureSideBySide(
       const passes = passesPerRound.get(contender)!;
       const ns = await timePasses(contender, passes);
       figures.get(contender)!.push(rate(options.unit, options.workPerPass * passes, ns));
+      await turnEventLoop(); // untimed
     }
   }
   const measured = new Map<string, Measurement>();

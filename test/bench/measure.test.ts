@@ -98,6 +98,25 @@ describe('bench helpers', () => {
     );
   });
 
+  it('a synchronous contender lets timers run between its passes (live contenders keep their heartbeats)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const busy = () => {
+        const until = performance.now() + 2;
+        while (performance.now() < until); // a pass that never awaits anything
+        return 1;
+      };
+      await measureSideBySide([{ name: 'busy', pass: busy, expect: 1 }], {
+        unit: 'ops/s', workPerPass: 1, warmupPasses: 10, rounds: 3, minRoundMs: 20,
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    // Awaiting only microtasks, the whole measurement would have run without one tick.
+    assert.ok(ticks > 0);
+  });
+
   it('formatReport prints every ratio and says clearly which targets were not met', () => {
     const met = compare(measured, { name: 'good', subject: 'fast', baselines: ['slow'], target: { baseline: 'slow', ratio: 2 } });
     const missed = compare(measured, { name: 'bad', subject: 'fast', baselines: ['copy'], target: { baseline: 'copy', ratio: 0.5 } });
