@@ -174,7 +174,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
   private echo(link: RemoteLink, body: readonly Buffer[]): void {
     const client = link.connected;
     if (!client) {
-      // Never connected (or replaced meanwhile): the echo has nowhere to go.
+      // Still connecting: wait, in order. A link that never connects (or is replaced) drops it.
       return void link.client.then(() => link.connected && this.echo(link, body), () => undefined);
     }
     if (!this.keepsReading(link, client)) return;
