@@ -139,16 +139,12 @@ export class ChannelFramer implements Framer<Buffer> {
 
   /** Takes body bytes from chunk[start..]; returns where the next frame starts. */
   private acceptBody(chunk: Buffer, start: number, emit: (body: Buffer) => void): number {
-    const missing = this.bodyLength - this.carry.length;
-    const available = chunk.length - start;
-    if (this.carry.length === 0 && available >= missing) {
-      this.finishFrame(bufferView(chunk, start, start + missing), emit);
-      return start + missing;
+    if (this.carry.length === 0 && chunk.length - start >= this.bodyLength) {
+      this.finishFrame(bufferView(chunk, start, start + this.bodyLength), emit);
+      return start + this.bodyLength;
     }
-    const taken = Math.min(available, missing);
-    if (this.carry.length === 0) this.carry.reserveFor(this.bodyLength, taken);
-    this.carry.append(chunk, start, start + taken);
-    if (taken === missing) this.finishFrame(this.carry.take(), emit);
+    const taken = this.carry.fill(chunk, start, this.bodyLength);
+    if (this.carry.length === this.bodyLength) this.finishFrame(this.carry.take(), emit);
     return start + taken;
   }
 

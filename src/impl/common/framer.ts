@@ -58,7 +58,7 @@ export function keepable(view: Buffer): Buffer {
   return view.buffer.byteLength > MAX_PIN_RATIO * view.length ? Buffer.from(view) : view;
 }
 
-/** The most a carry reserves ahead of the bytes that have arrived (CarryBuffer.reserveFor). */
+/** The most a carry reserves ahead of the bytes that have arrived (CarryBuffer.fill). */
 export const EAGER_CARRY_BYTES = 64 * 1024;
 
 /**
@@ -68,7 +68,7 @@ export const EAGER_CARRY_BYTES = 64 * 1024;
  */
 export class CarryBuffer {
   private bytes = Buffer.alloc(0);
-  /** The whole frame's length once reserveFor named it: growth stops there. */
+  /** The whole frame's length once fill named it: growth stops there. */
   private frameLength = Infinity;
   length = 0;
 
@@ -82,15 +82,21 @@ export class CarryBuffer {
   }
 
   /**
-   * Makes room for a frame of known length as its first `arrived` bytes are about to be
-   * appended: the whole of it when that is at most EAGER_CARRY_BYTES more than arrived, so a
-   * body that straddles two chunks costs one allocation and one copy. Beyond that the carry
-   * grows with what arrives: a claimed length is never allocated.
+   * Appends from src[start..] until the carry holds the `frameLength` bytes of a frame of
+   * known length, or src runs out; returns how many bytes it took. A frame's first bytes
+   * reserve room for the whole of it when that is at most EAGER_CARRY_BYTES more than
+   * arrived, so a frame that straddles two chunks costs one allocation and one copy. Beyond
+   * that the carry grows with what arrives: a claimed length is never allocated.
    */
-  reserveFor(frameLength: number, arrived: number): void {
-    this.frameLength = frameLength;
-    const capacity = Math.min(frameLength, arrived + EAGER_CARRY_BYTES);
-    if (capacity > this.bytes.length) this.resize(capacity);
+  fill(src: Buffer, start: number, frameLength: number): number {
+    const end = Math.min(src.length, start + frameLength - this.length);
+    if (this.length === 0) {
+      this.frameLength = frameLength;
+      const capacity = Math.min(frameLength, end - start + EAGER_CARRY_BYTES);
+      if (capacity > this.bytes.length) this.resize(capacity);
+    }
+    this.append(src, start, end);
+    return end - start;
   }
 
   private resize(capacity: number): void {

@@ -185,9 +185,7 @@ export class MessageFramer implements Framer<PyroMessage> {
           header = decodeHeader(chunk, this.maxMessageSize, at);
           at += HEADER_SIZE;
         } else {
-          const take = Math.min(HEADER_SIZE - this.carry.length, chunk.length - at);
-          this.carry.append(chunk, at, at + take);
-          at += take;
+          at += this.carry.fill(chunk, at, HEADER_SIZE);
           if (this.carry.length < HEADER_SIZE) return;
           header = decodeHeader(this.carry.take(), this.maxMessageSize);
         }
@@ -204,9 +202,7 @@ export class MessageFramer implements Framer<PyroMessage> {
         body = bufferView(chunk, at, at + need);
         at += need;
       } else {
-        const take = Math.min(need - this.carry.length, chunk.length - at);
-        this.carry.append(chunk, at, at + take);
-        at += take;
+        at += this.carry.fill(chunk, at, need);
         if (this.carry.length < need) return;
         body = this.carry.take();
       }
