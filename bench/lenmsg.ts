@@ -193,7 +193,7 @@ async function pipeEcho(bytes: Buffer) {
 async function echoResult(): Promise<BenchResult> {
   const body = 'e'.repeat(ECHO_BODY_CHARS);
   const frames = Buffer.concat(Array.from({ length: ECHO_MESSAGES }, () => encodeMessage({ type: 'data', body })));
-  const frameChunks = socketChunks(frames, CHUNK_BYTES); // as the central reads them: most bodies straddle two chunks
+  const readChunks = socketChunks(frames, CHUNK_BYTES); // as the central reads them: most bodies straddle two chunks
   const central = await centralEcho(frames);
   const framing = await frameEcho(frames);
   const pipe = await pipeEcho(frames);
@@ -209,7 +209,7 @@ async function echoResult(): Promise<BenchResult> {
           { name: NAMES.pipe, pass: pipe.pass, expect: frames.length },
         ],
         [{ name: NAMES.frameEcho, pass: framing.pass, expect: frames.length }],
-        [{ name: NAMES.decode, pass: () => decodePass(frameChunks), expect: work }],
+        [{ name: NAMES.decode, pass: () => decodePass(readChunks), expect: work }],
         [{ name: NAMES.roundTrip, pass: roundTrip.pass, expect: work }],
       ],
       options,
