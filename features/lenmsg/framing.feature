@@ -54,6 +54,7 @@ Feature: lenmsg framing
     And client A sends a lenmsg header announcing 10 more bytes than the data '"cut short"', then that data
     Then lenmsg remote A receives the data '"whole"'
     When client A closes its sending side
+    And the lenmsg target is done with client A
     And lenmsg remote A says hello again from client A2
     And client A2 sends the lenmsg data '"after"'
     Then lenmsg remote A receives the data '"after"'

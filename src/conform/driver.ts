@@ -152,6 +152,13 @@ export class WireDriver {
     return result;
   }
 
+  /** Waits up to `timeoutMs` for the target to end the connection; how it ended, or undefined if it is still open. */
+  async closedWithin(timeoutMs: number): Promise<CloseKind | undefined> {
+    const kind = await Promise.race([this.closed, delay(timeoutMs, undefined, { ref: false })]);
+    if (!kind) this.trace.note(this.conn, `still open after ${timeoutMs} ms`);
+    return kind;
+  }
+
   /** Bytes received and not yet read by a step. */
   get unread(): Buffer {
     return this.received;

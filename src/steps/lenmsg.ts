@@ -135,6 +135,13 @@ When('client {word} sends a lenmsg header announcing {int} more bytes than the d
     await this.client(name).write(Buffer.concat([header, frame.subarray(4)]));
   });
 
+When('the lenmsg target is done with client {word}', async function (this: LenmsgWorld, name: string) {
+  // What follows goes through another connection, which the central may serve first. A central
+  // closes a connection it has read to the end: that close says it is done with this one. One that
+  // keeps the half-closed connection open gets a quiet period instead.
+  await this.client(name).closedWithin(this.quietMs(1000));
+});
+
 Then('the lenmsg target connects back to remote {word}', async function (this: LenmsgWorld, name: string) {
   await remoteOf(this, name).connectBack();
 });
