@@ -200,6 +200,29 @@ test('the central echoes a data message byte for byte: the bytes it validated, n
   }
 });
 
+test('a listener to message events gets each data message parsed, as the echo relays it', async (t) => {
+  const central = await centralFor(t, FAST);
+  const seen: unknown[] = [];
+  central.on('message', (message, remoteId) => message.type === 'data' && seen.push([remoteId, message.body]));
+  const remote = await startRemote({ ...FAST, central, id: 'heard' });
+  const bodies = [{ big: 'x'.repeat(100_000) }, [1, 'two', null]];
+  for (const body of bodies) await remote.send(body);
+  for (const body of bodies) assert.deepEqual(await remote.receive(), body);
+  assert.deepEqual(seen, bodies.map((body) => ['heard', body]));
+});
+
+test('the central closes a connection whose data message is not JSON', { timeout: 10_000 }, async (t) => {
+  const central = await centralFor(t, FAST);
+  const client = await LenmsgClient.connect('127.0.0.1', central.port);
+  t.after(() => client.destroy());
+  // Shaped like a data message, UTF-8, and long enough to be scanned 64 bytes at a time, but a
+  // raw newline inside a string is not JSON.
+  const notJson = Buffer.from(`{"type":"data","body":"${'y'.repeat(5000)}\n${'y'.repeat(5000)}"}`);
+  assert.ok(notJson.includes(0x0a));
+  client.relay([notJson]);
+  await client.closed;
+});
+
 test('relay refuses a body over the maximum before anything is written', async (t) => {
   const server = await startLenmsgServer({ onMessage: () => undefined });
   t.after(() => server.close());

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import { ConnectionClosedError } from '../common/errors';
 import { ListenOptions } from '../common/net';
 import { LenmsgClient } from './client';
-import { asMessage, DEFAULT_HEARTBEAT_INTERVAL_MS, HeartbeatMessage, HelloMessage, LenmsgMessage } from './messages';
+import { decodeBodyParts } from './framer';
+import { isDataMessage } from './json-check';
+import { asMessage, DataMessage, DEFAULT_HEARTBEAT_INTERVAL_MS, HeartbeatMessage, HelloMessage, LenmsgMessage } from './messages';
 import { LenmsgConnection, LenmsgServer, startLenmsgServer } from './server';
 
 export interface CentralOptions extends ListenOptions {
@@ -24,6 +26,9 @@ interface CentralEvents {
   /** Every well-formed message, with the id of the remote whose connection carried it. */
   message: [message: LenmsgMessage, remoteId: string | undefined];
 }
+
+/** A data message the central checked and relays as received, without parsing its body (nobody reads it). */
+const RELAYED_DATA: DataMessage = Object.freeze({ type: 'data', body: undefined });
 
 /** The central's way to one remote: a client to the remote's own server. */
 interface RemoteLink {
@@ -58,6 +63,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
       port: options.port,
       backlog: options.backlog,
       maxMessage: options.maxMessage,
+      decode: (body, length) => central.decode(body, length),
       onMessage: (value, from, body) => central.handle(value, from, body),
       onDisconnect: (from) => central.helloBy.delete(from.id),
     });
@@ -106,6 +112,14 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
       await this.server.close();
     })();
     return this.stopping;
+  }
+
+  /**
+   * Every body is checked as UTF-8 JSON (or the connection closes), but the echo relays a data
+   * message's bytes as received: it is parsed only for a listener to 'message'.
+   */
+  private decode(body: readonly Buffer[], length: number): unknown {
+    return this.listenerCount('message') === 0 && isDataMessage(body, length) ? RELAYED_DATA : decodeBodyParts(body, length);
   }
 
   private handle(value: unknown, from: LenmsgConnection, body: readonly Buffer[]): void {
