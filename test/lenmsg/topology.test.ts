@@ -2,6 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 
 import { ConnectionClosedError } from '../../src/impl/common/errors';
 import { type CentralOptions, startCentral } from '../../src/impl/lenmsg/central';
@@ -170,6 +171,54 @@ test('a remote whose server stops reading is dropped once the central has too mu
   assert.deepEqual(await gone, ['stuck']);
   assert.deepEqual(central.remoteIds(), []);
   await remote.close();
+});
+
+/**
+ * A port whose connects hang: its listener's thread is blocked, so it accepts nothing, and
+ * its backlog (1, which holds 2) is full of connections made here first, so the kernel
+ * answers no further SYN.
+ */
+async function portThatHangsConnects(t: TestContext): Promise<number> {
+  const blocked = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(`
+    const net = require('node:net');
+    const { parentPort, workerData } = require('node:worker_threads');
+    const server = net.createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      parentPort.postMessage(server.address().port);
+      Atomics.wait(new Int32Array(workerData), 0, 0);
+      server.close();
+    });`, { eval: true, workerData: blocked.buffer });
+  const fillers: net.Socket[] = [];
+  t.after(async () => {
+    fillers.forEach((socket) => socket.destroy());
+    Atomics.store(blocked, 0, 1);
+    Atomics.notify(blocked, 0);
+    await worker.terminate();
+  });
+  const [port] = (await once(worker, 'message')) as [number];
+  for (let i = 0; i < 2; i++) {
+    const socket = net.connect(port, '127.0.0.1');
+    fillers.push(socket);
+    await once(socket, 'connect');
+  }
+  return port;
+}
+
+// The connect would time out after 30 s: the test's 10 s are the proof that the bound, not the timeout, dropped it.
+test('a remote that sends too much to echo while the central still connects to it is dropped', { timeout: 10_000 }, async (t) => {
+  const central = await centralFor(t, { ...FAST, maxBufferedBytes: 64 * 1024, timeoutMs: 30_000 });
+  const port = await portThatHangsConnects(t);
+  const remote = await LenmsgClient.connect(central.host, central.port);
+  t.after(() => remote.destroy());
+  let connectedBack = false;
+  central.on('remote', () => { connectedBack = true; });
+  const gone = once(central, 'remote-gone');
+  await remote.send({ type: 'hello', id: 'flood', host: '127.0.0.1', port });
+  const body = 'x'.repeat(8 * 1024);
+  for (let i = 0; i < 16; i++) await remote.send({ type: 'data', body }); // 128 KiB against a bound of 64
+  assert.deepEqual(await gone, ['flood']);
+  assert.equal(connectedBack, false, 'dropped while connecting, not as a connected link that stopped reading');
+  assert.deepEqual(central.remoteIds(), []);
 });
 
 test('the central echoes a data message byte for byte: the bytes it validated, not a re-encoding', async (t) => {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { ConnectionClosedError } from '../common/errors';
+import { keepable } from '../common/framer';
 import { ListenOptions } from '../common/net';
 import { LenmsgClient } from './client';
 import { decodeBodyParts } from './framer';
@@ -12,7 +13,10 @@ export interface CentralOptions extends ListenOptions {
   /** Connect-back and send timeout. */
   timeoutMs?: number;
   maxMessage?: number;
-  /** A remote whose server lets this much pile up unread is dropped (memory stays bounded). */
+  /**
+   * A remote whose server lets this much pile up unread is dropped, and so is one that sends
+   * this much to echo while the central is still connecting to it (memory stays bounded).
+   */
   maxBufferedBytes?: number;
 }
 
@@ -27,6 +31,8 @@ interface CentralEvents {
   message: [message: LenmsgMessage, remoteId: string | undefined];
 }
 
+const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
 /** A data message the central checked and relays as received, without parsing its body (nobody reads it). */
 const RELAYED_DATA: DataMessage = Object.freeze({ type: 'data', body: undefined });
 
@@ -36,6 +42,8 @@ interface RemoteLink {
   readonly client: Promise<LenmsgClient>;
   /** The client once connected: echoes go straight to it, with nothing to wait for. */
   connected?: LenmsgClient;
+  /** Bytes of the echoes waiting for the client to connect. */
+  waitingBytes: number;
 }
 
 /**
@@ -153,6 +161,7 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
     const link: RemoteLink = {
       id,
       client: LenmsgClient.connect(host, port, { timeoutMs: this.options.timeoutMs, maxMessage: this.options.maxMessage }),
+      waitingBytes: 0,
     };
     this.links.set(id, link);
     link.client.then(
@@ -188,8 +197,16 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
   private echo(link: RemoteLink, body: readonly Buffer[]): void {
     const client = link.connected;
     if (!client) {
-      // Still connecting: wait, in order. A link that never connects (or is replaced) drops it.
-      return void link.client.then(() => link.connected && this.echo(link, body), () => undefined);
+      // Still connecting: wait, in order, within the bound of a connected link's backlog (a
+      // connect can take the whole timeout). A link that never connects, or is replaced, drops it.
+      const length = body.reduce((sum, part) => sum + part.length, 0);
+      link.waitingBytes += length;
+      if (link.waitingBytes > this.maxBufferedBytes) return this.forget(link); // it is destroyed once connected
+      const kept = body.map(keepable);
+      return void link.client.then(() => {
+        link.waitingBytes -= length;
+        if (link.connected) this.echo(link, kept);
+      }, () => undefined);
     }
     if (!this.keepsReading(link, client)) return;
     try {
@@ -201,10 +218,14 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
 
   /** False, after dropping the link, when its remote lets more than maxBufferedBytes pile up unread. */
   private keepsReading(link: RemoteLink, client: LenmsgClient): boolean {
-    if (client.bufferedBytes <= (this.options.maxBufferedBytes ?? 64 * 1024 * 1024)) return true;
+    if (client.bufferedBytes <= this.maxBufferedBytes) return true;
     this.forget(link);
     client.destroy(); // flushing to a peer that does not read would only wait
     return false;
+  }
+
+  private get maxBufferedBytes(): number {
+    return this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   }
 
   private async shutdownQuietly(link: RemoteLink): Promise<void> {
