@@ -8,7 +8,7 @@
 import type net from 'node:net';
 import { decode as itDecode } from 'it-length-prefixed';
 import type { Uint8ArrayList } from 'uint8arraylist';
-import { decodeBodyParts, encodeMessage, frameHeader, LengthPrefixFramer } from '../src/impl/lenmsg/framer';
+import { decodeBodyParts, encodeMessage, frameHeader, HEADER_BYTES, LengthPrefixFramer } from '../src/impl/lenmsg/framer';
 import { isDataMessage } from '../src/impl/lenmsg/json-check';
 import { startCentral } from '../src/impl/lenmsg/central';
 import { startRemote } from '../src/impl/lenmsg/remote';
@@ -125,7 +125,7 @@ const NOTE_ECHO =
 
 const ECHO_BODY_CHARS = 64 * 1024;
 /** The bytes of {"type":"data","body":"..."} around the body's characters. */
-const DATA_WRAPPER_BYTES = encodeMessage({ type: 'data', body: '' }).length - 4;
+const DATA_WRAPPER_BYTES = encodeMessage({ type: 'data', body: '' }).length - HEADER_BYTES;
 const ECHO_MESSAGES = 128; // 8 MiB of bodies per pass
 
 /**

@@ -146,10 +146,9 @@ export class WireDriver {
 
   /** Waits until the target ends the connection; returns how. */
   async expectClosed(timeoutMs: number, why: string): Promise<CloseKind> {
-    const timer = delay(timeoutMs, 'timeout' as const, { ref: false });
-    const result = await Promise.race([this.closed, timer]);
-    if (result === 'timeout') throw new NonConformance(`${why}: the connection is still open after ${timeoutMs} ms`);
-    return result;
+    const kind = await this.closedWithin(timeoutMs);
+    if (!kind) throw new NonConformance(`${why}: the connection is still open after ${timeoutMs} ms`);
+    return kind;
   }
 
   /** Waits up to `timeoutMs` for the target to end the connection; how it ended, or undefined if it is still open. */

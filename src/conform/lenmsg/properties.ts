@@ -243,6 +243,12 @@ function liveMalformed(kind: string, ids: string[], frames: fc.Arbitrary<Malform
 type Cut = { at: number } | { extra: number };
 const cutOf: fc.Arbitrary<Cut> = fc.oneof(fc.nat().map((at) => ({ at })), fc.integer({ min: 1, max: 1024 }).map((extra) => ({ extra })));
 
+function describeCut(body: unknown, cut: Cut): string {
+  return 'at' in cut
+    ? `the first bytes (offset ${cut.at}) of the frame of ${preview(body)}`
+    : `the frame of ${preview(body)} under a header claiming ${cut.extra} more bytes`;
+}
+
 function cutShort(frame: Buffer, cut: Cut): Buffer {
   if ('at' in cut) return frame.subarray(0, 1 + (cut.at % (frame.length - 1)));
   const claimed = Buffer.from(frame);
@@ -279,12 +285,8 @@ const liveCutShort: PropertyCase = {
         await closeAll(parts);
       }
     }),
-  describe: ([bodies, cutBody, cut, reset]) => {
-    const how = 'at' in (cut as Cut)
-      ? `the first bytes (offset ${(cut as { at: number }).at}) of the frame of ${preview(cutBody)}`
-      : `the frame of ${preview(cutBody)} under a header claiming ${(cut as { extra: number }).extra} more bytes`;
-    return `whole: ${showBodies(bodies as unknown[])}; then ${how}, then ${reset ? 'RST' : 'FIN'}`;
-  },
+  describe: ([bodies, cutBody, cut, reset]) =>
+    `whole: ${showBodies(bodies as unknown[])}; then ${describeCut(cutBody, cut as Cut)}, then ${reset ? 'RST' : 'FIN'}`,
 };
 
 export const lenmsgProperties: PropertyCase[] = [
