@@ -98,7 +98,14 @@ describe('cobra stepping', () => {
       while (status.state === 'STANDBY') {
         const outputBefore = client.output.length;
         status = await client.next();
-        for (const event of client.output.slice(outputBefore)) events.push(`${event.stream}:${event.text}`);
+        // Output text may come in any number of events (the program writes unbuffered):
+        // what one step wrote to one stream in a row is joined before it is compared.
+        const step: string[] = [];
+        for (const event of client.output.slice(outputBefore)) {
+          if (step.length > 0 && step[step.length - 1].startsWith(`${event.stream}:`)) step[step.length - 1] += event.text;
+          else step.push(`${event.stream}:${event.text}`);
+        }
+        events.push(...step);
         events.push(status.state === 'STANDBY' ? `line ${status.line} ${status.opname}` : status.state);
       }
       assert.deepEqual(status, { state: 'FINISHED', exitCode: 0 });
