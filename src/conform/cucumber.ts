@@ -1,10 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { loadSupport, runCucumber } from '@cucumber/cucumber/api';
+import type { loadSupport as LoadSupport } from '@cucumber/cucumber/api';
 import type { Envelope, TestStepResult } from '@cucumber/messages';
 import type { TraceEvent } from '../report/types';
 import { PROJECT_ROOT } from './srs';
 import { ERROR_TYPES } from './errors';
+import { PROTOCOL_NAMES } from './protocols';
 import type { CaseOutcome } from './verdict';
 
 /** Media types the steps attach to a case (src/steps/hooks.ts). */
@@ -25,20 +27,42 @@ export interface ScenarioInfo {
   ids: string[];
 }
 
+/** The step files beside this module's folder: dist/steps/*.js when compiled, src/steps/*.ts under ts-node. */
+const STEPS_DIR = path.join(__dirname, '..', 'steps');
+const CODE_EXTENSION = path.extname(__filename);
+
+/**
+ * The step files a run of these protocols loads. A protocol's own are steps/<protocol>.* and
+ * steps/<protocol>_*.*; every other file (world, hooks, raw wire steps, reference, cli) serves
+ * every protocol.
+ */
+export function stepFiles(protocols: readonly string[]): string[] {
+  const owner = (base: string) => PROTOCOL_NAMES.find((p) => base === p || base.startsWith(`${p}_`));
+  return fs.readdirSync(STEPS_DIR)
+    .filter((file) => file.endsWith(CODE_EXTENSION) && !file.endsWith(`.d${CODE_EXTENSION}`))
+    .filter((file) => {
+      const protocol = owner(path.basename(file, CODE_EXTENSION));
+      return protocol === undefined || protocols.includes(protocol);
+    })
+    .sort()
+    .map((file) => path.join(STEPS_DIR, file));
+}
+
 const quiet = () => new Writable({ write: (_c, _e, cb) => cb() });
 const environment = () => ({ cwd: PROJECT_ROOT, stdout: quiet(), stderr: process.stderr });
+const featureGlob = (protocol: string) => path.join('features', protocol, '**/*.feature');
 
-function options(protocol: string, tagExpression: string, dryRun: boolean, names: string[] = []) {
+function options(protocol: string, tagExpression: string, names: string[]) {
   return {
     sources: {
       defaultDialect: 'en',
-      paths: [path.join('features', protocol, '**/*.feature')],
+      paths: [featureGlob(protocol)],
       names,
       tagExpression,
       order: 'defined' as const,
     },
     runtime: {
-      dryRun,
+      dryRun: false,
       failFast: false,
       filterStacktraces: true,
       parallel: 0,
@@ -51,39 +75,57 @@ function options(protocol: string, tagExpression: string, dryRun: boolean, names
   };
 }
 
-let support: Awaited<ReturnType<typeof loadSupport>> | undefined;
+type SupportCode = Awaited<ReturnType<typeof LoadSupport>>;
+const supports = new Map<string, Promise<SupportCode>>();
 
-/** Loads the step definitions once per process (they are shared by every protocol). */
-async function supportCode() {
-  const alreadyTs = Boolean((process as any)[Symbol.for('ts-node.register.instance')]);
-  support ??= await loadSupport(
-    {
-      sources: options('*', '', true).sources,
-      support: { requireModules: alreadyTs ? [] : ['ts-node/register'], requirePaths: ['src/steps/**/*.ts'] },
-    },
-    environment(),
-  );
-  return support;
+/**
+ * A protocol's support code: the common step files and its own, loaded when it first runs.
+ * Cucumber registers a step while its file is being required, and Node requires a file once
+ * per process, so the step files are dropped from require's cache before each load: every
+ * protocol gets a library of its own, also where one process runs them all (do_ver.ts).
+ */
+function supportCode(protocol: string): Promise<SupportCode> {
+  let library = supports.get(protocol);
+  if (!library) {
+    const { loadSupport } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
+    for (const file of Object.keys(require.cache)) if (path.dirname(file) === STEPS_DIR) delete require.cache[file];
+    library = loadSupport(
+      { sources: options(protocol, '', []).sources, support: { requireModules: [], requirePaths: stepFiles([protocol]) } },
+      environment(),
+    );
+    supports.set(protocol, library);
+  }
+  return library;
 }
 
 const scenarioName = (uri: string, name: string) => `${path.basename(uri, '.feature')}: ${name}`;
 
-/** Every scenario of a protocol with its tags, without running anything. */
+/**
+ * Every scenario of a protocol with its tags, in cucumber's order (files sorted, scenarios as
+ * written), read with cucumber's own Gherkin compiler: no step code is loaded, nothing runs.
+ */
 export async function listScenarios(protocol: string): Promise<ScenarioInfo[]> {
-  const scenarios: ScenarioInfo[] = [];
-  await runCucumber({ ...options(protocol, '', true), support: await supportCode() }, environment(), (envelope) => {
-    const pickle = envelope.pickle;
-    if (!pickle) return;
-    const tags = pickle.tags.map((t) => t.name);
-    scenarios.push({
-      name: scenarioName(pickle.uri, pickle.name),
-      scenario: pickle.name,
-      uri: pickle.uri,
-      tags,
-      ids: tags.filter((t) => t.startsWith('@SRS-')).map((t) => t.slice(1)),
+  const { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } = require('@cucumber/gherkin') as typeof import('@cucumber/gherkin');
+  const { IdGenerator } = require('@cucumber/messages') as typeof import('@cucumber/messages');
+  const dir = path.join(PROJECT_ROOT, 'features', protocol);
+  const uris = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.feature'))
+    .map((file) => path.join('features', protocol, file))
+    .sort();
+  return uris.flatMap((uri) => {
+    const newId = IdGenerator.incrementing();
+    const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(fs.readFileSync(path.join(PROJECT_ROOT, uri), 'utf8'));
+    return compile(document, uri, newId).map((pickle) => {
+      const tags = pickle.tags.map((t) => t.name);
+      return {
+        name: scenarioName(uri, pickle.name),
+        scenario: pickle.name,
+        uri,
+        tags,
+        ids: tags.filter((t) => t.startsWith('@SRS-')).map((t) => t.slice(1)),
+      };
     });
   });
-  return scenarios;
 }
 
 const exactName = (name: string) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
@@ -137,7 +179,8 @@ export async function runScenarios(
     }
   };
   const names = [...new Set(scenarios.map((s) => exactName(s.scenario)))];
-  await runCucumber({ ...options(protocol, tagExpression, false, names), support: await supportCode() }, environment(), onMessage);
+  const { runCucumber } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
+  await runCucumber({ ...options(protocol, tagExpression, names), support: await supportCode(protocol) }, environment(), onMessage);
   return outcomes;
 }
 
