@@ -6,9 +6,9 @@
  * (dist/conform/srs-schema.js, ajv's standalone code). dist/ is rebuilt from nothing, so that
  * no file of a deleted source lingers (a stale step file would still be loaded).
  *
- * `node build.js --if-stale` builds only when something dist/ is made from changed since the
- * last build (the scripts that run dist/ call it so); bin/wireproof.js refuses a stale dist/
- * in a checkout through distIsStale().
+ * `node build.js --if-stale` (buildIfStale) builds only when something dist/ is made from changed
+ * since the last build: the npm scripts and cucumber.js call it so, as the steps that run the
+ * `wireproof` command run dist/; bin/wireproof.js refuses a stale dist/ in a checkout (distIsStale).
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -61,9 +61,14 @@ function build() {
   console.error(`build: src/ compiled to dist/, ${others.length} other file(s) copied beside their modules, srs.schema.json precompiled`);
 }
 
-if (require.main === module) {
-  if (process.argv.includes('--if-stale') && !distIsStale()) process.exit(0);
-  build();
+/** Builds when dist/ is stale: for what runs dist/ from a checkout (npm scripts, cucumber.js). */
+function buildIfStale() {
+  if (distIsStale()) build();
 }
 
-module.exports = { distIsStale };
+if (require.main === module) {
+  if (process.argv.includes('--if-stale')) buildIfStale();
+  else build();
+}
+
+module.exports = { distIsStale, buildIfStale };

@@ -190,14 +190,20 @@ function toOutcome(pickle: { tags: string[] }, results: TestStepResult[], observ
     if (pickle.tags.includes('@info')) return { outcome: 'info', message: observed.join('\n') || 'observed: as specified' };
     return { outcome: 'passed' };
   }
-  const type = bad.exception?.type ?? '';
-  const message = bad.exception?.message ?? bad.message ?? bad.status;
   if (bad.status === 'UNDEFINED' || bad.status === 'AMBIGUOUS' || bad.status === 'PENDING') {
     return { outcome: 'error', message: `suite error: a step is ${bad.status.toLowerCase()}` };
   }
+  return thrownOutcome(pickle.tags, bad.exception?.type || bad.status, bad.exception?.message ?? bad.message ?? bad.status);
+}
+
+/**
+ * How a case ends that threw: by the type of what it threw (cucumber's exception type, the
+ * error's class name) and the case's tags. `wireproof conform` and `npx cucumber-js` both judge so.
+ */
+export function thrownOutcome(tags: readonly string[], type: string, message: string): Pick<CaseOutcome, 'outcome' | 'message'> {
   if (type === 'Unsupported') return { outcome: 'unsupported', message };
-  if (pickle.tags.includes('@info')) return { outcome: 'info', message: `observed: ${message}` };
+  if (tags.includes('@info')) return { outcome: 'info', message: `observed: ${message}` };
   if (type === 'NonConformance' || type === 'AssertionError') return { outcome: 'broken', message };
   if (ERROR_TYPES.has(type)) return { outcome: 'error', message };
-  return { outcome: 'error', message: `${type || bad.status}: ${message}` };
+  return { outcome: 'error', message: `${type}: ${message}` };
 }
