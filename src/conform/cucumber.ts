@@ -75,6 +75,8 @@ function options(protocol: string, tagExpression: string, names: string[]) {
   };
 }
 
+// Cucumber's API and its Gherkin compiler are required where they are used: `wireproof list`
+// loads the compiler alone, and `--help` neither (start-up, bench/startup.ts).
 type SupportCode = Awaited<ReturnType<typeof LoadSupport>>;
 const supports = new Map<string, Promise<SupportCode>>();
 
