@@ -2,8 +2,9 @@
 /**
  * `npm run build` (and `prepare`): compiles src/ to dist/ with tsconfig.build.json, copies
  * the files of src/ that are not TypeScript (the Python helpers) beside their modules, where
- * the compiled code finds them through __dirname, and compiles srs.schema.json to JavaScript
- * (dist/conform/srs-schema.js, ajv's standalone code). dist/ is rebuilt from nothing, so that
+ * the compiled code finds them through __dirname, compiles srs.schema.json to JavaScript
+ * (dist/conform/srs-schema.js, ajv's standalone code) and indexes the scenarios of every feature
+ * file by the hash of its text (dist/conform/scenario-index.json). dist/ is rebuilt from nothing, so that
  * no file of a deleted source lingers (a stale step file would still be loaded).
  *
  * `node build.js --if-stale` (buildIfStale) builds only when something dist/ is made from changed
@@ -56,9 +57,10 @@ function build() {
     fs.copyFileSync(path.join(SRC, file), path.join(DIST, file));
   }
   fs.writeFileSync(path.join(DIST, 'conform', 'srs-schema.js'), require('./dist/conform/srs').precompiledSchemaSource());
+  fs.writeFileSync(path.join(DIST, 'conform', 'scenario-index.json'), JSON.stringify(require('./dist/conform/cucumber').buildScenarioIndex()));
   fs.writeFileSync(STAMP, built.join('\n'));
   fs.utimesSync(STAMP, started, started);
-  console.error(`build: src/ compiled to dist/, ${others.length} other file(s) copied beside their modules, srs.schema.json precompiled`);
+  console.error(`build: src/ compiled to dist/, ${others.length} other file(s) copied beside their modules, srs.schema.json precompiled, scenarios indexed`);
 }
 
 /** Builds when dist/ is stale: for what runs dist/ from a checkout (npm scripts, cucumber.js). */

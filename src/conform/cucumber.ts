@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -102,31 +103,61 @@ function supportCode(protocol: string): Promise<SupportCode> {
 
 const scenarioName = (uri: string, name: string) => `${path.basename(uri, '.feature')}: ${name}`;
 
-/**
- * Every scenario of a protocol with its tags, in cucumber's order (files sorted, scenarios as
- * written), read with cucumber's own Gherkin compiler: no step code is loaded, nothing runs.
- */
-export async function listScenarios(protocol: string): Promise<ScenarioInfo[]> {
+/** What a feature file's scenarios are, the file's path aside: each one's name (outlines expanded) and tags. */
+type Pickled = { scenario: string; tags: string[] };
+
+/** The scenarios of a feature file's text, by cucumber's own Gherkin compiler (pickles, as a run sees them). */
+function pickle(text: string, uri: string): Pickled[] {
   const { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } = require('@cucumber/gherkin') as typeof import('@cucumber/gherkin');
   const { IdGenerator } = require('@cucumber/messages') as typeof import('@cucumber/messages');
-  const dir = path.join(PROJECT_ROOT, 'features', protocol);
-  const uris = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  const newId = IdGenerator.incrementing();
+  const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(text);
+  return compile(document, uri, newId).map((p) => ({ scenario: p.name, tags: p.tags.map((t) => t.name) }));
+}
+
+/**
+ * The scenarios of every feature file the build read, by the SHA-1 of its text (build.js writes it
+ * beside the compiled module): parsing every feature costs `wireproof list` a third of its start,
+ * reading this a few milliseconds. A file whose text is not in it (edited since, or no build: ts-node)
+ * is parsed.
+ */
+const SCENARIO_INDEX = path.join(__dirname, 'scenario-index.json');
+let scenarioIndex: Record<string, Pickled[]> | undefined;
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+
+function featureUris(protocol: string): string[] {
+  return fs.readdirSync(path.join(PROJECT_ROOT, 'features', protocol), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.feature'))
     .map((file) => path.join('features', protocol, file))
     .sort();
-  return uris.flatMap((uri) => {
-    const newId = IdGenerator.incrementing();
-    const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(fs.readFileSync(path.join(PROJECT_ROOT, uri), 'utf8'));
-    return compile(document, uri, newId).map((pickle) => {
-      const tags = pickle.tags.map((t) => t.name);
-      return {
-        name: scenarioName(uri, pickle.name),
-        scenario: pickle.name,
-        uri,
-        tags,
-        ids: tags.filter((t) => t.startsWith('@SRS-')).map((t) => t.slice(1)),
-      };
-    });
+}
+
+/** The index build.js writes: every feature file of every protocol, parsed. */
+export function buildScenarioIndex(): Record<string, Pickled[]> {
+  const index: Record<string, Pickled[]> = {};
+  for (const uri of PROTOCOL_NAMES.flatMap(featureUris)) {
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, uri), 'utf8');
+    index[sha1(text)] = pickle(text, uri);
+  }
+  return index;
+}
+
+/**
+ * Every scenario of a protocol with its tags, in cucumber's order (files sorted, scenarios as
+ * written), as cucumber's Gherkin compiler reads them: no step code is loaded, nothing runs.
+ */
+export async function listScenarios(protocol: string): Promise<ScenarioInfo[]> {
+  scenarioIndex ??= fs.existsSync(SCENARIO_INDEX) ? (JSON.parse(fs.readFileSync(SCENARIO_INDEX, 'utf8')) as Record<string, Pickled[]>) : {};
+  return featureUris(protocol).flatMap((uri) => {
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, uri), 'utf8');
+    return (scenarioIndex![sha1(text)] ?? pickle(text, uri)).map(({ scenario, tags }) => ({
+      name: scenarioName(uri, scenario),
+      scenario,
+      uri,
+      tags,
+      ids: tags.filter((t) => t.startsWith('@SRS-')).map((t) => t.slice(1)),
+    }));
   });
 }
 

@@ -5,8 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { listScenarios, stepFiles } from '../../src/conform/cucumber';
+import { PROTOCOL_NAMES } from '../../src/conform/protocols';
 import { conformProtocol } from '../../src/conform/run';
 import { loadSrs } from '../../src/conform/srs';
 
@@ -37,4 +39,12 @@ test('one process runs oneline, then echo, then oneline again, each with every s
     runs.push(protocol);
   }
   assert.deepEqual(runs, ['oneline', 'echo', 'oneline']);
+});
+
+test('the compiled suite lists every scenario from the build\'s index exactly as parsing the features does', async () => {
+  // npm run unit builds dist/ first; the compiled module reads dist/conform/scenario-index.json, this one parses.
+  const dist = path.resolve(__dirname, '..', '..', 'dist', 'conform');
+  assert.ok(fs.existsSync(path.join(dist, 'scenario-index.json')), 'no scenario index in dist/: run npm run build');
+  const compiled = require(path.join(dist, 'cucumber.js')) as typeof import('../../src/conform/cucumber');
+  for (const protocol of PROTOCOL_NAMES) assert.deepEqual(await compiled.listScenarios(protocol), await listScenarios(protocol), protocol);
 });

@@ -93,13 +93,14 @@ Before(async function (this: WireWorld, { pickle }) {
   const tags = pickle.tags.map((t) => t.name);
   const ids = tags.filter((t) => t.startsWith('@SRS-')).map((t) => t.slice(1));
   const protocol = protocolOf(pickle.uri);
+  cases.set(this, { tags, ids });
+  // The session first, also for a case skipped below: the After hooks of ../hooks.ts see this protocol's target.
+  await sessionFor(protocol);
   // As `wireproof conform`: against a server of its own (WIREPROOF_TARGET, WIREPROOF_SPAWN) the core profile, whose cases name core requirements only.
   if (!caseSelected(ids, selectRequirements(srs, protocol, { profile: run.profile }))) {
     this.attach(`not run: it verifies requirements outside the ${run.profile} profile${run.profile === 'core' ? ' (WIREPROOF_PROFILE=full runs it)' : ''}`, 'text/plain');
     return 'skipped';
   }
-  cases.set(this, { tags, ids });
-  await sessionFor(protocol);
   return undefined;
 });
 
