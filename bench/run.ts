@@ -14,9 +14,10 @@ import { bench as lenmsg } from './lenmsg';
 import { bench as oneline } from './oneline';
 import { bench as channel } from './channel';
 import { bench as rpc } from './rpc';
+import { bench as startup } from './startup';
 
 /** Every bench module; a protocol's bench/<protocol>.ts is registered here. */
-export const MODULES: readonly BenchModule[] = [oneline, channel, cobra, lenmsg, rpc];
+export const MODULES: readonly BenchModule[] = [oneline, channel, cobra, lenmsg, rpc, startup];
 
 const REPORT_PATH = path.join(__dirname, '..', 'reports', 'bench.json');
 

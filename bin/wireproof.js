@@ -1,13 +1,20 @@
 #!/usr/bin/env node
-// The wireproof command: runs the TypeScript sources through ts-node (transpile only;
-// `npm run typecheck` is the type check).
+// The wireproof command: runs the compiled JavaScript of dist/ (`npm run build`; `prepare`
+// builds it on `npm install` in a clone and on a git install).
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
-require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', 'tsconfig.json') });
-require('../src/cli/main').main(process.argv.slice(2)).then(
+
+const ROOT = path.join(__dirname, '..');
+const fail = (message) => {
+  console.error(`wireproof: ${message}`);
+  process.exit(2);
+};
+// In a checkout (src/ beside dist/), a dist/ older than the sources would run code no one wrote.
+if (fs.existsSync(path.join(ROOT, 'src')) && require(path.join(ROOT, 'build.js')).distIsStale()) {
+  fail('dist/ is missing or older than src/: run `npm run build`');
+}
+require(path.join(ROOT, 'dist', 'cli', 'main.js')).main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err) => {
-    console.error(`wireproof: ${err && err.stack ? err.stack : err}`);
-    process.exit(2);
-  },
+  (err) => fail(err && err.stack ? err.stack : err),
 );

@@ -50,11 +50,13 @@ export async function listCommand(args: string[]): Promise<number> {
     console.log(JSON.stringify(rows, null, 2));
     return EXIT.ok;
   }
+  const lines: string[] = [];
   for (const row of rows) {
-    console.log(`${row.id}  ${row.level.toUpperCase().padEnd(6)} ${row.scope.padEnd(6)} ${row.text}`);
-    if (row.cases.length === 0 && row.faultCases === 0) console.log('    (no case verifies it)');
-    for (const c of row.cases) console.log(`    ${c.kind}: ${c.name}`);
-    if (!values.faults && row.faultCases > 0) console.log(`    ${FAULT_KIND}: ${row.faultCases} (named with --faults)`);
+    lines.push(`${row.id}  ${row.level.toUpperCase().padEnd(6)} ${row.scope.padEnd(6)} ${row.text}`);
+    if (row.cases.length === 0 && row.faultCases === 0) lines.push('    (no case verifies it)');
+    for (const c of row.cases) lines.push(`    ${c.kind}: ${c.name}`);
+    if (!values.faults && row.faultCases > 0) lines.push(`    ${FAULT_KIND}: ${row.faultCases} (named with --faults)`);
   }
+  console.log(lines.join('\n'));
   return EXIT.ok;
 }

@@ -1,5 +1,4 @@
-import { UsageError } from '../conform/errors';
-import { InvalidSrsError } from '../conform/srs';
+import { InvalidSrsError, UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 
 const USAGE = `wireproof: reference socket protocols and a conformance suite

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { loadSupport, runCucumber } from '@cucumber/cucumber/api';
+import type { loadSupport as LoadSupport } from '@cucumber/cucumber/api';
 import type { Envelope, TestStepResult } from '@cucumber/messages';
 import type { TraceEvent } from '../report/types';
 import { PROJECT_ROOT } from './srs';
 import { ERROR_TYPES } from './errors';
+import { PROTOCOL_NAMES } from './protocols';
 import type { CaseOutcome } from './verdict';
 
 /** Media types the steps attach to a case (src/steps/hooks.ts). */
@@ -25,20 +28,42 @@ export interface ScenarioInfo {
   ids: string[];
 }
 
+/** The step files beside this module's folder: dist/steps/*.js when compiled, src/steps/*.ts under ts-node. */
+const STEPS_DIR = path.join(__dirname, '..', 'steps');
+const CODE_EXTENSION = path.extname(__filename);
+
+/**
+ * The step files a run of these protocols loads. A protocol's own are steps/<protocol>.* and
+ * steps/<protocol>_*.*; every other file (world, hooks, raw wire steps, reference, cli) serves
+ * every protocol.
+ */
+export function stepFiles(protocols: readonly string[]): string[] {
+  const owner = (base: string) => PROTOCOL_NAMES.find((p) => base === p || base.startsWith(`${p}_`));
+  return fs.readdirSync(STEPS_DIR)
+    .filter((file) => file.endsWith(CODE_EXTENSION) && !file.endsWith(`.d${CODE_EXTENSION}`))
+    .filter((file) => {
+      const protocol = owner(path.basename(file, CODE_EXTENSION));
+      return protocol === undefined || protocols.includes(protocol);
+    })
+    .sort()
+    .map((file) => path.join(STEPS_DIR, file));
+}
+
 const quiet = () => new Writable({ write: (_c, _e, cb) => cb() });
 const environment = () => ({ cwd: PROJECT_ROOT, stdout: quiet(), stderr: process.stderr });
+const featureGlob = (protocol: string) => path.join('features', protocol, '**/*.feature');
 
-function options(protocol: string, tagExpression: string, dryRun: boolean, names: string[] = []) {
+function options(protocol: string, tagExpression: string, names: string[]) {
   return {
     sources: {
       defaultDialect: 'en',
-      paths: [path.join('features', protocol, '**/*.feature')],
+      paths: [featureGlob(protocol)],
       names,
       tagExpression,
       order: 'defined' as const,
     },
     runtime: {
-      dryRun,
+      dryRun: false,
       failFast: false,
       filterStacktraces: true,
       parallel: 0,
@@ -51,39 +76,89 @@ function options(protocol: string, tagExpression: string, dryRun: boolean, names
   };
 }
 
-let support: Awaited<ReturnType<typeof loadSupport>> | undefined;
+// Cucumber's API and its Gherkin compiler are required where they are used: `wireproof list`
+// loads the compiler alone, and `--help` neither (start-up, bench/startup.ts).
+type SupportCode = Awaited<ReturnType<typeof LoadSupport>>;
+const supports = new Map<string, Promise<SupportCode>>();
 
-/** Loads the step definitions once per process (they are shared by every protocol). */
-async function supportCode() {
-  const alreadyTs = Boolean((process as any)[Symbol.for('ts-node.register.instance')]);
-  support ??= await loadSupport(
-    {
-      sources: options('*', '', true).sources,
-      support: { requireModules: alreadyTs ? [] : ['ts-node/register'], requirePaths: ['src/steps/**/*.ts'] },
-    },
-    environment(),
-  );
-  return support;
+/**
+ * A protocol's support code: the common step files and its own, loaded when it first runs.
+ * Cucumber registers a step while its file is being required, and Node requires a file once
+ * per process, so the step files are dropped from require's cache before each load: every
+ * protocol gets a library of its own, also where one process runs them all (do_ver.ts).
+ */
+function supportCode(protocol: string): Promise<SupportCode> {
+  let library = supports.get(protocol);
+  if (!library) {
+    const { loadSupport } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
+    for (const file of Object.keys(require.cache)) if (path.dirname(file) === STEPS_DIR) delete require.cache[file];
+    library = loadSupport(
+      { sources: options(protocol, '', []).sources, support: { requireModules: [], requirePaths: stepFiles([protocol]) } },
+      environment(),
+    );
+    supports.set(protocol, library);
+  }
+  return library;
 }
 
 const scenarioName = (uri: string, name: string) => `${path.basename(uri, '.feature')}: ${name}`;
 
-/** Every scenario of a protocol with its tags, without running anything. */
+/** What a feature file's scenarios are, the file's path aside: each one's name (outlines expanded) and tags. */
+type Pickled = { scenario: string; tags: string[] };
+
+/** The scenarios of a feature file's text, by cucumber's own Gherkin compiler (pickles, as a run sees them). */
+function pickle(text: string, uri: string): Pickled[] {
+  const { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } = require('@cucumber/gherkin') as typeof import('@cucumber/gherkin');
+  const { IdGenerator } = require('@cucumber/messages') as typeof import('@cucumber/messages');
+  const newId = IdGenerator.incrementing();
+  const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(text);
+  return compile(document, uri, newId).map((p) => ({ scenario: p.name, tags: p.tags.map((t) => t.name) }));
+}
+
+/**
+ * The scenarios of every feature file the build read, by the SHA-1 of its text (build.js writes it
+ * beside the compiled module): parsing every feature costs `wireproof list` a third of its start,
+ * reading this a few milliseconds. A file whose text is not in it (edited since, or no build: ts-node)
+ * is parsed.
+ */
+const SCENARIO_INDEX = path.join(__dirname, 'scenario-index.json');
+let scenarioIndex: Record<string, Pickled[]> | undefined;
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+
+function featureUris(protocol: string): string[] {
+  return fs.readdirSync(path.join(PROJECT_ROOT, 'features', protocol), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.feature'))
+    .map((file) => path.join('features', protocol, file))
+    .sort();
+}
+
+/** The index build.js writes: every feature file of every protocol, parsed. */
+export function buildScenarioIndex(): Record<string, Pickled[]> {
+  const index: Record<string, Pickled[]> = {};
+  for (const uri of PROTOCOL_NAMES.flatMap(featureUris)) {
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, uri), 'utf8');
+    index[sha1(text)] = pickle(text, uri);
+  }
+  return index;
+}
+
+/**
+ * Every scenario of a protocol with its tags, in cucumber's order (files sorted, scenarios as
+ * written), as cucumber's Gherkin compiler reads them: no step code is loaded, nothing runs.
+ */
 export async function listScenarios(protocol: string): Promise<ScenarioInfo[]> {
-  const scenarios: ScenarioInfo[] = [];
-  await runCucumber({ ...options(protocol, '', true), support: await supportCode() }, environment(), (envelope) => {
-    const pickle = envelope.pickle;
-    if (!pickle) return;
-    const tags = pickle.tags.map((t) => t.name);
-    scenarios.push({
-      name: scenarioName(pickle.uri, pickle.name),
-      scenario: pickle.name,
-      uri: pickle.uri,
+  scenarioIndex ??= fs.existsSync(SCENARIO_INDEX) ? (JSON.parse(fs.readFileSync(SCENARIO_INDEX, 'utf8')) as Record<string, Pickled[]>) : {};
+  return featureUris(protocol).flatMap((uri) => {
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, uri), 'utf8');
+    return (scenarioIndex![sha1(text)] ?? pickle(text, uri)).map(({ scenario, tags }) => ({
+      name: scenarioName(uri, scenario),
+      scenario,
+      uri,
       tags,
       ids: tags.filter((t) => t.startsWith('@SRS-')).map((t) => t.slice(1)),
-    });
+    }));
   });
-  return scenarios;
 }
 
 const exactName = (name: string) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
@@ -137,7 +212,8 @@ export async function runScenarios(
     }
   };
   const names = [...new Set(scenarios.map((s) => exactName(s.scenario)))];
-  await runCucumber({ ...options(protocol, tagExpression, false, names), support: await supportCode() }, environment(), onMessage);
+  const { runCucumber } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
+  await runCucumber({ ...options(protocol, tagExpression, names), support: await supportCode(protocol) }, environment(), onMessage);
   return outcomes;
 }
 
@@ -147,14 +223,20 @@ function toOutcome(pickle: { tags: string[] }, results: TestStepResult[], observ
     if (pickle.tags.includes('@info')) return { outcome: 'info', message: observed.join('\n') || 'observed: as specified' };
     return { outcome: 'passed' };
   }
-  const type = bad.exception?.type ?? '';
-  const message = bad.exception?.message ?? bad.message ?? bad.status;
   if (bad.status === 'UNDEFINED' || bad.status === 'AMBIGUOUS' || bad.status === 'PENDING') {
     return { outcome: 'error', message: `suite error: a step is ${bad.status.toLowerCase()}` };
   }
+  return thrownOutcome(pickle.tags, bad.exception?.type || bad.status, bad.exception?.message ?? bad.message ?? bad.status);
+}
+
+/**
+ * How a case ends that threw: by the type of what it threw (cucumber's exception type, the
+ * error's class name) and the case's tags. `wireproof conform` and `npx cucumber-js` both judge so.
+ */
+export function thrownOutcome(tags: readonly string[], type: string, message: string): Pick<CaseOutcome, 'outcome' | 'message'> {
   if (type === 'Unsupported') return { outcome: 'unsupported', message };
-  if (pickle.tags.includes('@info')) return { outcome: 'info', message: `observed: ${message}` };
+  if (tags.includes('@info')) return { outcome: 'info', message: `observed: ${message}` };
   if (type === 'NonConformance' || type === 'AssertionError') return { outcome: 'broken', message };
   if (ERROR_TYPES.has(type)) return { outcome: 'error', message };
-  return { outcome: 'error', message: `${type || bad.status}: ${message}` };
+  return { outcome: 'error', message: `${type}: ${message}` };
 }

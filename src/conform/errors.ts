@@ -27,3 +27,8 @@ export const ERROR_TYPES = new Set(['SuiteError', 'TargetUnreachableError']);
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** srs.json failed its schema, or names an id twice: the run stops with exit 3. */
+export class InvalidSrsError extends Error {
+  override name = 'InvalidSrsError';
+}

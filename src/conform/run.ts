@@ -1,9 +1,8 @@
-import { TargetUnreachableError, UsageError } from './errors';
+import { UsageError } from './errors';
 import { listScenarios, runScenarios, STOPS_SERVER } from './cucumber';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, selectRequirements } from './select';
-import { setSession, type Session } from './session';
-import { openTarget } from './target';
+import { closeSession, openSession, type Session } from './session';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
 import { faultCases, faultRequirementIds, runFaultCases, type FaultName } from './faults';
@@ -41,7 +40,6 @@ export interface ProtocolRun {
   died?: string;
 }
 
-const BASE_TIMEOUT_MS = 2000;
 const MARK: Record<Outcome, string> = { passed: 'ok   ', broken: 'FAIL ', error: 'ERROR', unsupported: 'UNSUP', info: 'INFO ' };
 
 /** Verifies one protocol's target against the selected requirements. */
@@ -77,19 +75,14 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     throw new UsageError(`empty selection: no ${options.protocol} case verifies the selected requirements`);
   }
 
-  const timeoutMs = BASE_TIMEOUT_MS * options.timeoutScale;
-  const target = await openTarget(plugin, { target: options.target, spawn: options.spawn }, timeoutMs);
+  const current = await openSession(plugin, { target: options.target, spawn: options.spawn }, options.timeoutScale);
+  const { target, timeoutMs } = current;
   const outcomes: CaseOutcome[] = [];
   const onCase = (o: CaseOutcome) => {
     options.log(`  ${MARK[o.outcome]} ${o.kind === 'property' ? '[property] ' : ''}${o.name} (${o.durationMs} ms)` +
       (o.outcome === 'passed' ? '' : `\n         ${(o.message ?? '').split('\n')[0]}`));
   };
   try {
-    await plugin.probe(target.main.endpoint, timeoutMs).catch((err: Error) => {
-      throw err instanceof TargetUnreachableError ? err : new TargetUnreachableError(`the target does not answer: ${err.message}`);
-    });
-    const current: Session = { plugin, target, timeoutMs, timeoutScale: options.timeoutScale };
-    setSession(current);
     options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties` +
       `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
     const names = new Set(chosenScenarios.map((s) => s.name));
@@ -111,8 +104,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     // Cases that stop the server run last (CONFORMANCE.md, Targets).
     await scenarioBatch(true);
   } finally {
-    setSession(undefined);
-    await target.stop();
+    await closeSession(current);
   }
   const died = target.main.exited();
   if (died) options.log(`  ${options.protocol}: ${died}`);

@@ -1,5 +1,6 @@
+import { TargetUnreachableError } from './errors';
+import { openTarget, type Target, type TargetSpec } from './target';
 import type { ProtocolPlugin } from './protocol';
-import type { Target } from './target';
 
 /**
  * The run in progress, shared with the cucumber steps (they run in this process).
@@ -19,13 +20,46 @@ export interface Session {
   hungSince?: string;
 }
 
+/** A normal wait for an answer at --timeout-scale 1. */
+export const BASE_TIMEOUT_MS = 2000;
+
 let current: Session | undefined;
 
 export function setSession(next: Session | undefined): void {
   current = next;
 }
 
-export function session(): Session {
-  if (!current) throw new Error('no conformance session: steps run only under `wireproof conform`');
+/** The session, or undefined when none is open (a cucumber-js run whose target could not be opened). */
+export function currentSession(): Session | undefined {
   return current;
+}
+
+export function session(): Session {
+  if (!current) throw new Error('no conformance session: steps run only under `wireproof conform` or `npx cucumber-js` (cucumber.js)');
+  return current;
+}
+
+/**
+ * Starts or reaches the target (embedded, --target, --spawn), checks that it answers, and makes
+ * it the session the steps see: how `wireproof conform` and `npx cucumber-js` both begin.
+ * A target that does not answer is stopped again and rejects with TargetUnreachableError.
+ */
+export async function openSession(plugin: ProtocolPlugin, spec: TargetSpec, timeoutScale: number): Promise<Session> {
+  const timeoutMs = BASE_TIMEOUT_MS * timeoutScale;
+  const target = await openTarget(plugin, spec, timeoutMs);
+  try {
+    await plugin.probe(target.main.endpoint, timeoutMs);
+  } catch (err) {
+    await target.stop();
+    throw err instanceof TargetUnreachableError ? err : new TargetUnreachableError(`the target does not answer: ${(err as Error).message}`);
+  }
+  const opened: Session = { plugin, target, timeoutMs, timeoutScale };
+  setSession(opened);
+  return opened;
+}
+
+/** Ends the session: the steps see none, and every server the suite started is stopped. */
+export async function closeSession(opened: Session): Promise<void> {
+  setSession(undefined);
+  await opened.target.stop();
 }

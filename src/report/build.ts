@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CoverageSummary, Report, RequirementResult, RobustnessSection, SecuritySection } from './types';
 import { EXIT, exitCode, summarize } from '../conform/verdict';
@@ -22,10 +23,12 @@ export interface ReportMeta {
 function suiteVersion(): Report['suite'] {
   const { version } = require(path.join(PROJECT_ROOT, 'package.json')) as { version: string };
   let commit = 'unknown';
+  // Only a checkout of wireproof itself: an installed package sits in the user's repository, whose commit is not the suite's.
+  if (!fs.existsSync(path.join(PROJECT_ROOT, '.git'))) return { version, commit };
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   } catch {
-    /* not a git checkout */
+    /* git is not installed */
   }
   return { version, commit };
 }

@@ -21,7 +21,8 @@ Given('`wireproof {}` is running', async function (this: CliWorld, args: string)
 /** Starts `wireproof ARGS...` and waits for its "listening on HOST:PORT" line (the port it got). */
 export async function startCommand(world: WireWorld, args: string[]): Promise<{ host: string; port: number }> {
   const self = world as CliWorld;
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // In the suite's folder: a path in a scenario's command names the suite's own files (features/...), wherever it is installed.
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c) => { output += c; });
   child.stderr!.on('data', (c) => { output += c; });

@@ -1,5 +1,5 @@
 import { After, Before, Status } from '@cucumber/cucumber';
-import { session } from '../conform/session';
+import { currentSession, session } from '../conform/session';
 import { NonConformance, TargetUnreachableError } from '../conform/errors';
 import { TRACE_MEDIA } from '../conform/cucumber';
 import type { WireWorld } from './world';
@@ -26,6 +26,7 @@ Before({ tags: '@destructive' }, async function (this: WireWorld, { pickle }) {
 
 /** Liveness after a destructive case: a server that stopped answering failed the case. */
 After({ tags: '@destructive' }, async function (this: WireWorld, { pickle }) {
+  if (!currentSession()) return; // the case never started: no target could be opened (npx cucumber-js)
   try {
     await probeLiveness(this, pickle.name);
   } catch (err) {
