@@ -3,7 +3,7 @@ Feature: http robustness
   the next client is served, and so are clients at the same time. A request line that
   whitespace splits into more than three words is never served (a MUST: two recipients
   that split it differently read different targets, RFC 9112 §11.2); other invalid request
-  lines take RFC 9112 §3's level, a SHOULD NOT autocorrect.
+  lines take RFC 9112 §3.2's level, a SHOULD NOT autocorrect.
 
   @SRS-HTTP-011 @destructive
   Scenario Outline: the request line "<line>", more than three words, serves no file
