@@ -4,9 +4,9 @@ Feature: http files
   of it, with a generated large file and symlinks beside; README, "A root of files: http").
 
   @SRS-HTTP-001
-  Scenario Outline: GET <path> answers 200 with the exact bytes of <file> and their Content-Length
+  Scenario Outline: GET <path> answers 200 with the exact bytes of <file>
     When an http client GETs "<path>"
-    Then the http answer is 200 with the exact bytes of "<file>" and their Content-Length
+    Then the http answer is 200 with the exact bytes of "<file>" and their Content-Length, if it sends one
 
     Examples:
       | path                 | file                |
@@ -21,12 +21,23 @@ Feature: http files
   @SRS-HTTP-001
   Scenario: GET of a generated 8 MiB file answers its exact bytes
     When an http client GETs the large generated file
-    Then the http answer is 200 with the exact bytes of "large.bin" and their Content-Length
+    Then the http answer is 200 with the exact bytes of "large.bin" and their Content-Length, if it sends one
+
+  @SRS-HTTP-038
+  Scenario Outline: GET <path> is length-delimited
+    When an http client requests "<path>" on the wire
+    Then the http answer carries a Content-Length or a chunked Transfer-Encoding
+
+    Examples:
+      | path           |
+      | /hello.txt     |
+      | /all-bytes.bin |
+      | /empty.txt     |
 
   @SRS-HTTP-002
-  Scenario Outline: HEAD <path> answers as GET does, without a body
+  Scenario Outline: HEAD <path> answers with GET's status, without a body
     When an http client sends HEAD "<path>" on the wire, and GETs it
-    Then the HEAD answer has the GET answer's status, Content-Length and Content-Type, and no body
+    Then the HEAD answer has the GET answer's status, no body, and GET's Content-Length if it sends one
 
     Examples:
       | path           |
@@ -34,6 +45,17 @@ Feature: http files
       | /pixel.png     |
       | /empty.txt     |
       | /missing.txt   |
+
+  @SRS-HTTP-039
+  Scenario Outline: HEAD <path> sends GET's Content-Length and Content-Type
+    When an http client sends HEAD "<path>" on the wire, and GETs it
+    Then the HEAD answer has the GET answer's Content-Length and Content-Type
+
+    Examples:
+      | path           |
+      | /hello.txt     |
+      | /pixel.png     |
+      | /empty.txt     |
 
   @SRS-HTTP-003
   Scenario Outline: a <file> file is typed <type>

@@ -9,6 +9,7 @@ import {
   SUMMARY_COUNTS, describeExitCode, distinct, failingCases, failuresFirst, formatDuration, formatPercent,
   showHiddenCharacters, traceRows, untracedMusts, withDefaults, type FailingCase,
 } from './present';
+import { sourceParts } from './sources';
 import type { CaseResult, Report, RequirementResult, RobustnessSection, SecuritySection, TraceEvent } from './types';
 
 export interface HtmlOptions {
@@ -134,6 +135,11 @@ function sha256(text: string): string {
 /** Nothing may be fetched, and only this page's own style and script may run. */
 const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(SCRIPT)}`;
 
+/** A requirement's source, each RFC section it names a link to the section. */
+function sourceMarkup(source: string): SafeHtml {
+  return html`${sourceParts(source).map((part) => (part.href ? html`<a href="${part.href}">${part.text}</a>` : part.text))}`;
+}
+
 function verdictBadge(verdict: string): SafeHtml {
   return html`<span class="v v-${verdict.replace(/[^A-Z-]/g, '')}">${verdict}</span>`;
 }
@@ -203,7 +209,7 @@ function failureArticle({ requirement, testCase }: FailingCase, index: number, o
   const replayId = `replay-${index}`;
   return html`<article class="failure f-${testCase.verdict}" id="failure-${index}" ${filterAttributes(requirement, [testCase.verdict], [testCase])}>
 <h3>${verdictBadge(testCase.verdict)} <a href="#req-${requirement.id}">${requirement.id}</a> · ${testCase.name}</h3>
-<p><span class="req-text">${requirement.text}</span> <span class="sub">(${requirement.level}, ${requirement.protocol}, ${requirement.scope}; ${requirement.source})</span></p>
+<p><span class="req-text">${requirement.text}</span> <span class="sub">(${requirement.level}, ${requirement.protocol}, ${requirement.scope}; ${sourceMarkup(requirement.source)})</span></p>
 <p class="sub">${testCase.kind}, ${formatDuration(testCase.durationMs)}</p>
 ${testCase.message !== undefined && html`<pre class="message">${testCase.message}</pre>`}
 ${testCase.counterexample !== undefined && html`<h4>Shrunk counterexample</h4><pre>${testCase.counterexample}</pre>`}
@@ -229,7 +235,7 @@ function matrixBody(requirement: RequirementResult, failureIndex: Map<CaseResult
   const requirementCells = html`<td rowspan="${span}" id="req-${requirement.id}" class="mono">${requirement.id}<div class="sub">${requirement.protocol} · ${requirement.scope}</div></td>
 <td rowspan="${span}">${requirement.level}</td>
 <td rowspan="${span}">${verdictBadge(requirement.verdict)}</td>
-<td rowspan="${span}"><span class="req-text">${requirement.text}</span><div class="sub">${requirement.source}</div></td>`;
+<td rowspan="${span}"><span class="req-text">${requirement.text}</span><div class="sub">${sourceMarkup(requirement.source)}</div></td>`;
   const caseRows =
     cases.length === 0
       ? [html`<tr>${requirementCells}<td colspan="4" class="note">no selected case verifies this requirement</td></tr>`]

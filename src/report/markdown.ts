@@ -8,6 +8,7 @@ import {
   SUMMARY_COUNTS, describeExitCode, failingCases, failuresFirst, formatDuration, formatPercent,
   showHiddenCharacters, traceExcerpt, untracedMusts, withDefaults, type FailingCase,
 } from './present';
+import { sourceParts } from './sources';
 import type { Report, RobustnessSection, SecuritySection } from './types';
 
 export interface MarkdownOptions {
@@ -37,6 +38,11 @@ function codeBlock(text: string, info = ''): string {
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
   return `${fence}${info}\n${showHiddenCharacters(text)}\n${fence}`;
+}
+
+/** A requirement's source, each RFC section it names a link to the section. */
+function sourceMarkdown(source: string): string {
+  return sourceParts(source).map((part) => (part.href ? `[${escapeMarkdown(part.text)}](${part.href})` : escapeMarkdown(part.text))).join('');
 }
 
 function tableRow(cells: readonly (string | number)[]): string {
@@ -73,7 +79,7 @@ function failureDetail({ requirement, testCase }: FailingCase, options: Required
   const lines = [
     `#### ${escapeMarkdown(testCase.verdict, ' ')} ${escapeMarkdown(requirement.id, ' ')} · ${escapeMarkdown(testCase.name, ' ')}`,
     '',
-    `> ${escapeMarkdown(requirement.text)} (${escapeMarkdown(`${requirement.level}, ${requirement.protocol}, ${requirement.scope}; ${requirement.source}`)})`,
+    `> ${escapeMarkdown(requirement.text)} (${escapeMarkdown(`${requirement.level}, ${requirement.protocol}, ${requirement.scope}`)}; ${sourceMarkdown(requirement.source)})`,
     '',
   ];
   if (testCase.message !== undefined) lines.push(codeBlock(testCase.message), '');
@@ -108,10 +114,10 @@ function requirementTable(report: Report): string[] {
   return [
     `<details><summary>All requirements (${report.requirements.length})</summary>`,
     '',
-    tableRow(['Requirement', 'Protocol', 'Level', 'Verdict', 'Cases', 'Text']),
-    tableRow(['---', '---', '---', '---', '---:', '---']),
+    tableRow(['Requirement', 'Protocol', 'Level', 'Verdict', 'Cases', 'Text', 'Source']),
+    tableRow(['---', '---', '---', '---', '---:', '---', '---']),
     ...failuresFirst(report.requirements).map((r) =>
-      tableRow([...[r.id, r.protocol, r.level, r.verdict].map((cell) => escapeMarkdown(cell)), r.cases.length, escapeMarkdown(r.text)]),
+      tableRow([...[r.id, r.protocol, r.level, r.verdict].map((cell) => escapeMarkdown(cell)), r.cases.length, escapeMarkdown(r.text), sourceMarkdown(r.source)]),
     ),
     '',
     '</details>',

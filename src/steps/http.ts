@@ -15,7 +15,7 @@ import type { Endpoint, Parse } from '../conform/driver';
 import { NonConformance } from '../conform/errors';
 import { PROJECT_ROOT } from '../conform/srs';
 import {
-  describeAnswer, httpRequest, isSuccess, mediaType, rawExchange, requestBytes, splitHead, type HttpAnswer, type RawAnswer,
+  describeAnswer, httpRequest, isSuccess, mediaType, rawExchange, requestBytes, requestLineBytes, splitHead, type HttpAnswer, type RawAnswer,
 } from '../conform/http/exchange';
 import {
   CANARY_NAME, FIXTURE_FILES, FIXTURE_ROOT, fixtureBytes, LARGE_FILE, largeFileBytes, requireOwnedRoot,
@@ -91,7 +91,7 @@ When('an http client GETs the symlink {string}', async function (this: HttpWorld
   await askWire(this, requestBytes(this.endpoint, 'GET', `/${name}`), `GET /${name}`);
 });
 
-When('an http client sends a {word} request for {string}', async function (this: HttpWorld, method: string, target: string) {
+When('an http client sends a/an {word} request for {string}', async function (this: HttpWorld, method: string, target: string) {
   this.answer = fromHttp(`${method} ${target}`, await httpRequest(this.endpoint, this.trace, { method, path: target }, this.timeoutMs));
 });
 
@@ -111,9 +111,14 @@ When('an http client requests a path of {int} bytes on the wire', async function
 });
 
 When('an http client sends the request line {string} on the wire', async function (this: HttpWorld, line: string) {
-  const head = unescapeBytes(line);
-  const bytes = Buffer.concat([head, Buffer.from(`\r\nHost: ${this.endpoint.host}\r\nConnection: close\r\n\r\n`)]);
-  await askWire(this, bytes, `request line "${line}"`);
+  await askWire(this, requestLineBytes(this.endpoint, unescapeBytes(line)), `request line "${line}"`);
+});
+
+/** For the cases that judge only what comes after: silence or an answer that is no HTTP are the target's business here. */
+When('an http client sends the request line {string} on the wire, whatever the answer', async function (this: HttpWorld, line: string) {
+  await rawExchange(this.endpoint, this.trace, requestLineBytes(this.endpoint, unescapeBytes(line)), this.timeoutMs).catch((err: unknown) => {
+    if (!(err instanceof NonConformance)) throw err;
+  });
 });
 
 When('an http client sends {string} on the wire', async function (this: HttpWorld, text: string) {
@@ -127,11 +132,12 @@ When('an http client sends HEAD {string} on the wire, and GETs it', async functi
 
 // ---- judging the answer ------------------------------------------------------------------------
 
-Then('the http answer is {int} with the exact bytes of {string} and their Content-Length', async function (this: HttpWorld, status: number, name: string) {
+Then('the http answer is {int} with the exact bytes of {string} and their Content-Length, if it sends one', async function (this: HttpWorld, status: number, name: string) {
   const answer = answerOf(this);
   const want = await expectedBytes(name);
   assert.equal(answer.status, status, `${answer.asked}: answered ${shown(answer)}`);
-  assert.equal(answer.headers['content-length'], String(want.length), `${answer.asked}: Content-Length ${answer.headers['content-length']} for ${want.length} bytes`);
+  const length = answer.headers['content-length'];
+  if (length !== undefined) assert.equal(length, String(want.length), `${answer.asked}: Content-Length ${length} for ${want.length} bytes`);
   if (!answer.body.equals(want)) {
     const at = answer.body.findIndex((b, i) => b !== want[i]);
     throw new NonConformance(`${answer.asked}: ${answer.body.length} bytes that are not those of ${name} (${want.length} bytes; first difference at byte ${at === -1 ? Math.min(answer.body.length, want.length) : at})`);
@@ -147,6 +153,22 @@ Then('the http answer\'s status is one of {string}', function (this: HttpWorld, 
   const answer = answerOf(this);
   const allowed = list.split(/,\s*/).map(Number);
   if (!allowed.includes(answer.status ?? 0)) throw new NonConformance(`${answer.asked}: answered ${shown(answer)}, expected one of ${list}`);
+});
+
+Then('the http answer is a 2xx, or its status is one of {string}', function (this: HttpWorld, list: string) {
+  const answer = answerOf(this);
+  const allowed = list.split(/,\s*/).map(Number);
+  if (!isSuccess(answer.status) && !allowed.includes(answer.status ?? 0)) {
+    throw new NonConformance(`${answer.asked}: answered ${shown(answer)}, expected a 2xx or one of ${list}`);
+  }
+});
+
+Then('the http answer carries a Content-Length or a chunked Transfer-Encoding', function (this: HttpWorld) {
+  const answer = answerOf(this);
+  const chunked = /(^|,)\s*chunked\s*$/i.test(String(answer.headers['transfer-encoding'] ?? ''));
+  if (answer.headers['content-length'] === undefined && !chunked) {
+    throw new NonConformance(`${answer.asked}: answered ${shown(answer)} with neither Content-Length nor chunked Transfer-Encoding: its end is only the close of the connection`);
+  }
 });
 
 Then('the http answer is typed {string}', function (this: HttpWorld, type: string) {
@@ -185,24 +207,60 @@ Then('the http answer is a 4xx or a closed connection', function (this: HttpWorl
   if (!ok) throw new NonConformance(`${answer.asked}: answered ${shown(answer)}, expected a 4xx or a close`);
 });
 
-Then('the http answer refuses the method: 405 with an Allow header listing GET and HEAD, or 501', function (this: HttpWorld) {
+/** The methods an Allow header lists (method tokens are case-sensitive: RFC 9110 §9.1). */
+function allowedMethods(answer: Answer): string[] {
+  const allow = answer.headers.allow;
+  return (Array.isArray(allow) ? allow.join(',') : allow ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+}
+
+/** An Allow header that lists GET and HEAD (and, where given, not the method just refused). */
+function expectAllowListsGetAndHead(answer: Answer, refused?: string): void {
+  const listed = allowedMethods(answer);
+  const allow = JSON.stringify(answer.headers.allow ?? null);
+  if (answer.headers.allow === undefined) throw new NonConformance(`${answer.asked}: ${answer.status} without an Allow header`);
+  if (!listed.includes('GET') || !listed.includes('HEAD')) throw new NonConformance(`${answer.asked}: ${answer.status} with Allow ${allow}, which does not list GET and HEAD`);
+  if (refused && listed.includes(refused)) throw new NonConformance(`${answer.asked}: 405 with Allow ${allow}, which lists the method it refused`);
+}
+
+Then('a 405 answer carries an Allow header listing GET and HEAD, and not {word}', function (this: HttpWorld, method: string) {
   const answer = answerOf(this);
-  if (answer.status === 501) return;
-  if (answer.status !== 405) throw new NonConformance(`${answer.asked}: answered ${shown(answer)}, expected 405 or 501`);
-  const allow = String(answer.headers.allow ?? '').split(/\s*,\s*/).map((m) => m.toUpperCase());
-  if (!allow.includes('GET') || !allow.includes('HEAD')) {
-    throw new NonConformance(`${answer.asked}: 405 with Allow ${JSON.stringify(answer.headers.allow)}, which does not list GET and HEAD`);
+  if (answer.status === 405) expectAllowListsGetAndHead(answer, method);
+});
+
+Then('a 2xx answer carries an Allow header listing GET and HEAD', function (this: HttpWorld) {
+  const answer = answerOf(this);
+  if (isSuccess(answer.status)) expectAllowListsGetAndHead(answer);
+});
+
+/** Each method a 2xx's Allow lists is asked for the same path again: a 405 or 501 then says the Allow was not true. */
+Then('a 2xx answer\'s Allow lists no method that {string} is then refused with 405 or 501', async function (this: HttpWorld, target: string) {
+  const answer = answerOf(this);
+  if (!isSuccess(answer.status)) return;
+  for (const method of allowedMethods(answer).filter((m) => m !== 'OPTIONS')) {
+    const asked = method === 'CONNECT'
+      ? fromRaw('CONNECT', await rawExchange(this.endpoint, this.trace, Buffer.from(`CONNECT ${this.endpoint.host}:9 HTTP/1.1\r\nHost: ${this.endpoint.host}:9\r\nConnection: close\r\n\r\n`), this.timeoutMs))
+      : fromHttp(`${method} ${target}`, await httpRequest(this.endpoint, this.trace, { method, path: target }, this.timeoutMs));
+    if (asked.status === 405 || asked.status === 501) {
+      throw new NonConformance(`${answer.asked}: ${answer.status} with Allow ${JSON.stringify(answer.headers.allow)}, yet ${asked.asked} was answered ${shown(asked)}`);
+    }
   }
 });
 
-Then('the HEAD answer has the GET answer\'s status, Content-Length and Content-Type, and no body', function (this: HttpWorld) {
+Then('the HEAD answer has the GET answer\'s status, no body, and GET\'s Content-Length if it sends one', function (this: HttpWorld) {
   const head = this.headAnswer!;
   const getAnswer = answerOf(this);
   assert.ok(head.raw && splitHead(head.raw.raw), `${head.asked}: no complete head in ${shown(head)}`);
   assert.equal(head.status, getAnswer.status, `${head.asked}: status`);
+  if (head.body.length > 0) throw new NonConformance(`${head.asked}: ${head.body.length} bytes after the head: "${escapeBytes(head.body.subarray(0, 60))}"`);
+  const length = head.headers['content-length'];
+  if (length !== undefined) assert.equal(length, String(getAnswer.body.length), `${head.asked}: Content-Length for the ${getAnswer.body.length} bytes GET sends`);
+});
+
+Then('the HEAD answer has the GET answer\'s Content-Length and Content-Type', function (this: HttpWorld) {
+  const head = this.headAnswer!;
+  const getAnswer = answerOf(this);
   assert.equal(head.headers['content-length'], getAnswer.headers['content-length'], `${head.asked}: Content-Length`);
   assert.equal(mediaType(head.headers['content-type'] as string), mediaType(getAnswer.headers['content-type'] as string), `${head.asked}: Content-Type`);
-  if (head.body.length > 0) throw new NonConformance(`${head.asked}: ${head.body.length} bytes after the head: "${escapeBytes(head.body.subarray(0, 60))}"`);
 });
 
 Then('the next http client gets {string} intact', async function (this: HttpWorld, name: string) {

@@ -1,4 +1,5 @@
 /** Runs the wireproof CLI as a user would, and reads the report it wrote. */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,4 +37,28 @@ export function verdictOf(report: Report | undefined, id: string): RequirementVe
 /** A spawn command for one of the Python servers in test/fixtures. */
 export function pythonServer(file: string, ...args: string[]): string {
   return ['python3', path.join(ROOT, 'test', 'fixtures', file), '--port', '{port}', ...args].join(' ');
+}
+
+/** A witness's verdict per requirement, as observed (README, "Witnesses"). */
+export type VerdictTable = Record<string, RequirementVerdict>;
+
+/**
+ * Holds a run to its pinned verdicts: each requirement of the table has exactly its
+ * verdict, and one the table does not name (added since) passes. Every requirement that
+ * moved is named at once, with the message of its first case that did not pass, so that
+ * a rule change that flips a witness's verdict is a conscious edit of its table.
+ */
+export function assertVerdicts(run: CliRun, pinned: VerdictTable): void {
+  assert.ok(run.report, `no report.json: ${run.stdout}${run.stderr}`);
+  const results = new Map(run.report.requirements.map((r) => [r.id, r]));
+  const why = (id: string) => results.get(id)?.cases.find((c) => c.verdict !== 'PASS')?.message?.split('\n')[0] ?? '';
+  const moved = [
+    ...Object.entries(pinned)
+      .filter(([id, verdict]) => results.get(id)?.verdict !== verdict)
+      .map(([id, verdict]) => `${id}: pinned ${verdict}, now ${results.get(id)?.verdict ?? 'not in the report'} ${why(id)}`),
+    ...run.report.requirements
+      .filter((r) => !(r.id in pinned) && r.verdict !== 'PASS')
+      .map((r) => `${r.id}: not pinned, so PASS expected, now ${r.verdict} ${why(r.id)}`),
+  ];
+  assert.deepEqual(moved, [], `verdicts that moved:\n${moved.join('\n')}`);
 }

@@ -53,8 +53,8 @@ test('outside code fences nothing is raw HTML or a raw control character', () =>
 test('the requirement table escapes pipes and newlines and keeps its columns', () => {
   const table = markdown.slice(markdown.indexOf('| Requirement |')).split('\n').filter((line) => line.startsWith('|'));
   assert.equal(table.length, 2 + 9);
-  for (const row of table) assert.equal(cells(row).length, 6, row);
-  assert.ok(table.includes('| SRS-ONELINE-002 | oneline | must | FAIL | 2 | Replies use a \\| b &lt;b&gt;bold&lt;/b&gt; syntax<br>across two lines |'));
+  for (const row of table) assert.equal(cells(row).length, 7, row);
+  assert.ok(table.includes('| SRS-ONELINE-002 | oneline | must | FAIL | 2 | Replies use a \\| b &lt;b&gt;bold&lt;/b&gt; syntax<br>across two lines | PROTOCOLS.md §1 |'));
   assert.equal(table[2].split(' | ')[0], '| SRS-ONELINE-002', 'failures first');
   assert.equal(table.at(-1)?.split(' | ')[0], '| SRS-ONELINE-001', 'passes last');
 });
@@ -65,14 +65,14 @@ test('failures past the limit are counted, not detailed', () => {
   assert.ok(short.includes('… and 3 more failing cases: see report.html.'));
 });
 
-test('any requirement text keeps the table row at six cells and out of HTML', () => {
+test('any requirement text keeps the table row at seven cells and out of HTML', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary' }), (text) => {
       const report = sampleReport();
       report.requirements[0].text = text;
       const row = renderMarkdown(report).split('\n').find((line) => line.startsWith('| SRS-ONELINE-001 |'));
       assert.ok(row);
-      assert.equal(cells(row).length, 6);
+      assert.equal(cells(row).length, 7);
       assert.ok(!/<(?!br>)/.test(row), row);
     }),
     { numRuns: 200 },

@@ -80,18 +80,33 @@ export const longTarget: fc.Arbitrary<string> = fc
   .tuple(fc.integer({ min: 4096, max: 65536 }), fc.constantFrom('segment', 'segments'))
   .map(([length, shape]) => (shape === 'segment' ? `/${'a'.repeat(length)}` : `/${'a/'.repeat(length / 2)}`).slice(0, length));
 
+/** A request line, and the fixture file some reading of it names. */
+export interface NamedRequestLine {
+  line: string;
+  file: string;
+}
+
 /**
- * Request lines that are not `METHOD SP origin-form SP HTTP/1.x` under any reading RFC 9112
- * §3 permits (it lets a server split on runs of whitespace, VT and FF included): a
- * single word, a broken version token, extra words, a space inside the target, a
- * control byte in the version. Each names hello.txt, so a server that reads past the
- * damage would answer with its bytes.
+ * Request lines that whitespace splits into more than three words, which no reading RFC
+ * 9112 §3 permits brings back to `METHOD SP target SP HTTP/1.x` (SRS-HTTP-011): a space,
+ * HTAB, VT or FF inside the target, or words after the version. Each names a fixture
+ * file under some reading, so a server that picks one answers with its bytes.
+ */
+export const ambiguousRequestLine: fc.Arbitrary<NamedRequestLine> = fc.oneof(
+  fc.constantFrom(' ', '\t', '\x0b', '\x0c').map((space) => ({ line: `GET /with${space}space.txt HTTP/1.1`, file: 'with space.txt' })),
+  fc.constantFrom('/hel lo.txt', '/hello.txt /other', '/hello.txt\t/other').map((target) => ({ line: `GET ${target} HTTP/1.1`, file: 'hello.txt' })),
+  fc.constantFrom('extra', 'HTTP/1.1', 'x y').map((word) => ({ line: `GET /hello.txt HTTP/1.1 ${word}`, file: 'hello.txt' })),
+);
+
+/**
+ * Other request lines that are not `METHOD SP origin-form SP HTTP/1.x` under any reading
+ * RFC 9112 §3 permits (it lets a server split on whitespace, VT and FF included), each
+ * naming hello.txt (SRS-HTTP-037): a single word, a broken version token, a control byte
+ * in the version.
  */
 export const badRequestLine: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('GARBAGE', 'GET', '/hello.txt', 'GET/hello.txt HTTP/1.1', '\x16\x03\x01\x00\xa5\x01\x00\x00'),
   fc.constantFrom('HTTX/1.1', 'HTTP/1', 'HTTP/1.1.1', 'HTTP/x.y', 'HTTP/1.1/', 'http/1.1', 'HTTP/1.1extra').map((v) => `GET /hello.txt ${v}`),
-  fc.constantFrom('extra', 'HTTP/1.1', 'x y').map((w) => `GET /hello.txt HTTP/1.1 ${w}`),
-  fc.constantFrom('/hel lo.txt', '/hello.txt /other').map((t) => `GET ${t} HTTP/1.1`),
   // Inside the version token, never at its edges: RFC 9112 §3 lets a server split on whitespace.
   fc.tuple(fc.integer({ min: 0, max: 31 }).filter((b) => b !== 0x0a && b !== 0x0d && b !== 0x09), fc.integer({ min: 1, max: 7 }))
     .map(([byte, at]) => `GET /hello.txt ${'HTTP/1.1'.slice(0, at)}${String.fromCharCode(byte)}${'HTTP/1.1'.slice(at)}`),

@@ -69,6 +69,12 @@ export function requestBytes(endpoint: Endpoint, method: string, target: string)
   return Buffer.from(`${method} ${target} HTTP/1.1\r\nHost: ${endpoint.host}:${endpoint.port}\r\nConnection: close\r\n\r\n`, 'latin1');
 }
 
+/** A request line given as exact bytes (a string as latin1), then a Host and `Connection: close`. */
+export function requestLineBytes(endpoint: Endpoint, line: string | Buffer): Buffer {
+  const head = typeof line === 'string' ? Buffer.from(line, 'latin1') : line;
+  return Buffer.concat([head, Buffer.from(`\r\nHost: ${endpoint.host}\r\nConnection: close\r\n\r\n`, 'latin1')]);
+}
+
 /**
  * Sends exact bytes on a fresh connection and takes everything the target sends until
  * it closes. A target that stays open after answering is waited for up to the timeout;

@@ -188,14 +188,18 @@ const liveCalls: PropertyCase = {
 /** A hostile exchange: a corrupted header, or a valid message cut short and the client's FIN. */
 type Attack = { corruption: string } | { truncateAt: number };
 
+/**
+ * Oversize claims are left to SRS-RPC-007's scenarios: a daemon with no maximum (Pyro4's
+ * default) waits for the body, which breaks 007 alone, not every requirement here.
+ */
 const attack: fc.Arbitrary<Attack> = fc.oneof(
-  corruptionName.map((corruption) => ({ corruption })),
+  corruptionName.filter((name) => CORRUPTIONS[name].id !== 'SRS-RPC-007').map((corruption) => ({ corruption })),
   fc.integer({ min: 1, max: 200 }).map((truncateAt) => ({ truncateAt })),
 );
 
 const liveHostile: PropertyCase = {
   name: 'rpc live: a corrupted or truncated message closes that connection only, and the daemon serves on',
-  ids: ['SRS-RPC-004', 'SRS-RPC-005', 'SRS-RPC-006', 'SRS-RPC-007', 'SRS-RPC-008', 'SRS-RPC-009'],
+  ids: ['SRS-RPC-004', 'SRS-RPC-005', 'SRS-RPC-006', 'SRS-RPC-008', 'SRS-RPC-009'],
   kind: 'live',
   runs: 30,
   build: (ctx) => {
