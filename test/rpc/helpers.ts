@@ -5,8 +5,11 @@ import path from 'node:path';
 import { withTimeout } from '../../src/impl/common/errors';
 import { FramingError } from '../../src/impl/common/framer';
 import { connectTcp } from '../../src/impl/common/net';
+import { RemoteError } from '../../src/impl/rpc/json';
 import { MessageFramer, PyroMessage } from '../../src/impl/rpc/message';
 import { SYSTEM_PYTHON } from '../../src/impl/rpc/pyro4/launch';
+import { PyroURI } from '../../src/impl/rpc/uri';
+import { Complex } from '../../src/impl/rpc/values';
 
 const PYRO4_CLIENT = path.join(__dirname, 'pyro4_client.py');
 
@@ -79,4 +82,66 @@ export class RawSession {
   }
 }
 
-export { wireValue } from '../../src/conform/rpc/arbitraries';
+export { serpentValue, wireValue } from '../../src/conform/rpc/arbitraries';
+
+/**
+ * What serpent carries of a JS value, as its reader gives it back: bytes become serpent's
+ * base-64 dict, an empty set the empty tuple, a Map without entries an empty dict, and a
+ * complex number's parts what Python reads from the text the writer makes of them.
+ */
+export function serpentView(value: unknown): unknown {
+  if (typeof value === 'bigint' && Number.isSafeInteger(Number(value))) return Number(value); // an int that fits a number reads back as one
+  if (value instanceof Uint8Array) return { data: Buffer.from(value).toString('base64'), encoding: 'base64' };
+  if (value instanceof Complex) {
+    const plus = value.imag > 0 || Object.is(value.imag, 0);
+    return new Complex(plus ? value.real + 0 : value.real - 0, Object.is(value.imag, -0) ? 0 : value.imag);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(serpentView);
+    return Object.isFrozen(value) ? Object.freeze(items) : items;
+  }
+  if (value instanceof Set) return value.size === 0 ? Object.freeze([]) : new Set([...value].map(serpentView));
+  if (value instanceof Map) {
+    if (value.size === 0) return {};
+    return new Map([...value].map(([k, v]) => [serpentView(k), serpentView(v)]));
+  }
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: serpentView(v), writable: true, enumerable: true, configurable: true });
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Python's equality of two values read back (dicts and sets in any order), stricter where
+ * bytes matter: -0.0 is not 0.0, NaN equals NaN, a tuple is not a list, an int is not a float
+ * only as far as JS tells them apart (both are numbers).
+ */
+export function samePythonValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return Object.is(a, b);
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return a === b;
+  if (a instanceof Complex || b instanceof Complex) {
+    return a instanceof Complex && b instanceof Complex && Object.is(a.real, b.real) && Object.is(a.imag, b.imag);
+  }
+  if (a instanceof PyroURI || b instanceof PyroURI) return a instanceof PyroURI && b instanceof PyroURI && a.equals(b);
+  if (a instanceof RemoteError || b instanceof RemoteError) {
+    return a instanceof RemoteError && b instanceof RemoteError && a.pythonClass === b.pythonClass &&
+      samePythonValue(a.args, b.args) && samePythonValue(a.remoteTraceback, b.remoteTraceback) && samePythonValue(a.attributes, b.attributes);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && Object.isFrozen(a) === Object.isFrozen(b) &&
+      a.length === b.length && a.every((item, i) => samePythonValue(item, b[i]));
+  }
+  const unordered = (x: unknown[], y: unknown[]) => {
+    const left = [...y];
+    return x.length === y.length && x.every((item) => {
+      const at = left.findIndex((other) => samePythonValue(item, other));
+      return at >= 0 && left.splice(at, 1).length === 1;
+    });
+  };
+  if (a instanceof Set || b instanceof Set) return a instanceof Set && b instanceof Set && unordered([...a], [...b]);
+  const entries = (x: object) => (x instanceof Map ? [...x] : Object.entries(x));
+  if ((a instanceof Map) !== (b instanceof Map)) return false;
+  return unordered(entries(a), entries(b));
+}

@@ -1,5 +1,6 @@
 /** Generators of the rpc properties: json values, calls of wireproof.echo, hostile names. */
 import fc from 'fast-check';
+import { Complex } from '../../impl/rpc/values';
 import { CORRUPTIONS } from './hostile';
 
 /** Keys every JS object inherits or treats specially: data like any other in a Pyro4 json body. */
@@ -57,3 +58,42 @@ export const forbiddenName = fc.oneof(
   fc.constantFrom(...FORBIDDEN_NAMES),
   fc.stringMatching(/^_[a-zA-Z_]{0,10}$/),
 );
+
+const hashableKey = fc.oneof(fc.maxSafeInteger(), fc.array(fc.string(), { maxLength: 2 }).map((items) => Object.freeze(items)));
+
+/** Strings that exercise Python's repr(): quotes, backslashes, controls, lone surrogates, any plane. */
+const pythonText = fc.oneof(
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+  fc.array(fc.constantFrom("'", '"', '\\', '\n', '\r', '\t', '\0', '\x7f', '\x85', '\xa0', '\u2028', '\ud800', '\udfff', '\ufeff', 'a', '\u20ac'), { maxLength: 8 })
+    .map((parts) => parts.join('')),
+);
+
+/**
+ * Values serpent carries (wireValue, plus what json cannot: any float, tuples, sets,
+ * bytes, complex numbers, dicts with int and tuple keys). Set items and non-str keys
+ * are kept to kinds that compare alike in Python and JS (str, int, tuples of str).
+ */
+export const serpentValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.maxSafeInteger(),
+    fc.double(),
+    fc.bigInt({ min: -(10n ** 60n), max: 10n ** 60n }),
+    pythonText,
+    fc.uint8Array({ maxLength: 12 }).map((bytes) => Buffer.from(bytes)),
+    fc.tuple(fc.double({ noNaN: true }), fc.double({ noNaN: true })).map(([real, imag]) => new Complex(real, imag)),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.array(tie('value'), { maxLength: 3 }).map((items) => Object.freeze(items)),
+    fc.oneof(fc.uniqueArray(fc.string(), { maxLength: 4 }), fc.uniqueArray(fc.maxSafeInteger(), { maxLength: 4 })).map((items) => new Set<unknown>(items)),
+    fc.dictionary(
+      fc.oneof(pythonText.filter((k) => k !== '__class__'), fc.constantFrom(...TRICKY_KEYS)),
+      tie('value'),
+      { maxKeys: 4, noNullPrototype: true },
+    ),
+    fc.uniqueArray(fc.tuple(hashableKey, tie('value')), { maxLength: 3, selector: ([key]) => JSON.stringify(key) })
+      .map((entries) => new Map<unknown, unknown>(entries)),
+  ),
+})).value;

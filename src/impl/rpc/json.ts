@@ -509,7 +509,7 @@ export function recreate(dict: Record<string, unknown>): unknown {
     return new ExceptionWrapper(dict.exception);
   }
   if (typeof pythonClass === 'string' && dict.__exception__ === true) {
-    const args = Array.isArray(dict.args) ? dict.args : [];
+    const args = Array.isArray(dict.args) ? [...dict.args] : []; // a list, also where serpent carries a tuple
     const attributes = isPlainDict(dict.attributes) ? { ...dict.attributes } : {};
     const traceback = attributes._pyroTraceback;
     delete attributes._pyroTraceback;
