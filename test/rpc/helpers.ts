@@ -7,7 +7,7 @@ import { FramingError } from '../../src/impl/common/framer';
 import { connectTcp } from '../../src/impl/common/net';
 import { RemoteError } from '../../src/impl/rpc/json';
 import { MessageFramer, PyroMessage } from '../../src/impl/rpc/message';
-import { SYSTEM_PYTHON } from '../../src/impl/rpc/pyro4/launch';
+import { SYSTEM_PYTHON, withoutPyroSettings } from '../../src/impl/rpc/pyro4/launch';
 import { PyroURI } from '../../src/impl/rpc/uri';
 import { Complex } from '../../src/impl/rpc/values';
 
@@ -15,13 +15,16 @@ const PYRO4_CLIENT = path.join(__dirname, 'pyro4_client.py');
 
 export { ensurePyro4, type Pyro4EchoServer, startPyro4EchoServer, SYSTEM_PYTHON } from '../../src/impl/rpc/pyro4/launch';
 
-/** Runs test/rpc/pyro4_client.py (a real Pyro4 client, json serializer) and returns its observations. */
-export function runPyro4Client(nsHost: string, nsPort: number): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * Runs test/rpc/pyro4_client.py (a real Pyro4 client) and returns its observations: with
+ * serializer 'json', PYRO_SERIALIZER=json; without, Pyro4's configuration untouched (serpent).
+ */
+export function runPyro4Client(nsHost: string, nsPort: number, serializer?: 'json'): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return new Promise((resolve, reject) => {
     execFile(
       SYSTEM_PYTHON,
       [PYRO4_CLIENT, nsHost, String(nsPort)],
-      { env: { ...process.env, PYRO_SERIALIZER: 'json' }, timeout: 20_000 },
+      { env: { ...withoutPyroSettings(process.env), ...(serializer ? { PYRO_SERIALIZER: serializer } : {}) }, timeout: 20_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
     );
   });
