@@ -1,6 +1,6 @@
 /**
  * The rpc suite against servers it has never seen: Debian's real Pyro4 name server and
- * daemon must pass the core profile; the reference server broken in one way at a time
+ * daemon must pass the core profile, in serpent and json; the reference server broken in one way at a time
  * (test/fixtures/rpc_broken.ts) must exit 1 with the broken requirement FAIL.
  */
 import { describe, test } from 'node:test';
@@ -24,6 +24,10 @@ const BREAKS: [string, string][] = [
   ['no-traceback', 'SRS-RPC-016'],
   ['kills-all-on-error', 'SRS-RPC-009'],
   ['serves-before-connect', 'SRS-RPC-010'],
+  ['refuses-serpent', 'SRS-RPC-060'],
+  ['answers-serpent-in-json', 'SRS-RPC-061'],
+  ['sets-as-lists', 'SRS-RPC-062'],
+  ['runs-unreadable-serpent', 'SRS-RPC-063'],
 ];
 
 // Each run spends most of its time starting processes and waiting out a close that never

@@ -85,36 +85,7 @@ export class RawSession {
   }
 }
 
-export { serpentValue, wireValue } from '../../src/conform/rpc/arbitraries';
-
-/**
- * What serpent carries of a JS value, as its reader gives it back: bytes become serpent's
- * base-64 dict, an empty set the empty tuple, a Map without entries an empty dict, and a
- * complex number's parts what Python reads from the text the writer makes of them.
- */
-export function serpentView(value: unknown): unknown {
-  if (typeof value === 'bigint' && Number.isSafeInteger(Number(value))) return Number(value); // an int that fits a number reads back as one
-  if (value instanceof Uint8Array) return { data: Buffer.from(value).toString('base64'), encoding: 'base64' };
-  if (value instanceof Complex) {
-    const plus = value.imag > 0 || Object.is(value.imag, 0);
-    return new Complex(plus ? value.real + 0 : value.real - 0, Object.is(value.imag, -0) ? 0 : value.imag);
-  }
-  if (Array.isArray(value)) {
-    const items = value.map(serpentView);
-    return Object.isFrozen(value) ? Object.freeze(items) : items;
-  }
-  if (value instanceof Set) return value.size === 0 ? Object.freeze([]) : new Set([...value].map(serpentView));
-  if (value instanceof Map) {
-    if (value.size === 0) return {};
-    return new Map([...value].map(([k, v]) => [serpentView(k), serpentView(v)]));
-  }
-  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: serpentView(v), writable: true, enumerable: true, configurable: true });
-    return out;
-  }
-  return value;
-}
+export { serpentValue, serpentView, wireValue } from '../../src/conform/rpc/arbitraries';
 
 /**
  * Python's equality of two values read back (dicts and sets in any order), stricter where

@@ -70,7 +70,11 @@ export class DaemonCore {
       registered: () => [...this.objects.keys()],
       ping: () => null,
       info: () => this.describe(),
-      get_metadata: (objectId: string) => this.metadata(objectId),
+      // Pyro4 answers sets (json carries them as lists), lists when asked as_lists (its proxies' CONNECT does).
+      get_metadata: (objectId: string, asLists?: boolean) => {
+        const meta = this.metadata(objectId);
+        return asLists ? meta : { methods: new Set(meta.methods), oneway: new Set(meta.oneway), attrs: new Set(meta.attrs) };
+      },
     };
     this.register(DAEMON_OBJECT_ID, daemonObject, {
       methods: { registered: [], ping: [], info: [], get_metadata: ['objectId', 'as_lists?'] },
