@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ROOT, runCli, verdictOf } from './run-cli';
 import { ECHO_SERVER, ensurePyro4, SYSTEM_PYTHON } from '../../src/impl/rpc/pyro4/launch';
+import { ATTEMPT_FAMILIES, MINIMUM_VARIANTS, summarizeAttempts } from '../../src/robustness/security';
 
 const PYRO4_SERVER = `${SYSTEM_PYTHON} ${ECHO_SERVER} --ns-port {port}`;
 const broken = (variant: string) =>
@@ -42,6 +43,13 @@ describe('rpc conformance of servers the suite has never seen', { concurrency: 3
     assert.ok(report && report.requirements.length >= 30, `${report?.requirements.length} requirements`);
     assert.ok(report.requirements.every((r) => r.scope === 'core'), 'profile core against a spawned server');
     for (const r of report.requirements) assert.equal(r.verdict, 'PASS', `${r.id}: ${r.cases.find((c) => c.verdict !== 'PASS')?.message}`);
+    // The security section's exposure count, from this run: every attempt in both serializers, and the hostile serpent bodies.
+    const exposure = summarizeAttempts(ATTEMPT_FAMILIES.find((f) => f.name === 'rpc exposure')!, report.requirements);
+    const count = (pattern: RegExp) => exposure.variantNames.filter((name) => pattern.test(name)).length;
+    assert.equal(count(/\(json\)$/), count(/\(serpent\)$/), 'each unexposed-name attempt in both serializers');
+    assert.ok(count(/\(serpent\)$/) >= MINIMUM_VARIANTS, `${count(/\(serpent\)$/)} attempts in serpent`);
+    assert.ok(count(/^serpent: a serpent body with /) >= 10, `${count(/^serpent: a serpent body with /)} hostile serpent bodies`);
+    assert.equal(exposure.verdict, 'PASS', exposure.notRefused.join('; '));
   });
 
   for (const [variant, id] of BREAKS) {

@@ -44,30 +44,32 @@ export function serpentLiteral(value: unknown): string {
 export function pythonString(text: string): string {
   if (PLAIN_ASCII.test(text)) return `'${text}'`;
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (c >= 0x20 && c < 0x7f) out += ch;
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c > 0x7f && !NOT_PRINTABLE.test(ch)) out += ch;
-    else if (c <= 0xff) out += `\\x${hex(c, 2)}`;
-    else if (c <= 0xffff) out += `\\u${hex(c, 4)}`;
-    else out += `\\U${hex(c, 8)}`;
-  }
-  return out + quote;
+  return quote + text.replace(ESCAPED[quote], escapeCharacter) + quote;
 }
 
 /** Printable ASCII but the quote and the backslash: repr() is the text in single quotes. */
 const PLAIN_ASCII = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
 /**
- * What CPython's repr() escapes beyond ASCII (Py_UNICODE_ISPRINTABLE): the categories
- * Cc, Cf, Cs, Co, Cn, Zl, Zp, Zs, by Node's Unicode tables. A peer Python with older
- * tables escapes the characters assigned since (Cn to it): the value read back is the same.
+ * What CPython's repr() escapes in a str quoted with ' or ": the quote, the backslash, and
+ * what Py_UNICODE_ISPRINTABLE calls unprintable, the categories C (Cc, Cf, Cs, Co, Cn), Zl,
+ * Zp and Zs but the space, by Node's Unicode tables. A peer Python with older tables escapes
+ * the characters assigned since (Cn to it) as well: the value read back is the same.
  */
-const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+const ESCAPED: Readonly<Record<string, RegExp>> = {
+  "'": /['\\\p{C}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu,
+  '"': /["\\\p{C}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu,
+};
+
+function escapeCharacter(ch: string): string {
+  const c = ch.codePointAt(0)!;
+  if (c === 0x5c || c === 0x27 || c === 0x22) return `\\${ch}`;
+  if (c === 0x09) return '\\t';
+  if (c === 0x0a) return '\\n';
+  if (c === 0x0d) return '\\r';
+  if (c <= 0xff) return `\\x${hex(c, 2)}`;
+  if (c <= 0xffff) return `\\u${hex(c, 4)}`;
+  return `\\U${hex(c, 8)}`;
+}
 
 const hex = (code: number, width: number) => code.toString(16).padStart(width, '0');
 
