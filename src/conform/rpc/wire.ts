@@ -272,6 +272,22 @@ export async function expectClosedAfterError(driver: WireDriver, timeoutMs: numb
   }
 }
 
+/**
+ * A refused request may fail with an exception (Pyro4 answers one) or end the connection:
+ * the exception reply, or undefined when the connection closed instead; a result is non-conformance.
+ */
+export async function exceptionOrClose(connection: RpcConnection, seq: number, what: string): Promise<CallReply | undefined> {
+  let reply: CallReply;
+  try {
+    reply = await connection.result(seq, what);
+  } catch (error) {
+    if (error instanceof NonConformance && (await connection.driver.closedWithin(0))) return undefined;
+    throw error;
+  }
+  if (!reply.exception) throw new NonConformance(`${what} was answered with the result ${describeValue(reply.value)}, not an exception`);
+  return reply;
+}
+
 /** Polls last() until it returns `want` (record() is oneway: it may complete after its call was sent). */
 export async function expectLast(connection: RpcConnection, want: unknown, timeoutMs: number, why: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
