@@ -163,6 +163,8 @@ describe('rpc serpent codec on its own', () => {
     ['10,000 nested brackets', '['.repeat(10_000), 512, /nesting deeper than 512/],
     ['10,000 nested parentheses', '('.repeat(10_000), 512, /nesting/],
     ['invalid UTF-8', Buffer.from([0x27, 0x61, 0xc3, 0x28, 0x27]), 2, /UTF-8/],
+    ['invalid UTF-8 after a byte-order mark', Buffer.from([0xef, 0xbb, 0xbf, 0x31, 0xff]), 4, /UTF-8/],
+    ['a byte-order mark', Buffer.from([0xef, 0xbb, 0xbf, 0x31]), 0, /U\+FEFF/],
     ['an unhashable key', '{[1]: 2}', 1, /unhashable list/],
     ['a hexadecimal integer', '0x10', 0, /hexadecimal/],
     ['leading zeros', '007', 0, /leading zeros/],

@@ -235,7 +235,8 @@ export interface DecodeOptions {
   classes?: boolean;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** A byte-order mark stays in the text (and is refused where a value should start), so offsets count every byte. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Parses serpent bytes (strict UTF-8): one Python literal, after any comments (the header is one). */
 export function decodeSerpent(bytes: Uint8Array, options: DecodeOptions = {}): unknown {
@@ -250,7 +251,7 @@ export function decodeSerpent(bytes: Uint8Array, options: DecodeOptions = {}): u
 
 /** The offset of the first byte that breaks UTF-8 (for the error message): where a lenient decode, encoded again, differs. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  const again = Buffer.from(new TextDecoder().decode(bytes), 'utf8');
+  const again = Buffer.from(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), 'utf8');
   let at = 0;
   while (at < bytes.length && bytes[at] === again[at]) at++;
   return at;
