@@ -203,55 +203,55 @@ describe('rpc interop: Pyro4 client → wireproof name server and daemon', () =>
 
 /** test/rpc/pyro4_client.py against a wireproof server, in the given serializer (Pyro4's default when undefined). */
 async function pyro4ClientSession(serializer: 'json' | undefined): Promise<void> {
-    const server = await startRpcServer({ port: 0 });
-    try {
-      const seen = await runPyro4Client(server.host, server.port, serializer);
-      assert.equal(seen.serializer, serializer ?? 'serpent');
-      assert.equal(seen.ns_count, 2);
-      assert.deepEqual(seen.ns_list, { 'Pyro.NameServer': server.nameServerUri.toString(), 'wireproof.echo': server.echoUri.toString() });
-      assert.deepEqual(seen.ns_list_prefix, { 'wireproof.echo': server.echoUri.toString() });
-      assert.equal(seen.ns_lookup, server.echoUri.toString());
-      assert.deepEqual(seen.ns_lookup_meta, ['PYRO:thing@127.0.0.1:1', ['a', 'b']]);
-      assert.deepEqual(seen.ns_list_meta_all, { 'extra.thing': 'PYRO:thing@127.0.0.1:1' });
-      assert.deepEqual(seen.ns_list_regex, { 'extra.thing': 'PYRO:thing@127.0.0.1:1' });
-      assert.equal(seen.ns_register_safe.class, 'Pyro4.errors.NamingError');
-      assert.equal(seen.ns_remove, 1);
-      assert.equal(seen.ns_remove_self, 0);
-      assert.deepEqual([seen.ns_unknown.class, seen.ns_unknown.args], ['Pyro4.errors.NamingError', ['unknown name: no.such.name']]);
+  const server = await startRpcServer({ port: 0 });
+  try {
+    const seen = await runPyro4Client(server.host, server.port, serializer);
+    assert.equal(seen.serializer, serializer ?? 'serpent');
+    assert.equal(seen.ns_count, 2);
+    assert.deepEqual(seen.ns_list, { 'Pyro.NameServer': server.nameServerUri.toString(), 'wireproof.echo': server.echoUri.toString() });
+    assert.deepEqual(seen.ns_list_prefix, { 'wireproof.echo': server.echoUri.toString() });
+    assert.equal(seen.ns_lookup, server.echoUri.toString());
+    assert.deepEqual(seen.ns_lookup_meta, ['PYRO:thing@127.0.0.1:1', ['a', 'b']]);
+    assert.deepEqual(seen.ns_list_meta_all, { 'extra.thing': 'PYRO:thing@127.0.0.1:1' });
+    assert.deepEqual(seen.ns_list_regex, { 'extra.thing': 'PYRO:thing@127.0.0.1:1' });
+    assert.equal(seen.ns_register_safe.class, 'Pyro4.errors.NamingError');
+    assert.equal(seen.ns_remove, 1);
+    assert.equal(seen.ns_remove_self, 0);
+    assert.deepEqual([seen.ns_unknown.class, seen.ns_unknown.args], ['Pyro4.errors.NamingError', ['unknown name: no.such.name']]);
 
-      assert.deepEqual(seen.echo, JSON.parse('{"a": [1, 2.5, "x", null, true], "big": 1180591620717411303424, "__proto__": {"polluted": 1}}'));
-      assert.equal(seen.echo_nan, 'nan');
-      assert.deepEqual(seen.add, [3, 'ab', [1, 2], 2 ** 63]);
-      assert.equal(seen.fail.class, 'builtins.ValueError');
-      assert.deepEqual(seen.fail.args, ['boom']);
-      assert.match(seen.fail.traceback, /fail/);
-      assert.equal(seen.record, null);
-      assert.equal(seen.last, 'kept');
-      assert.deepEqual(seen.kwargs, { x: 1, y: [2] });
-      assert.deepEqual(seen.kwargs_empty, {});
-      assert.deepEqual(seen.metadata, { methods: ['add', 'echo', 'fail', 'kwargs', 'last', 'record'], oneway: ['record'] });
-      assert.equal(seen.hidden_local.class, 'builtins.AttributeError');
-      for (const name of ['hidden', '__proto__', 'constructor', 'toString', '_private', 'nothing']) {
-        assert.equal(seen[`invoke_${name}`].class, 'builtins.AttributeError', name);
-      }
-      assert.equal(seen.last_after_hidden, 'kept');
-      assert.equal(seen.too_many_args.class, 'builtins.TypeError');
-      assert.deepEqual(seen.batch, [1, 3, 'builtins.ValueError: in batch']);
-      assert.equal(seen.ping, 'pong');
-      assert.deepEqual(seen.daemon_registered, ['Pyro.Daemon', 'wireproof.echo']);
-      assert.deepEqual(seen.daemon_metadata, ['add', 'echo', 'fail', 'kwargs', 'last', 'record']);
-      assert.equal(seen.unknown_object.class, 'Pyro4.errors.CommunicationError');
-      assert.match(seen.unknown_object.args[0], /rejected: unknown object/);
-      if (serializer === undefined) {
-        assert.deepEqual(seen.serpent_echo, {
-          tuple: "(1, 'a', (2,))", set: '{1, 2, 3}', complex: '(1.5-2j)', bytes: "{'data': 'AP8=', 'encoding': 'base64'}",
-          big: '-1267650600228229401496703205376', '-inf': '-inf', '-0.0': '-0.0', 'nested empties': "{'k': [(), (), {}]}",
-          surrogate: "'\\ud800x'", float: '2.5',
-          'integral float': '3', // JS has one number type: an integral float below 2^53 comes back an int (as with json)
-        });
-        assert.equal(seen.serpent_add_tuples, '(1, 2)');
-      }
-    } finally {
-      await server.close();
+    assert.deepEqual(seen.echo, JSON.parse('{"a": [1, 2.5, "x", null, true], "big": 1180591620717411303424, "__proto__": {"polluted": 1}}'));
+    assert.equal(seen.echo_nan, 'nan');
+    assert.deepEqual(seen.add, [3, 'ab', [1, 2], 2 ** 63]);
+    assert.equal(seen.fail.class, 'builtins.ValueError');
+    assert.deepEqual(seen.fail.args, ['boom']);
+    assert.match(seen.fail.traceback, /fail/);
+    assert.equal(seen.record, null);
+    assert.equal(seen.last, 'kept');
+    assert.deepEqual(seen.kwargs, { x: 1, y: [2] });
+    assert.deepEqual(seen.kwargs_empty, {});
+    assert.deepEqual(seen.metadata, { methods: ['add', 'echo', 'fail', 'kwargs', 'last', 'record'], oneway: ['record'] });
+    assert.equal(seen.hidden_local.class, 'builtins.AttributeError');
+    for (const name of ['hidden', '__proto__', 'constructor', 'toString', '_private', 'nothing']) {
+      assert.equal(seen[`invoke_${name}`].class, 'builtins.AttributeError', name);
     }
+    assert.equal(seen.last_after_hidden, 'kept');
+    assert.equal(seen.too_many_args.class, 'builtins.TypeError');
+    assert.deepEqual(seen.batch, [1, 3, 'builtins.ValueError: in batch']);
+    assert.equal(seen.ping, 'pong');
+    assert.deepEqual(seen.daemon_registered, ['Pyro.Daemon', 'wireproof.echo']);
+    assert.deepEqual(seen.daemon_metadata, ['add', 'echo', 'fail', 'kwargs', 'last', 'record']);
+    assert.equal(seen.unknown_object.class, 'Pyro4.errors.CommunicationError');
+    assert.match(seen.unknown_object.args[0], /rejected: unknown object/);
+    if (serializer === undefined) {
+      assert.deepEqual(seen.serpent_echo, {
+        tuple: "(1, 'a', (2,))", set: '{1, 2, 3}', complex: '(1.5-2j)', bytes: "{'data': 'AP8=', 'encoding': 'base64'}",
+        big: '-1267650600228229401496703205376', '-inf': '-inf', '-0.0': '-0.0', 'nested empties': "{'k': [(), (), {}]}",
+        surrogate: "'\\ud800x'", float: '2.5',
+        'integral float': '3', // JS has one number type: an integral float below 2^53 comes back an int (as with json)
+      });
+      assert.equal(seen.serpent_add_tuples, '(1, 2)');
+    }
+  } finally {
+    await server.close();
+  }
 }

@@ -9,8 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 
-import { RemoteError } from '../../src/impl/rpc/json';
-import { ExceptionWrapper } from '../../src/impl/rpc/json';
+import { ExceptionWrapper, RemoteError } from '../../src/impl/rpc/json';
 import { type SerpentPeer, startSerpentPeer } from '../../src/impl/rpc/pyro4/serpent_peer';
 import { decodeSerpent, encodeSerpent, floatRepr, pythonString, SerpentDecodeError, serpentBytes } from '../../src/impl/rpc/serpent';
 import { PyroURI } from '../../src/impl/rpc/uri';
