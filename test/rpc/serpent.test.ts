@@ -116,6 +116,18 @@ describe('rpc serpent codec on its own', () => {
       "# serpent utf-8 python3.2\n{'__class__':'Pyro4.futures._ExceptionWrapper','exception':{'__class__':'builtins.TypeError','__exception__':True,'args':('t',),'attributes':{'_pyroTraceback':['tb\\n']}}}");
   });
 
+  it('escapes every space separator but the space (the Zs spelled out in the escaping regex)', () => {
+    let separators = 0;
+    for (let c = 0x80; c <= 0x10ffff; c++) {
+      const ch = String.fromCodePoint(c);
+      if (!/\p{Zs}/u.test(ch)) continue;
+      separators++;
+      assert.equal(pythonString(ch), c <= 0xff ? `'\\x${c.toString(16)}'` : `'\\u${c.toString(16).padStart(4, '0')}'`);
+    }
+    assert.ok(separators >= 16, `${separators} space separators`);
+    assert.equal(pythonString(' '), "' '");
+  });
+
   it('prints floats as Python\'s repr()', () => {
     const cases: [number, string][] = [[1.5, '1.5'], [1e16, '1e+16'], [1.5e16, '1.5e+16'], [9999999999999998, '9999999999999998.0'],
       [1e-4, '0.0001'], [1e-5, '1e-05'], [1.23e-100, '1.23e-100'], [-2.5e300, '-2.5e+300'], [0.1, '0.1']];

@@ -54,10 +54,12 @@ const PLAIN_ASCII = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
  * what Py_UNICODE_ISPRINTABLE calls unprintable, the categories C (Cc, Cf, Cs, Co, Cn), Zl,
  * Zp and Zs but the space, by Node's Unicode tables. A peer Python with older tables escapes
  * the characters assigned since (Cn to it) as well: the value read back is the same.
+ * Zs but the space is spelled out (the tests check it against Node's \p{Zs}): one
+ * character class scans faster than an alternative with a lookahead.
  */
 const ESCAPED: Readonly<Record<string, RegExp>> = {
-  "'": /['\\\p{C}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu,
-  '"': /["\\\p{C}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu,
+  "'": /['\\\p{C}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu,
+  '"': /["\\\p{C}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu,
 };
 
 function escapeCharacter(ch: string): string {
