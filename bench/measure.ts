@@ -154,7 +154,9 @@ export interface BenchResult {
   comparisons: Record<string, number>;
   /** Baseline name → figure / baseline figure (above 1: the subject is faster). */
   ratios: Record<string, number>;
-  target: Target;
+  /** None for a row that is reported only (no target to meet). */
+  target?: Target;
+  /** Whether the target was met (true for a row without one). */
   met: boolean;
   /** Why the numbers look as they do, when that needs saying. */
   note?: string;
@@ -181,9 +183,9 @@ function measurementOf(measured: ReadonlyMap<string, Measurement>, name: string)
 /** Compares one measured subject with named baselines; the target's baseline must be among them. */
 export function compare(
   measured: ReadonlyMap<string, Measurement>,
-  spec: { name: string; subject: string; baselines: readonly string[]; target: Target; note?: string },
+  spec: { name: string; subject: string; baselines: readonly string[]; target?: Target; note?: string },
 ): BenchResult {
-  if (!spec.baselines.includes(spec.target.baseline)) {
+  if (spec.target && !spec.baselines.includes(spec.target.baseline)) {
     throw new Error(`target baseline "${spec.target.baseline}" is not compared in "${spec.name}"`);
   }
   const subject = measurementOf(measured, spec.subject);
@@ -201,8 +203,8 @@ export function compare(
     figure: subject.figure,
     comparisons,
     ratios,
-    target: spec.target,
-    met: ratios[spec.target.baseline] >= spec.target.ratio,
+    ...(spec.target ? { target: spec.target } : {}),
+    met: spec.target ? ratios[spec.target.baseline] >= spec.target.ratio : true,
     ...(spec.note === undefined ? {} : { note: spec.note }),
   };
 }

@@ -39,18 +39,19 @@ export function formatReport(reports: readonly ModuleReport[]): string {
   for (const report of reports) {
     lines.push(`== ${report.module} (${report.seconds.toFixed(1)} s)`);
     for (const result of report.results) {
-      targets++;
+      if (result.target) targets++;
       if (!result.met) missed.push(`${report.module}: ${result.name}`);
       lines.push(`${result.name}: ${figure(result.figure, result.unit)}`);
       const width = Math.max(...Object.keys(result.comparisons).map((name) => name.length));
       for (const [baseline, value] of Object.entries(result.comparisons)) {
         let line = `    vs ${baseline.padEnd(width)}  ${figure(value, result.unit).padStart(12)}  ${result.ratios[baseline].toFixed(2)}x`;
-        if (baseline === result.target.baseline) {
-          line += `  target >= ${result.target.ratio}x  ${result.met ? 'MET' : 'NOT MET'}`;
+        if (baseline === result.target?.baseline) {
+          line += `  target >= ${result.target!.ratio}x  ${result.met ? 'MET' : 'NOT MET'}`;
         }
         lines.push(line);
       }
       if (result.note) lines.push(`    (${result.note})`);
+      if (!result.target) lines.push('    (reported only: no target)');
     }
     lines.push('');
   }

@@ -118,3 +118,46 @@ Feature: rpc reference proxy
     When `wireproof client rpc` calls "fail boom" on the reference server's wireproof.echo
     Then it exits 1, printing "builtins.ValueError"
     And what it printed holds the remote traceback
+
+  @SRS-RPC-065
+  Scenario: with serializer serpent, the PYRONAME lookup goes in serpent
+    Given a relay in front of the name server that records the serializers
+    And a reference rpc proxy for "PYRONAME:wireproof.echo@{relay}" with serializer serpent
+    When the proxy calls add with '[40, 2]'
+    Then the proxy call returns '42'
+    And every message through the relay was in serializer 1
+
+  @SRS-RPC-065
+  Scenario: with serializer serpent, the handshake, calls and batches go in serpent
+    Given a relay in front of wireproof.echo that records the serializers
+    And a reference rpc proxy for "PYRO:wireproof.echo@{relay}" with serializer serpent
+    When the proxy calls echo with '[{"a": [1, 2]}]'
+    Then the proxy call returns '{"a": [1, 2]}'
+    When the proxy runs the batch '[["echo", [1]], ["add", [2, 3]]]'
+    Then the proxy call returns '[1, 5]'
+    And every message through the relay was in serializer 1
+
+  @SRS-RPC-065
+  Scenario: a proxy that speaks json by default sends json
+    Given a relay in front of wireproof.echo that records the serializers
+    And a reference rpc proxy for "PYRO:wireproof.echo@{relay}"
+    When the proxy calls echo with '[1]'
+    Then the proxy call returns '1'
+    And every message through the relay was in serializer 2
+
+  @SRS-RPC-065
+  Scenario: a serpent call answered in json is a protocol error, never the call's result
+    Given a relay in front of wireproof.echo that answers serpent calls in json
+    And a reference rpc proxy for "PYRO:wireproof.echo@{relay}" with serializer serpent
+    When the proxy calls echo with '["x"]'
+    Then the proxy call fails with a PyroProtocolError
+
+  @SRS-RPC-066
+  Scenario: `wireproof client rpc --serializer serpent` takes a Python literal and prints one
+    When `wireproof client rpc --serializer serpent` calls "echo (1,'a',{2.5})" on the reference server's wireproof.echo
+    Then it exits 0, printing "(1,'a',{2.5})"
+
+  @SRS-RPC-066
+  Scenario: `wireproof client rpc --serializer xml` is a usage error
+    When `wireproof client rpc --serializer xml` calls "echo 1" on the reference server's wireproof.echo
+    Then it exits 3, printing "--serializer must be json or serpent"

@@ -3,17 +3,27 @@ Feature: rpc connect handshake
   metadata when asked, or CONNECTFAIL and a close. Nothing is served before the handshake.
 
   @SRS-RPC-012 @SRS-RPC-001 @SRS-RPC-034
-  Scenario: CONNECT with metadata on connect gets CONNECTOK listing the exposed methods
+  Scenario Outline: CONNECT with metadata on connect gets CONNECTOK listing the exposed methods (<serializer>)
     Given client A is connected to the daemon of wireproof.echo
-    When client A sends an rpc CONNECT for "wireproof.echo"
-    Then client A receives an rpc CONNECTOK with the CONNECT's seq
+    When client A sends an rpc CONNECT for "wireproof.echo" in <serializer>
+    Then client A receives an rpc CONNECTOK in <serializer> with the CONNECT's seq
     And the CONNECTOK of client A lists the methods '["echo", "add", "fail", "record", "last", "kwargs"]' and the oneway methods '["record"]'
 
+    Examples:
+      | serializer |
+      | json       |
+      | serpent    |
+
   @SRS-RPC-012
-  Scenario: CONNECT without the metadata flag gets CONNECTOK
+  Scenario Outline: CONNECT without the metadata flag gets CONNECTOK (<serializer>)
     Given client A is connected to the daemon of wireproof.echo
-    When client A sends an rpc CONNECT for "wireproof.echo" without the metadata flag
-    Then client A receives an rpc CONNECTOK with the CONNECT's seq
+    When client A sends an rpc CONNECT for "wireproof.echo" in <serializer> without the metadata flag
+    Then client A receives an rpc CONNECTOK in <serializer> with the CONNECT's seq
+
+    Examples:
+      | serializer |
+      | json       |
+      | serpent    |
 
   @SRS-RPC-010 @SRS-RPC-011
   Scenario Outline: CONNECT with serializer id <id> gets CONNECTFAIL and a close

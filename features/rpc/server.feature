@@ -49,3 +49,35 @@ Feature: rpc reference server
     And client A is closed by the target
     And the reference rpc server's closed promise resolves
     And the reference rpc server stops accepting connections
+
+  @SRS-RPC-064
+  Scenario: a reference daemon accepting only json answers a serpent CONNECT with CONNECTFAIL and a close
+    Given a reference rpc server accepting only json
+    And client A is connected to the reference server's wireproof.echo daemon
+    When client A sends an rpc CONNECT for "wireproof.echo" in serpent
+    Then client A receives an rpc CONNECTFAIL and is closed
+
+  @SRS-RPC-064
+  Scenario: a reference daemon accepting only serpent answers a json call with SerializeError in json, then closes
+    Given a reference rpc server accepting only serpent
+    And rpc client A is connected to the reference server's wireproof.echo in serpent
+    When rpc client A speaks json from now on
+    And rpc client A calls echo with '[1]'
+    Then rpc client A gets the exception Pyro4.errors.SerializeError
+    And client A is closed by the target
+
+  @SRS-RPC-064
+  Scenario: `wireproof serve rpc --serializers json` refuses serpent, as Pyro4's SERIALIZERS_ACCEPTED does
+    Given `wireproof serve rpc --port 0 --serializers json` is running
+    And rpc client A is connected to the name server at the port it printed
+    When rpc client A speaks serpent from now on
+    And rpc client A calls ping with '[]'
+    Then rpc client A gets the exception Pyro4.errors.SerializeError
+    And client A is closed by the target
+
+  @SRS-RPC-064
+  Scenario: a call in a serializer wireproof does not speak (pickle) closes the connection
+    Given a reference rpc server on an ephemeral port
+    And rpc client A is connected to the reference server's wireproof.echo
+    When rpc client A calls echo in serializer 4, which wireproof does not speak
+    Then client A is closed by the target, receiving at most an rpc CONNECTFAIL

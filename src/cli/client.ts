@@ -145,24 +145,33 @@ async function runHttp(values: Values, urls: string[]): Promise<number> {
 }
 
 /**
- * Calls METHOD on the object at URI through the reference proxy, each ARG json (else a
- * string); prints the result as json, or the remote error with its class, args and traceback.
+ * Calls METHOD on the object at URI through the reference proxy, each ARG json (with
+ * serpent, else a Python literal; else a string); prints the result as json (with serpent,
+ * as a Python literal), or the remote error with its class, args and traceback.
  */
 async function runRpc(values: Values, words: string[]): Promise<number> {
   const { createProxy } = require('../impl/rpc/proxy') as typeof import('../impl/rpc/proxy');
   const { decodeJson, encodeJson, RemoteError } = require('../impl/rpc/json') as typeof import('../impl/rpc/json');
+  const { decodeSerpent, serpentLiteral } = require('../impl/rpc/serpent') as typeof import('../impl/rpc/serpent');
   const [uri, method, ...args] = words;
   if (!uri || !method) throw new UsageError('client rpc takes a URI and a METHOD (and its arguments)');
+  const serializer = (values.serializer as string | undefined) ?? 'json';
+  if (serializer !== 'json' && serializer !== 'serpent') throw new UsageError(`--serializer must be json or serpent, not "${serializer}"`);
+  const readers = serializer === 'serpent' ? [decodeJson, decodeSerpent] : [decodeJson];
   const argument = (text: string): unknown => {
-    try {
-      return decodeJson(Buffer.from(text));
-    } catch {
-      return text; // not json: sent as the string it is
+    for (const read of readers) {
+      try {
+        return read(Buffer.from(text));
+      } catch {
+        // the next reader
+      }
     }
+    return text; // sent as the string it is
   };
-  const proxy = createProxy(uri, { timeoutMs: number(values, 'timeout', 1) ?? 5000 });
+  const show = (value: unknown) => (serializer === 'serpent' ? serpentLiteral(value) : encodeJson(value).toString());
+  const proxy = createProxy(uri, { timeoutMs: number(values, 'timeout', 1) ?? 5000, serializer });
   try {
-    console.log(encodeJson(await proxy[method](...args.map(argument))).toString());
+    console.log(show(await proxy[method](...args.map(argument))));
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof RemoteError)) throw error;
@@ -209,7 +218,10 @@ const CLIENTS: Record<string, ClientEntry> = {
   },
   rpc: {
     usage: `rpc URI METHOD [ARG...]  calls METHOD on the object at URI (PYRO:id@host:port or PYRONAME:name[@host:port])
-                           with each ARG as json (else a string); prints the json result, or the remote error and exits 1`,
+                           with each ARG as json (else a string); prints the json result, or the remote error and exits 1
+            --serializer json|serpent (default json; serpent is Pyro4's default): with serpent an ARG may also be
+                           a Python literal such as (1, 2), and the result prints as a Python literal`,
+    options: { serializer: { type: 'string', description: 'json or serpent' } },
     run: runRpc,
   },
   oneline: {

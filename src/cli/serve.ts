@@ -86,14 +86,18 @@ const SERVERS: Record<string, ServeEntry> = {
   },
   rpc: {
     defaultPort: 9090,
-    summary: 'Pyro4-compatible name server (json) on the port, and a daemon hosting wireproof.echo on an ephemeral one',
-    options: { 'max-message': { type: 'string', description: 'largest message (annotations + body) in bytes (default 4194304)' } },
+    summary: 'Pyro4-compatible name server (serpent and json) on the port, and a daemon hosting wireproof.echo on an ephemeral one',
+    options: {
+      'max-message': { type: 'string', description: 'largest message (annotations + body) in bytes (default 4194304)' },
+      serializers: { type: 'string', description: 'rpc: the serializers accepted, comma-separated (default serpent,json; Pyro4\'s SERIALIZERS_ACCEPTED)' },
+    },
     start: async (host, port, extra) => {
       const { startRpcServer } = require('../impl/rpc/serve') as typeof import('../impl/rpc/serve');
       const server = await startRpcServer({
         host,
         port,
         maxMessageSize: toNumber('max-message', extra['max-message'] as string | undefined, { min: 1, integer: true }),
+        serializers: serializerList(extra.serializers as string | undefined),
       });
       console.log(`name server ${server.nameServerUri}`);
       console.log(`wireproof.echo ${server.echoUri}`);
@@ -112,6 +116,15 @@ const SERVERS: Record<string, ServeEntry> = {
       }),
   },
 };
+
+/** `--serializers serpent,json` as the rpc daemon takes it. */
+function serializerList(text: string | undefined): ('serpent' | 'json')[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => name !== 'serpent' && name !== 'json');
+  if (names.length === 0 || unknown.length > 0) throw new UsageError(`--serializers takes serpent and/or json, not "${text}"`);
+  return names as ('serpent' | 'json')[];
+}
 
 /** Host and port a `serve` would use, defaults applied (the spec's default ports). */
 export function resolveServeOptions(name: string, values: { host?: string; port?: string }) {

@@ -24,7 +24,8 @@ interface AttemptFamily {
 
 export const ATTEMPT_FAMILIES: readonly AttemptFamily[] = [
   { name: 'cobra root jail', protocol: 'cobra', requirements: ['SRS-COBRA-004', 'SRS-COBRA-005', 'SRS-COBRA-006', 'SRS-COBRA-007'], control: /stays inside the root/ },
-  { name: 'rpc exposure', protocol: 'rpc', requirements: ['SRS-RPC-017'] },
+  // Unexposed names asked for in json and in serpent, and serpent bodies that would run something if evaluated.
+  { name: 'rpc exposure', protocol: 'rpc', requirements: ['SRS-RPC-017', 'SRS-RPC-063'] },
   { name: 'http traversal', protocol: 'http', requirements: ['SRS-HTTP-006', 'SRS-HTTP-007', 'SRS-HTTP-008', 'SRS-HTTP-013', 'SRS-HTTP-020'], control: /stays inside the root/ },
 ];
 

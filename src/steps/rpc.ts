@@ -10,18 +10,20 @@ import zlib from 'node:zlib';
 import { unescapeBytes } from '../conform/bytes-text';
 import type { Endpoint } from '../conform/driver';
 import { NonConformance, Unsupported } from '../conform/errors';
-import { corrupt } from '../conform/rpc/hostile';
+import { corrupt, HOSTILE_SERPENT } from '../conform/rpc/hostile';
 import type { startRelay } from '../conform/rpc/relay';
 import {
-  type CallReply, connectMessage, describeValue, expectClosedAfterError, expectEchoServes, expectLast, invokeMessage,
-  lookupEcho, messageName, RpcConnection,
+  type CallReply, connectMessage, describeValue, exceptionOrClose, expectClosedAfterError, expectEchoServes, expectLast, invokeMessage,
+  lookupEcho, messageName, replyValue, RpcConnection,
 } from '../conform/rpc/wire';
 import type { RunningServer } from '../impl/common/net';
-import { ExceptionWrapper, decodeJson, encodeJson, RemoteError } from '../impl/rpc/json';
+import { ExceptionWrapper, decodeJson, RemoteError } from '../impl/rpc/json';
 import {
   encodeMessage, FLAGS_BATCH, FLAGS_COMPRESSED, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_PING,
-  pyroMessage, SERIALIZER_JSON,
+  pyroMessage,
 } from '../impl/rpc/message';
+import { SERPENT_HEADER, decodeSerpent } from '../impl/rpc/serpent';
+import { SERPENT_SERIALIZER, serializerByName } from '../impl/rpc/serializers';
 import type { RemoteObject } from '../impl/rpc/proxy';
 import { ECHO_OBJECT_ID } from '../impl/rpc/testobject';
 import { DAEMON_OBJECT_ID, NAMESERVER_OBJECT_ID, PyroURI } from '../impl/rpc/uri';
@@ -46,6 +48,8 @@ export interface RpcWorld extends ReferenceWorld {
   proxy?: RemoteObject;
   outcome?: { value?: unknown; error?: Error; ms: number };
   cli?: { code: number; output: string };
+  /** The serializer id of every message a recording relay passed on. */
+  serializersSeen?: number[];
 }
 
 /** Step arguments are Pyro4 json (big integers, NaN, ...), decoded as replies are. */
@@ -112,16 +116,35 @@ function expectException(reply: CallReply, pythonClass: string, args?: unknown[]
 
 // ---- connecting to the target ---------------------------------------------------------------
 
+/** A handshaken client whose handshake and calls are in the serializer named (json or serpent). */
+async function connectIn(world: RpcWorld, name: string, endpoint: Endpoint, objectId: string, serializer = 'json') {
+  const connection = await openClient(world, name, endpoint);
+  connection.serializer = serializerByName(serializer);
+  await connection.handshake(objectId);
+}
+
 Given('rpc client {word} is connected to the name server', async function (this: RpcWorld, name: string) {
-  await (await openClient(this, name, this.endpoint)).handshake(NAMESERVER_OBJECT_ID);
+  await connectIn(this, name, this.endpoint, NAMESERVER_OBJECT_ID);
+});
+
+Given('rpc client {word} is connected to the name server in {word}', async function (this: RpcWorld, name: string, serializer: string) {
+  await connectIn(this, name, this.endpoint, NAMESERVER_OBJECT_ID, serializer);
 });
 
 Given('rpc client {word} is connected to wireproof.echo', async function (this: RpcWorld, name: string) {
-  await (await openClient(this, name, await echoEndpoint(this))).handshake(ECHO_OBJECT_ID);
+  await connectIn(this, name, await echoEndpoint(this), ECHO_OBJECT_ID);
 });
 
-Given('rpc client {word} is connected to the daemon object of wireproof.echo\'s daemon', async function (this: RpcWorld, name: string) {
-  await (await openClient(this, name, await echoEndpoint(this))).handshake(DAEMON_OBJECT_ID);
+Given('rpc client {word} is connected to wireproof.echo in {word}', async function (this: RpcWorld, name: string, serializer: string) {
+  await connectIn(this, name, await echoEndpoint(this), ECHO_OBJECT_ID, serializer);
+});
+
+Given('rpc client {word} is connected to the daemon object of wireproof.echo\'s daemon in {word}', async function (this: RpcWorld, name: string, serializer: string) {
+  await connectIn(this, name, await echoEndpoint(this), DAEMON_OBJECT_ID, serializer);
+});
+
+When('rpc client {word} speaks {word} from now on', function (this: RpcWorld, name: string, serializer: string) {
+  rpcClient(this, name).serializer = serializerByName(serializer);
 });
 
 Given('client {word} is connected to the daemon of wireproof.echo', async function (this: RpcWorld, name: string) {
@@ -134,11 +157,12 @@ Then('the daemon of wireproof.echo serves a new connection', async function (thi
 
 // ---- the handshake ------------------------------------------------------------------------------
 
-async function sendConnect(world: RpcWorld, name: string, objectId: string, options: { flags?: number; serializerId?: number } = {}) {
+async function sendConnect(world: RpcWorld, name: string, objectId: string, options: { flags?: number; serializerId?: number; serializer?: string } = {}) {
   const connection = rpcClient(world, name);
   const seq = connection.nextSeq();
-  const message = connectMessage(seq, objectId, options.flags ?? FLAGS_META_ON_CONNECT);
-  await connection.send({ ...message, serializerId: options.serializerId ?? SERIALIZER_JSON });
+  const serializer = serializerByName(options.serializer ?? 'json');
+  const message = connectMessage(seq, objectId, options.flags ?? FLAGS_META_ON_CONNECT, serializer);
+  await connection.send({ ...message, serializerId: options.serializerId ?? serializer.id });
   (world.sent ??= new Map()).set(name, { seq });
 }
 
@@ -146,8 +170,12 @@ When('client {word} sends an rpc CONNECT for {string}', async function (this: Rp
   await sendConnect(this, name, objectId);
 });
 
-When('client {word} sends an rpc CONNECT for {string} without the metadata flag', async function (this: RpcWorld, name: string, objectId: string) {
-  await sendConnect(this, name, objectId, { flags: 0 });
+When('client {word} sends an rpc CONNECT for {string} in {word}', async function (this: RpcWorld, name: string, objectId: string, serializer: string) {
+  await sendConnect(this, name, objectId, { serializer });
+});
+
+When('client {word} sends an rpc CONNECT for {string} in {word} without the metadata flag', async function (this: RpcWorld, name: string, objectId: string, serializer: string) {
+  await sendConnect(this, name, objectId, { flags: 0, serializer });
 });
 
 When('client {word} sends an rpc CONNECT with serializer id {int}', async function (this: RpcWorld, name: string, id: number) {
@@ -164,12 +192,14 @@ When('client {word} sends an rpc call of {word} with {string} before any CONNECT
   await connection.send(invokeMessage(connection.nextSeq(), ECHO_OBJECT_ID, method, jsonList(params)));
 });
 
-Then('client {word} receives an rpc CONNECTOK with the CONNECT\'s seq', async function (this: RpcWorld, name: string) {
+Then('client {word} receives an rpc CONNECTOK in {word} with the CONNECT\'s seq', async function (this: RpcWorld, name: string, serializer: string) {
   const reply = await rpcClient(this, name).next('CONNECTOK');
   if (reply.type !== MSG_CONNECTOK) throw new NonConformance(`the CONNECT was answered ${messageName(reply.type)}, expected CONNECTOK`);
   const { seq } = this.sent!.get(name)!;
   if (reply.seq !== seq) throw new NonConformance(`the CONNECTOK carries seq ${reply.seq}, the CONNECT had ${seq}`);
-  (this.replies ??= new Map()).set(name, { message: reply, exception: false, value: decodeJson(reply.data) });
+  const want = serializerByName(serializer);
+  if (reply.serializerId !== want.id) throw new NonConformance(`the CONNECTOK is in serializer ${reply.serializerId}, the CONNECT was ${want.name} (${want.id})`);
+  (this.replies ??= new Map()).set(name, { message: reply, exception: false, value: replyValue(reply) });
 });
 
 Then('the CONNECTOK of client {word} lists the methods {string} and the oneway methods {string}',
@@ -242,7 +272,7 @@ When('rpc client {word} calls {word} with {string} in {int}-byte writes with {in
   async function (this: RpcWorld, name: string, method: string, params: string, size: number, gap: number) {
     const connection = rpcClient(this, name);
     const seq = connection.nextSeq();
-    await connection.send(invokeMessage(seq, connection.objectId, method, jsonList(params)), { pieceSize: size, delayMs: gap });
+    await connection.send(invokeMessage(seq, connection.objectId, method, jsonList(params), {}, 0, connection.serializer), { pieceSize: size, delayMs: gap });
     expectReply(this, name, seq, `${method}()`);
   });
 
@@ -253,7 +283,7 @@ async function sendCalls(world: RpcWorld, name: string, calls: string, pieceSize
     const [method, params] = entry as [string, unknown[]];
     const seq = connection.nextSeq();
     expectReply(world, name, seq, `${method}()`);
-    return invokeMessage(seq, connection.objectId, method, params);
+    return invokeMessage(seq, connection.objectId, method, params, {}, 0, connection.serializer);
   });
   await connection.send(messages, { pieceSize });
 }
@@ -269,23 +299,24 @@ When('rpc client {word} sends the calls {string} in {int}-byte writes', async fu
 When('rpc client {word} sends a call whose body is {string}', async function (this: RpcWorld, name: string, body: string) {
   const connection = rpcClient(this, name);
   const seq = connection.nextSeq();
-  await connection.send(pyroMessage(MSG_INVOKE, seq, unescapeBytes(body)));
+  await connection.send(pyroMessage(MSG_INVOKE, seq, unescapeBytes(body), { serializerId: connection.serializer.id }));
   expectReply(this, name, seq, 'a call with an undecodable body');
 });
 
 When('rpc client {word} sends the batch {string}', async function (this: RpcWorld, name: string, calls: string) {
   const connection = rpcClient(this, name);
+  const { serializer } = connection;
   const seq = connection.nextSeq();
-  const body = encodeJson({ object: connection.objectId, method: '<batch>', params: jsonList(calls), kwargs: null });
-  await connection.send(pyroMessage(MSG_INVOKE, seq, body, { flags: FLAGS_BATCH }));
+  const body = serializer.encodeCall({ object: connection.objectId, method: '<batch>', params: jsonList(calls), kwargs: null });
+  await connection.send(pyroMessage(MSG_INVOKE, seq, body, { flags: FLAGS_BATCH, serializerId: serializer.id }));
   expectReply(this, name, seq, 'the batch');
 });
 
 When('rpc client {word} calls {word} with {string} compressed', async function (this: RpcWorld, name: string, method: string, params: string) {
   const connection = rpcClient(this, name);
   const seq = connection.nextSeq();
-  const body = zlib.deflateSync(encodeJson({ object: connection.objectId, method, params: jsonList(params), kwargs: {} }));
-  await connection.send(pyroMessage(MSG_INVOKE, seq, body, { flags: FLAGS_COMPRESSED }));
+  const { data, serializerId } = invokeMessage(seq, connection.objectId, method, jsonList(params), {}, 0, connection.serializer);
+  await connection.send(pyroMessage(MSG_INVOKE, seq, zlib.deflateSync(data), { flags: FLAGS_COMPRESSED, serializerId }));
   expectReply(this, name, seq, `the compressed ${method}()`);
 });
 
@@ -293,7 +324,7 @@ When('rpc client {word} calls {word} with {string} and a correlation id', async 
   const connection = rpcClient(this, name);
   const seq = connection.nextSeq();
   const corr = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
-  const message = invokeMessage(seq, connection.objectId, method, jsonList(params));
+  const message = invokeMessage(seq, connection.objectId, method, jsonList(params), {}, 0, connection.serializer);
   await connection.send({ ...message, annotations: new Map([['CORR', corr]]) });
   (this.sent ??= new Map()).set(name, { seq, corr });
   expectReply(this, name, seq, `${method}() with a CORR annotation`);
@@ -302,7 +333,7 @@ When('rpc client {word} calls {word} with {string} and a correlation id', async 
 When('rpc client {word} sends an rpc PING', async function (this: RpcWorld, name: string) {
   const connection = rpcClient(this, name);
   const seq = connection.nextSeq();
-  await connection.send(pyroMessage(MSG_PING, seq, Buffer.from('ping')));
+  await connection.send(pyroMessage(MSG_PING, seq, Buffer.from('ping'), { serializerId: connection.serializer.id }));
   (this.sent ??= new Map()).set(name, { seq });
 });
 
@@ -339,17 +370,12 @@ Then('rpc client {word} gets an exception of any class', async function (this: R
 
 Then('the exception body rpc client {word} got is encoded as Pyro4 encodes exceptions, with a remote traceback', function (this: RpcWorld, name: string) {
   const reply = this.replies!.get(name)!;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(reply.message.data.toString('utf8'));
-  } catch {
-    throw new NonConformance('the exception body is not plain json');
-  }
+  const raw = replyValue(reply.message, { classes: false });
   const dict = raw as { __class__?: unknown; __exception__?: unknown; args?: unknown; attributes?: { _pyroTraceback?: unknown } };
   const traceback = dict.attributes?._pyroTraceback;
   if (typeof dict.__class__ !== 'string' || dict.__exception__ !== true || !Array.isArray(dict.args) ||
       !Array.isArray(traceback) || traceback.length === 0 || !traceback.every((line) => typeof line === 'string')) {
-    throw new NonConformance(`the exception body ${JSON.stringify(raw).slice(0, 300)} is not {"__class__", "__exception__": true, "args": [...], "attributes": {"_pyroTraceback": [lines]}}`);
+    throw new NonConformance(`the exception body ${describeValue(raw)} is not {"__class__", "__exception__": true, "args": [...], "attributes": {"_pyroTraceback": [lines]}}`);
   }
 });
 
@@ -414,10 +440,13 @@ Then('rpc client {word} gets a dict of URI strings including {string}', async fu
   }
 });
 
+/** Pyro.Daemon.get_metadata: the exposed methods as a set (json carries it as a list). */
 Then('rpc client {word} gets metadata listing the methods {string}', async function (this: RpcWorld, name: string, methods: string) {
   const reply = await nextReply(this, name);
   const meta = reply.value as { methods?: unknown };
-  if (reply.exception || !Array.isArray(meta?.methods)) throw new NonConformance(`expected metadata {"methods": [...]}, got ${describeValue(meta)}`);
+  if (reply.exception || !(Array.isArray(meta?.methods) || meta?.methods instanceof Set)) {
+    throw new NonConformance(`expected metadata {"methods": [...]}, got ${describeValue(meta)}`);
+  }
   assert.deepEqual([...meta.methods].map(String).sort(), (jsonList(methods) as string[]).sort());
 });
 
@@ -460,3 +489,37 @@ Then('rpc client {word} gets the result {string}, or compression is not offered'
   expectValue(reply, json(want), 'the compressed call');
 });
 
+
+// ---- serpent ------------------------------------------------------------------------------------
+
+/** A Python literal of a step (to the end of its line) as serpent's reader gives it. */
+const serpentValueOf = (literal: string): unknown => decodeSerpent(Buffer.from(literal));
+
+When(/^rpc client (\S+) calls echo with the serpent literal: (.*)$/, async function (this: RpcWorld, name: string, literal: string) {
+  const connection = rpcClient(this, name);
+  const seq = connection.nextSeq();
+  const body = Buffer.from(`${SERPENT_HEADER}('${connection.objectId}','echo',(${literal},),{})`);
+  await connection.send(pyroMessage(MSG_INVOKE, seq, body, { serializerId: SERPENT_SERIALIZER.id }));
+  expectReply(this, name, seq, `echo(${literal})`);
+});
+
+Then(/^rpc client (\S+) gets the serpent result: (.*)$/, async function (this: RpcWorld, name: string, literal: string) {
+  expectValue(await nextReply(this, name), serpentValueOf(literal), 'the call');
+});
+
+When('rpc client {word} sends the hostile serpent body {string}', async function (this: RpcWorld, name: string, what: string) {
+  const body = HOSTILE_SERPENT[what];
+  if (!body) throw new Error(`no hostile serpent body named ${JSON.stringify(what)} (known: ${Object.keys(HOSTILE_SERPENT).join('; ')})`);
+  const connection = rpcClient(this, name);
+  const seq = connection.nextSeq();
+  await connection.send(pyroMessage(MSG_INVOKE, seq, body, { serializerId: SERPENT_SERIALIZER.id }));
+  expectReply(this, name, seq, `a serpent body with ${what}`);
+});
+
+/** A refused body may fail its call (Pyro4 answers an exception) or end the connection. */
+Then('rpc client {word} gets an exception or is closed', async function (this: RpcWorld, name: string) {
+  const request = this.pending?.get(name)?.shift();
+  if (!request) throw new Error(`rpc client ${name} has no request waiting for a reply`);
+  const reply = await exceptionOrClose(rpcClient(this, name), request.seq, request.what);
+  this.observe(reply ? `answered ${describeValue(reply.value)}` : 'closed the connection');
+});

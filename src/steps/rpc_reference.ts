@@ -3,13 +3,17 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { type Rewrite, startRelay, withHeader } from '../conform/rpc/relay';
+import { HOSTILE_SERPENT } from '../conform/rpc/hostile';
+import { inJson, type Rewrite, startRelay, withHeader } from '../conform/rpc/relay';
 import { describeValue, invokeMessage } from '../conform/rpc/wire';
 import { PROJECT_ROOT } from '../conform/srs';
 import { listenTcp } from '../impl/common/net';
 import { RemoteError } from '../impl/rpc/json';
-import { MSG_RESULT } from '../impl/rpc/message';
-import { createProxy, kwargs, type RemoteObject } from '../impl/rpc/proxy';
+import type { DaemonOptions } from '../impl/rpc/daemon';
+import { MSG_INVOKE, MSG_RESULT, pyroMessage } from '../impl/rpc/message';
+import { type BatchCall, createProxy, kwargs, type RemoteObject } from '../impl/rpc/proxy';
+import { decodeSerpent, SerpentDecodeError, serpentLiteral } from '../impl/rpc/serpent';
+import { SERPENT_SERIALIZER, serializerByName, type SerializerName } from '../impl/rpc/serializers';
 import { startRpcServer, type RunningRpcServer } from '../impl/rpc/serve';
 import { ECHO_OBJECT_ID } from '../impl/rpc/testobject';
 import { NAMESERVER_OBJECT_ID, PyroURI } from '../impl/rpc/uri';
@@ -22,15 +26,40 @@ const reference = (world: RpcWorld) => world.reference as RunningRpcServer;
 
 defineReferenceServerSteps('rpc', (options) => startRpcServer({ port: 0, ...options }));
 
+async function keepReference(world: RpcWorld, options: DaemonOptions) {
+  const server = await startRpcServer({ port: 0, ...options });
+  world.reference = server;
+  world.cleanups.push(() => server.close());
+}
+
 Given('a reference rpc server with a maximum message of {int} bytes', async function (this: RpcWorld, max: number) {
-  const server = await startRpcServer({ port: 0, maxMessageSize: max });
-  this.reference = server;
-  this.cleanups.push(() => server.close());
+  await keepReference(this, { maxMessageSize: max });
+});
+
+Given('a reference rpc server accepting only {word}', async function (this: RpcWorld, serializer: string) {
+  await keepReference(this, { serializers: [serializer as SerializerName] });
+});
+
+Given('client {word} is connected to the reference server\'s wireproof.echo daemon', async function (this: RpcWorld, name: string) {
+  const { host, port } = reference(this).echoUri;
+  await openClient(this, name, { host: host!, port: port! });
+});
+
+When('rpc client {word} calls echo in serializer {int}, which wireproof does not speak', async function (this: RpcWorld, name: string, id: number) {
+  const connection = rpcClient(this, name);
+  await connection.send(pyroMessage(MSG_INVOKE, connection.nextSeq(), Buffer.from('not read'), { serializerId: id }));
 });
 
 Given('rpc client {word} is connected to the reference server\'s wireproof.echo', async function (this: RpcWorld, name: string) {
   const { host, port } = reference(this).echoUri;
   await (await openClient(this, name, { host: host!, port: port! })).handshake(ECHO_OBJECT_ID);
+});
+
+Given('rpc client {word} is connected to the reference server\'s wireproof.echo in {word}', async function (this: RpcWorld, name: string, serializer: string) {
+  const { host, port } = reference(this).echoUri;
+  const connection = await openClient(this, name, { host: host!, port: port! });
+  connection.serializer = serializerByName(serializer);
+  await connection.handshake(ECHO_OBJECT_ID);
 });
 
 When('rpc client {word} calls echo in a message of {int} bytes', async function (this: RpcWorld, name: string, size: number) {
@@ -79,8 +108,8 @@ function uriOf(world: RpcWorld, template: string): string {
     .replace('{scripted}', `${world.scripted?.host}:${world.scripted?.port}`);
 }
 
-function keepProxy(world: RpcWorld, uri: string, timeoutMs: number): RemoteObject {
-  const proxy = createProxy(uriOf(world, uri), { timeoutMs });
+function keepProxy(world: RpcWorld, uri: string, timeoutMs: number, serializer?: SerializerName): RemoteObject {
+  const proxy = createProxy(uriOf(world, uri), { timeoutMs, serializer });
   world.proxy = proxy;
   world.cleanups.push(() => proxy.close());
   return proxy;
@@ -92,6 +121,14 @@ Given('a reference rpc proxy for {string}', function (this: RpcWorld, uri: strin
 
 Given('a reference rpc proxy for {string} with a timeout of {int} ms', function (this: RpcWorld, uri: string, ms: number) {
   keepProxy(this, uri, ms);
+});
+
+Given('a reference rpc proxy for {string} with serializer {word}', function (this: RpcWorld, uri: string, serializer: string) {
+  keepProxy(this, uri, this.timeoutMs, serializer as SerializerName);
+});
+
+When('the proxy runs the batch {string}', async function (this: RpcWorld, calls: string) {
+  await proxyCall(this, () => this.proxy!.$pyro.batch(jsonList(calls) as BatchCall[]));
 });
 
 async function proxyCall(world: RpcWorld, run: () => Promise<unknown>) {
@@ -151,20 +188,40 @@ Then('the remote error is a {word} with args {string} and a remote traceback men
     assert.match(String(error.stack), /Remote traceback/);
   });
 
-/** Relays that make the reference daemon misbehave in one way, for the proxy to notice. */
-const RELAYS: Record<string, Rewrite> = {
-  'counts connections': (message) => message,
-  'answers with the wrong seq': (message, direction) =>
+/** Relays that make the reference daemon misbehave in one way, for the proxy to notice, or that watch what passes. */
+const RELAYS: Record<string, (world: RpcWorld) => Rewrite> = {
+  'counts connections': () => (message) => message,
+  'answers with the wrong seq': () => (message, direction) =>
     direction === 'toClient' && message.readUInt16BE(6) === MSG_RESULT ? withHeader(message, { seq: message.readUInt16BE(10) + 1 }) : message,
+  'answers serpent calls in json': () => (message, direction) =>
+    direction === 'toClient' && message.readUInt16BE(6) === MSG_RESULT && message.readUInt16BE(16) === SERPENT_SERIALIZER.id ? inJson(message) : message,
+  'records the serializers': (world) => (message) => {
+    (world.serializersSeen ??= []).push(message.readUInt16BE(16));
+    return message;
+  },
 };
 
-Given('a relay in front of wireproof.echo that {}', async function (this: RpcWorld, behaviour: string) {
+async function relayInFront(world: RpcWorld, upstream: { host: string; port: number }, behaviour: string) {
   const rewrite = RELAYS[behaviour];
   if (!rewrite) throw new Error(`no relay that "${behaviour}" (known: ${Object.keys(RELAYS).join('; ')})`);
+  const relay = await startRelay(upstream, rewrite(world));
+  world.relay = relay;
+  world.cleanups.push(() => relay.close());
+}
+
+Given('a relay in front of wireproof.echo that {}', async function (this: RpcWorld, behaviour: string) {
   const { host, port } = reference(this).echoUri;
-  const relay = await startRelay({ host: host!, port: port! }, rewrite);
-  this.relay = relay;
-  this.cleanups.push(() => relay.close());
+  await relayInFront(this, { host: host!, port: port! }, behaviour);
+});
+
+Given('a relay in front of the name server that {}', async function (this: RpcWorld, behaviour: string) {
+  await relayInFront(this, { host: reference(this).host, port: reference(this).port }, behaviour);
+});
+
+Then('every message through the relay was in serializer {int}', function (this: RpcWorld, id: number) {
+  const seen = this.serializersSeen ?? [];
+  assert.ok(seen.length >= 4, `only ${seen.length} messages passed the relay`);
+  assert.deepEqual([...new Set(seen)], [id], `serializer ids seen: ${seen.join(', ')}`);
 });
 
 Then('the relay saw {int} connection(s)', function (this: RpcWorld, count: number) {
@@ -201,14 +258,22 @@ Then('the URI is refused', function (this: RpcWorld) {
 
 // ---- the CLI client --------------------------------------------------------------------------------
 
-When('`wireproof client rpc` calls {string} on the reference server\'s wireproof.echo', async function (this: RpcWorld, args: string) {
+async function runClientRpc(world: RpcWorld, options: string[], args: string): Promise<void> {
   const bin = path.join(PROJECT_ROOT, 'bin', 'wireproof.js');
-  const uri = `PYRONAME:${ECHO_OBJECT_ID}@${reference(this).host}:${reference(this).port}`;
-  this.cli = await new Promise((resolve) => {
-    execFile(process.execPath, [bin, 'client', 'rpc', uri, ...args.split(' ')], { timeout: 30_000 }, (error, stdout, stderr) => {
+  const uri = `PYRONAME:${ECHO_OBJECT_ID}@${reference(world).host}:${reference(world).port}`;
+  world.cli = await new Promise((resolve) => {
+    execFile(process.execPath, [bin, 'client', 'rpc', ...options, uri, ...args.split(' ')], { timeout: 30_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: stdout + stderr });
     });
   });
+}
+
+When('`wireproof client rpc` calls {string} on the reference server\'s wireproof.echo', async function (this: RpcWorld, args: string) {
+  await runClientRpc(this, [], args);
+});
+
+When('`wireproof client rpc --serializer {word}` calls {string} on the reference server\'s wireproof.echo', async function (this: RpcWorld, serializer: string, args: string) {
+  await runClientRpc(this, ['--serializer', serializer], args);
 });
 
 Then('it exits {int}, printing {string}', function (this: RpcWorld, code: number, text: string) {
@@ -221,3 +286,30 @@ Then('what it printed holds the remote traceback', function (this: RpcWorld) {
   assert.match(this.cli!.output, /remote traceback/i);
 });
 
+
+// ---- the reference serpent codec --------------------------------------------------------------
+
+When(/^the reference serpent codec reads and writes again: (.*)$/, function (this: RpcWorld, literal: string) {
+  this.outcome = { value: serpentLiteral(decodeSerpent(Buffer.from(literal))), ms: 0 };
+});
+
+Then(/^it writes the serpent text: (.*)$/, function (this: RpcWorld, text: string) {
+  assert.equal(this.outcome!.value, text);
+});
+
+When('the reference serpent codec reads the hostile serpent body {string}', function (this: RpcWorld, what: string) {
+  const body = HOSTILE_SERPENT[what];
+  if (!body) throw new Error(`no hostile serpent body named ${JSON.stringify(what)}`);
+  try {
+    this.outcome = { value: decodeSerpent(body), ms: 0 };
+  } catch (error) {
+    this.outcome = { error: error as Error, ms: 0 };
+  }
+});
+
+Then('it refuses it at byte {int}, saying {string}', function (this: RpcWorld, offset: number, why: string) {
+  const { error } = this.outcome!;
+  assert.ok(error instanceof SerpentDecodeError, `read as ${describeValue(this.outcome!.value)}, or failed otherwise: ${String(error)}`);
+  assert.equal(error.offset, offset, error.message);
+  assert.ok(error.message.includes(why), error.message);
+});

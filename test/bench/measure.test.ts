@@ -55,6 +55,15 @@ describe('bench helpers', () => {
     assert.equal(missed.met, false);
   });
 
+  it('compare reports a row without a target as met, and formatReport counts no target for it', () => {
+    const row = compare(measured, { name: 'side by side', subject: 'fast', baselines: ['slow'] });
+    assert.equal(row.target, undefined);
+    assert.equal(row.met, true);
+    const text = formatReport([{ module: 'm', seconds: 1, results: [row] }]);
+    assert.match(text, /reported only: no target/);
+    assert.match(text, /Targets met: 0 of 0\./);
+  });
+
   it('compare refuses a target baseline it does not compare, unknown names and mixed units', () => {
     const target = { baseline: 'copy', ratio: 1 };
     assert.throws(() => compare(measured, { name: 'x', subject: 'fast', baselines: ['slow'], target }), /not compared/);

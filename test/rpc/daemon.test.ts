@@ -242,7 +242,7 @@ describe('rpc daemon, name server and proxy (wireproof on both ends)', () => {
       ['oversize message (header alone)', encodeMessage(pyroMessage(MSG_INVOKE, 1, Buffer.alloc(64 * 1024 + 1))).subarray(0, HEADER_SIZE), true],
       ['bad magic after a good call', Buffer.concat([invoke(5, 'echo', [1]), Buffer.from('GET / HTTP/1.0\r\nHost: localhost\r\n\r\n')]), true],
       ['an unexpected message type', encodeMessage(pyroMessage(MSG_CONNECT, 1, encodeJson({ handshake: 'hello' }))), true],
-      ['an unknown serializer on INVOKE', encodeMessage(pyroMessage(MSG_INVOKE, 1, Buffer.from('x'), { serializerId: 1 })), true],
+      ['a serializer wireproof does not speak (pickle) on INVOKE', encodeMessage(pyroMessage(MSG_INVOKE, 1, Buffer.from('x'), { serializerId: 4 })), true],
     ];
     for (const [what, bytes, afterHandshake] of cases) {
       it(`closes on ${what}`, async () => {
@@ -261,12 +261,12 @@ describe('rpc daemon, name server and proxy (wireproof on both ends)', () => {
       });
     }
 
-    it('answers CONNECTFAIL and closes for an unknown serializer in the handshake', async () => {
+    it('answers CONNECTFAIL and closes for a serializer it does not speak (pickle) in the handshake', async () => {
       const raw = await RawSession.open(echoPort);
-      raw.send(encodeMessage(pyroMessage(MSG_CONNECT, 0, Buffer.from('x'), { serializerId: 1 })));
+      raw.send(encodeMessage(pyroMessage(MSG_CONNECT, 0, Buffer.from('x'), { serializerId: 4 })));
       const [reply] = await raw.closedByPeer();
       assert.equal(reply.type, MSG_CONNECTFAIL);
-      assert.match(String(decodeJson(reply.data)), /serializer that is not accepted: 1/);
+      assert.match(String(decodeJson(reply.data)), /serializer that is not accepted: 4/);
     });
 
     it('answers CONNECTFAIL and closes when the first message is not CONNECT', async () => {

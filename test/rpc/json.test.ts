@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
-import { decodeJson, encodeJson, exceptionDict, ExceptionWrapper, JsonDecodeError, MAX_DEPTH, RemoteError } from '../../src/impl/rpc/json';
+import { decodeJson, encodeJson, exceptionDict, ExceptionWrapper, JsonDecodeError, MAX_DEPTH, MAX_INT_DIGITS, RemoteError } from '../../src/impl/rpc/json';
 import { PyroURI } from '../../src/impl/rpc/uri';
 import { wireValue } from './helpers';
 
@@ -68,6 +68,13 @@ describe('rpc json serializer (Pyro4 json conventions)', () => {
     const cyclic: unknown[] = [];
     cyclic.push(cyclic);
     for (const value of [Buffer.from('x'), () => 1, Symbol('s'), cyclic]) assert.throws(() => encodeJson(value), TypeError);
+  });
+
+  it('reads integers up to Python\'s 4300 digits and refuses longer ones', () => {
+    assert.deepEqual(parse(`[${'9'.repeat(MAX_INT_DIGITS)}]`), [10n ** BigInt(MAX_INT_DIGITS) - 1n]);
+    assert.deepEqual(parse(`-${'9'.repeat(MAX_INT_DIGITS)}`), -(10n ** BigInt(MAX_INT_DIGITS) - 1n));
+    assert.throws(() => parse(`[${'9'.repeat(MAX_INT_DIGITS + 1)}]`), /more than 4300 digits/);
+    assert.throws(() => parse('1'.repeat(100_000)), JsonDecodeError);
   });
 
   it('rejects malformed input with JsonDecodeError, never anything else', () => {

@@ -1,5 +1,6 @@
-"""A real Pyro4 client (run with PYRO_SERIALIZER=json) exercising a wireproof name server
-and daemon. Usage: pyro4_client.py NS_HOST NS_PORT. Prints one JSON object of observations."""
+"""A real Pyro4 client exercising a wireproof name server and daemon, in the serializer Pyro4
+is configured with (its default, serpent, or PYRO_SERIALIZER=json).
+Usage: pyro4_client.py NS_HOST NS_PORT. Prints one JSON object of observations."""
 import json
 import sys
 
@@ -76,6 +77,13 @@ def main():
     out["daemon_registered"] = sorted(daemon.registered())
     out["daemon_metadata"] = sorted(daemon.get_metadata("wireproof.echo")["methods"])
     out["unknown_object"] = remote_error(lambda: Pyro4.Proxy("PYRO:no.such.object@" + location).echo(1))
+    if Pyro4.config.SERIALIZER == "serpent":
+        # What only serpent carries, echoed back: each as repr() shows it to a Python user.
+        values = {"tuple": (1, "a", (2,)), "set": {1, 2, 3}, "complex": 1.5 - 2j, "bytes": b"\x00\xff",
+                  "big": -2 ** 100, "-inf": float("-inf"), "-0.0": -0.0, "nested empties": {"k": [(), set(), {}]},
+                  "surrogate": "\ud800x", "float": 2.5, "integral float": 3.0}
+        out["serpent_echo"] = {name: repr(echo.echo(value)) for name, value in values.items()}
+        out["serpent_add_tuples"] = repr(echo.add((1,), (2,)))
     for proxy in (ns, echo, daemon):
         proxy._pyroRelease()
     print(json.dumps(out))

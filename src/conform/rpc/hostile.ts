@@ -1,9 +1,11 @@
 /**
  * Hostile headers: a valid message with one header field broken, each a protocol error
- * the target must answer by closing the connection (SRS-RPC-004 to 008). Shared by the
- * features (by name) and the live fuzzing properties (all of them).
+ * the target must answer by closing the connection (SRS-RPC-004 to 008); and hostile
+ * serpent bodies (SRS-RPC-063). Shared by the features (by name) and the live fuzzing
+ * properties (all of them).
  */
 import { encodeMessage, HEADER_SIZE, headerChecksum, PROTOCOL_VERSION, type PyroMessage } from '../../impl/rpc/message';
+import { SERPENT_HEADER } from '../../impl/rpc/serpent';
 
 export interface Corruption {
   /** The requirement the broken field belongs to. */
@@ -57,3 +59,30 @@ export function corrupt(message: PyroMessage, name: string): Buffer {
   corruption.apply(bytes);
   return corruption.headerOnly ? bytes.subarray(0, HEADER_SIZE) : bytes;
 }
+
+/** An INVOKE body of record(ARGUMENT) on wireproof.echo in serpent, ARGUMENT as raw bytes. */
+const recordWith = (...argument: (string | Buffer)[]): Buffer =>
+  Buffer.concat([Buffer.from(`${SERPENT_HEADER}('wireproof.echo','record',(`), ...argument.map((part) => Buffer.from(part)), Buffer.from(',),{})')]);
+
+/**
+ * serpent bodies that are no literal, each a call of record() whose argument would run
+ * something, or exhaust the reader, if the body were evaluated or read without bounds.
+ * The target must answer each with an exception or close the connection, and record()
+ * must not run (SRS-RPC-063). Shared by the features (by name) and the live property.
+ */
+export const HOSTILE_SERPENT: Readonly<Record<string, Buffer>> = {
+  'a call of os.system': recordWith("__import__('os').system('id')"),
+  'a lambda': recordWith('lambda: 1'),
+  'a name': recordWith('last'),
+  'an attribute': recordWith("'x'.join"),
+  'a call of a literal': recordWith('[1](2)'),
+  'a comprehension': recordWith('[x for x in [1]]'),
+  'an f-string': recordWith("f'{1}'"),
+  'a power': recordWith('2**10**10'),
+  'a repetition': recordWith("'a'*10**9"),
+  '10,000 nested brackets': recordWith('['.repeat(10_000), ']'.repeat(10_000)),
+  'a 100,000-digit integer': recordWith('9'.repeat(100_000)),
+  'a string cut in its escape': Buffer.from(`${SERPENT_HEADER}('wireproof.echo','record',('abc\\x4`),
+  'invalid UTF-8': recordWith("'", Buffer.from([0xff, 0xfe]), "'"),
+  'a NUL byte': recordWith("'a", Buffer.from([0]), "'"),
+};

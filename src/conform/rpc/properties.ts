@@ -6,15 +6,17 @@ import { decodeJson, encodeJson, RemoteError } from '../../impl/rpc/json';
 import {
   encodeMessage, FLAGS_BATCH, FLAGS_ONEWAY, HEADER_SIZE, MessageFramer, MSG_INVOKE, MSG_PING, PyroMessage, pyroMessage,
 } from '../../impl/rpc/message';
+import { decodeSerpent, encodeSerpent, SerpentDecodeError } from '../../impl/rpc/serpent';
+import { type Serializer, serializerByName, SERPENT_SERIALIZER } from '../../impl/rpc/serializers';
 import { ECHO_EXPOSURE, ECHO_OBJECT_ID, EchoObject } from '../../impl/rpc/testobject';
 import { cut, pieces } from '../arbitraries';
 import type { Endpoint } from '../driver';
 import { expectConform } from '../properties';
 import type { LiveContext, PropertyCase } from '../protocol';
-import { corruptionName, echoCall, type EchoCall, forbiddenName, wireValue } from './arbitraries';
-import { corrupt, CORRUPTIONS } from './hostile';
+import { corruptionName, echoCall, type EchoCall, forbiddenName, serializerName, serpentValue, serpentView, wireValue } from './arbitraries';
+import { corrupt, CORRUPTIONS, HOSTILE_SERPENT } from './hostile';
 import {
-  connectEcho, connectMessage, describeValue, expectClosedAfterError, expectEchoServes, expectLast, invokeMessage, lookupEcho,
+  connectEcho, connectMessage, describeValue, exceptionOrClose, expectClosedAfterError, expectEchoServes, expectLast, invokeMessage, lookupEcho,
   messageName, RpcConnection,
 } from './wire';
 
@@ -100,6 +102,31 @@ const jsonProto: PropertyCase = {
   describe: ([value]) => describeValue(value),
 };
 
+const serpentReader: PropertyCase = {
+  name: 'rpc serpent: every serpent value reads back as written; a body that is no literal is refused at its offset, never run',
+  ids: ['SRS-RPC-067'],
+  kind: 'pure',
+  runs: 300,
+  build: () =>
+    fc.property(serpentValue, fc.constantFrom(...Object.keys(HOSTILE_SERPENT)), fc.nat(), (value, hostile, cutAt) => {
+      const back = decodeSerpent(encodeSerpent(value));
+      expectConform(isDeepStrictEqual(back, serpentView(value)), () => `read back as ${describeValue(back)}`);
+      const body = HOSTILE_SERPENT[hostile];
+      // The whole hostile body, and any prefix of it: each refused with an offset inside it.
+      for (const bytes of [body, body.subarray(0, cutAt % body.length)]) {
+        let error: unknown;
+        try {
+          decodeSerpent(bytes);
+        } catch (e) {
+          error = e;
+        }
+        expectConform(error instanceof SerpentDecodeError && error.offset <= bytes.length,
+          () => `"${hostile}" (${bytes.length} of ${body.length} bytes) gave ${error ? String(error) : 'a value'}`);
+      }
+    }),
+  describe: ([value, hostile, cutAt]) => `value ${describeValue(value)}; hostile body "${hostile as string}" cut at ${cutAt as number}`,
+};
+
 const exposure: PropertyCase = {
   name: 'rpc exposure: forbidden names resolve to AttributeError on the reference object and change nothing',
   ids: ['SRS-RPC-017'],
@@ -130,25 +157,28 @@ function echoEndpoint(ctx: LiveContext): () => Promise<Endpoint> {
   return () => (found ??= lookupEcho(ctx.endpoint, ctx.trace(), ctx.timeoutMs));
 }
 
-/** What the model says a call returns: a value, or an exception class and args. */
+/** What the model says a call returns: a value (as its serializer carries it), or an exception class and args. */
 function expectedReply(call: EchoCall): { value: unknown } | { exception: string; args: unknown[] } {
+  const carried = (value: unknown) => (call.serializer === 'serpent' ? serpentView(value) : value);
   switch (call.method) {
-    case 'echo': return { value: call.params[0] };
+    case 'echo': return { value: carried(call.params[0]) };
     case 'add': return { value: (call.params[0] as never) + (call.params[1] as never) };
     case 'fail': return { exception: 'builtins.ValueError', args: call.params };
-    case 'kwargs': return { value: call.kwargs };
+    case 'kwargs': return { value: carried(call.kwargs) };
   }
 }
 
 const callMessage = (seq: number, call: EchoCall) =>
-  invokeMessage(seq, ECHO_OBJECT_ID, call.method, call.method === 'kwargs' ? [] : call.params, call.method === 'kwargs' ? call.kwargs : {});
+  invokeMessage(seq, ECHO_OBJECT_ID, call.method, call.method === 'kwargs' ? [] : call.params, call.method === 'kwargs' ? call.kwargs : {}, 0,
+    serializerByName(call.serializer));
 
 const showCall = (call: EchoCall) =>
-  `${call.method}(${call.method === 'kwargs' ? `**${describeValue(call.kwargs)}` : call.params.map(describeValue).join(', ')})`;
+  `${call.method}(${call.method === 'kwargs' ? `**${describeValue(call.kwargs)}` : call.params.map(describeValue).join(', ')}) in ${call.serializer}`;
 
 const liveCalls: PropertyCase = {
-  name: 'rpc live: calls of wireproof.echo in any segmentation are answered in order, as the model says',
-  ids: ['SRS-RPC-002', 'SRS-RPC-003', 'SRS-RPC-013', 'SRS-RPC-014', 'SRS-RPC-016', 'SRS-RPC-021', 'SRS-RPC-032', 'SRS-RPC-033', 'SRS-RPC-035'],
+  name: 'rpc live: calls of wireproof.echo in json and serpent, in any segmentation, are answered in order, each in its serializer, as the model says',
+  ids: ['SRS-RPC-002', 'SRS-RPC-003', 'SRS-RPC-013', 'SRS-RPC-014', 'SRS-RPC-016', 'SRS-RPC-021', 'SRS-RPC-032', 'SRS-RPC-033', 'SRS-RPC-035',
+    'SRS-RPC-060', 'SRS-RPC-061', 'SRS-RPC-062'],
   kind: 'live',
   runs: 40,
   build: (ctx) => {
@@ -244,14 +274,14 @@ const liveHostile: PropertyCase = {
 const ROUTES = ['call', 'batch', '__getattr__', '__setattr__'] as const;
 type Route = (typeof ROUTES)[number];
 
-function attemptMessage(seq: number, route: Route, name: string): PyroMessage {
+function attemptMessage(seq: number, route: Route, name: string, serializer: Serializer): PyroMessage {
   switch (route) {
-    case 'call': return invokeMessage(seq, ECHO_OBJECT_ID, name, ['pwned']);
-    case 'batch': return pyroMessage(MSG_INVOKE, seq, encodeJson({
+    case 'call': return invokeMessage(seq, ECHO_OBJECT_ID, name, ['pwned'], {}, 0, serializer);
+    case 'batch': return pyroMessage(MSG_INVOKE, seq, serializer.encodeCall({
       object: ECHO_OBJECT_ID, method: '<batch>', params: [['echo', [1], {}], [name, ['pwned'], {}]], kwargs: null,
-    }), { flags: FLAGS_BATCH });
-    case '__getattr__': return invokeMessage(seq, ECHO_OBJECT_ID, '__getattr__', [name]);
-    case '__setattr__': return invokeMessage(seq, ECHO_OBJECT_ID, '__setattr__', [name, 'pwned']);
+    }), { flags: FLAGS_BATCH, serializerId: serializer.id });
+    case '__getattr__': return invokeMessage(seq, ECHO_OBJECT_ID, '__getattr__', [name], {}, 0, serializer);
+    case '__setattr__': return invokeMessage(seq, ECHO_OBJECT_ID, '__setattr__', [name, 'pwned'], {}, 0, serializer);
   }
 }
 
@@ -262,14 +292,14 @@ const liveExposure: PropertyCase = {
   runs: 40,
   build: (ctx) => {
     const echo = echoEndpoint(ctx);
-    return fc.asyncProperty(forbiddenName, fc.constantFrom(...ROUTES), fc.integer({ min: 0, max: 1e9 }), async (name, route, n) => {
-      const connection = await connectEcho(await echo(), ctx.trace(), ctx.timeoutMs);
+    return fc.asyncProperty(forbiddenName, fc.constantFrom(...ROUTES), serializerName, fc.integer({ min: 0, max: 1e9 }), async (name, route, serializer, n) => {
+      const connection = await connectEcho(await echo(), ctx.trace(), ctx.timeoutMs, serializerByName(serializer));
       try {
         const marker = `marker ${n}`;
         await connection.invoke('record', [marker], {}, FLAGS_ONEWAY);
         await expectLast(connection, marker, ctx.timeoutMs, 'after record()');
         const seq = connection.nextSeq();
-        await connection.send(attemptMessage(seq, route, name));
+        await connection.send(attemptMessage(seq, route, name, connection.serializer));
         const reply = await connection.result(seq, `the ${route} attempt on ${JSON.stringify(name)}`);
         const error = reply.value;
         expectConform(
@@ -282,7 +312,39 @@ const liveExposure: PropertyCase = {
       }
     });
   },
-  describe: ([name, route]) => `${route} attempt on ${JSON.stringify(name)}`,
+  describe: ([name, route, serializer]) => `${route} attempt on ${JSON.stringify(name)} in ${serializer as string}`,
 };
 
-export const rpcProperties: PropertyCase[] = [framerSplits, framerHostile, jsonProto, exposure, liveCalls, liveHostile, liveExposure];
+const liveHostileSerpent: PropertyCase = {
+  name: 'rpc live: hostile serpent bodies in any segmentation are answered with an exception or a close, run nothing, and the daemon serves on',
+  ids: ['SRS-RPC-063'],
+  kind: 'live',
+  runs: 20,
+  build: (ctx) => {
+    const echo = echoEndpoint(ctx);
+    return fc.asyncProperty(fc.constantFrom(...Object.keys(HOSTILE_SERPENT)), pieces(9), fc.integer({ min: 0, max: 1e9 }), async (hostile, sizes, n) => {
+      const trace = ctx.trace();
+      const endpoint = await echo();
+      const bystander = await connectEcho(endpoint, trace, ctx.timeoutMs, SERPENT_SERIALIZER);
+      const attacker = await connectEcho(endpoint, trace, ctx.timeoutMs, SERPENT_SERIALIZER);
+      try {
+        const marker = `marker ${n}`;
+        await bystander.invoke('record', [marker], {}, FLAGS_ONEWAY);
+        await expectLast(bystander, marker, ctx.timeoutMs, 'after record()');
+        const seq = attacker.nextSeq();
+        await attacker.send(pyroMessage(MSG_INVOKE, seq, HOSTILE_SERPENT[hostile], { serializerId: SERPENT_SERIALIZER.id }), { pieces: sizes });
+        await exceptionOrClose(attacker, seq, `a serpent body with ${hostile}`);
+        await expectLast(bystander, marker, 0, `after a serpent body with ${hostile}`);
+        await expectEchoServes(endpoint, trace, ctx.timeoutMs, `after a serpent body with ${hostile}`);
+      } finally {
+        attacker.destroy();
+        bystander.destroy();
+      }
+    });
+  },
+  describe: ([hostile, sizes]) => `a serpent body with ${hostile as string}; write sizes ${JSON.stringify(sizes)}`,
+};
+
+export const rpcProperties: PropertyCase[] = [
+  framerSplits, framerHostile, jsonProto, serpentReader, exposure, liveCalls, liveHostile, liveExposure, liveHostileSerpent,
+];

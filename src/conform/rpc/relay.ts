@@ -7,7 +7,8 @@
  */
 import net from 'node:net';
 import { listenTcp, type RunningServer } from '../../impl/common/net';
-import { HEADER_SIZE, MAX_MESSAGE_SIZE } from '../../impl/rpc/message';
+import { encodeMessage, HEADER_SIZE, MAX_MESSAGE_SIZE, MessageFramer, type PyroMessage } from '../../impl/rpc/message';
+import { JSON_SERIALIZER, SERPENT_SERIALIZER } from '../../impl/rpc/serializers';
 import { fixChecksum } from './hostile';
 
 export type Direction = 'toDaemon' | 'toClient';
@@ -61,6 +62,17 @@ export function withHeader(message: Buffer, fields: { flags?: number; seq?: numb
   if (fields.version !== undefined) out.writeUInt16BE(fields.version, 4);
   return fixChecksum(out);
 }
+
+/** The whole message parsed, changed (body, serializer, ...), and encoded again with its checksum. */
+export function withMessage(message: Buffer, change: (parsed: PyroMessage) => PyroMessage): Buffer {
+  let parsed: PyroMessage | undefined;
+  new MessageFramer().push(message, (m) => { parsed = m; });
+  return encodeMessage(change(parsed!));
+}
+
+/** A serpent message re-encoded in json, header and body: as a daemon that ignores the request's serializer would answer. */
+export const inJson = (message: Buffer) =>
+  withMessage(message, (m) => ({ ...m, serializerId: JSON_SERIALIZER.id, data: JSON_SERIALIZER.encode(SERPENT_SERIALIZER.decode(m.data)) }));
 
 export async function startRelay(upstream: { host: string; port: number }, rewrite: Rewrite, port = 0): Promise<Relay> {
   let connections = 0;

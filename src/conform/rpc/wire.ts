@@ -3,13 +3,16 @@
  * built by the reference encoder, and read replies with the reference framer. Nothing
  * here trusts the target: every reply is checked (type, seq) before it is used.
  */
-import { isDeepStrictEqual } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import { FramingError } from '../../impl/common/framer';
-import { decodeJson, encodeJson } from '../../impl/rpc/json';
+import { encodeJson } from '../../impl/rpc/json';
 import {
   decodeHeader, encodeMessage, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, HEADER_SIZE, messageBody, MessageFramer,
   MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_PING, MSG_RESULT, PyroMessage, pyroMessage,
 } from '../../impl/rpc/message';
+import { serpentLiteral } from '../../impl/rpc/serpent';
+import { JSON_SERIALIZER, type Serializer, serializerById } from '../../impl/rpc/serializers';
+import { tuple } from '../../impl/rpc/values';
 import { ECHO_OBJECT_ID } from '../../impl/rpc/testobject';
 import { NAMESERVER_OBJECT_ID, PyroURI } from '../../impl/rpc/uri';
 import { escapeBytes } from '../bytes-text';
@@ -43,12 +46,20 @@ export const pyroParse: Parse<PyroMessage> = (received) => {
   }
 };
 
-/** A reply's body as a value; a body that is not Pyro4 json is non-conformance. */
-export function replyValue(message: PyroMessage): unknown {
+/** The serializer a message's header names; one the suite does not speak (json, serpent) is non-conformance. */
+export function replySerializer(message: PyroMessage): Serializer {
+  const serializer = serializerById(message.serializerId);
+  if (!serializer) throw new NonConformance(`the ${messageName(message.type)} is in serializer ${message.serializerId}, neither serpent (1) nor json (2)`);
+  return serializer;
+}
+
+/** A reply's body as a value, in the serializer its header names; a body that is not what it claims is non-conformance. */
+export function replyValue(message: PyroMessage, options: { classes?: boolean } = {}): unknown {
+  const serializer = replySerializer(message);
   try {
-    return decodeJson(messageBody(message, MAX_REPLY));
+    return serializer.decode(messageBody(message, MAX_REPLY), options);
   } catch (error) {
-    throw new NonConformance(`the ${messageName(message.type)} body is not Pyro4 json (${(error as Error).message}): "${escapeBytes(message.data.subarray(0, 80))}"`);
+    throw new NonConformance(`the ${messageName(message.type)} body is not Pyro4 ${serializer.name} (${(error as Error).message}): "${escapeBytes(message.data.subarray(0, 80))}"`);
   }
 }
 
@@ -59,12 +70,16 @@ export interface CallReply {
   value: unknown;
 }
 
-export function invokeMessage(seq: number, objectId: string, method: string, params: unknown[], kwargs: Record<string, unknown> = {}, flags = 0): PyroMessage {
-  return pyroMessage(MSG_INVOKE, seq, encodeJson({ object: objectId, method, params, kwargs }), { flags });
+/** An INVOKE as Pyro4's proxy writes it in the serializer (json by default); serpent passes the arguments as a tuple. */
+export function invokeMessage(
+  seq: number, objectId: string, method: string, params: unknown[], kwargs: Record<string, unknown> = {}, flags = 0, serializer = JSON_SERIALIZER,
+): PyroMessage {
+  const body = serializer.encodeCall({ object: objectId, method, params: tuple(...params), kwargs });
+  return pyroMessage(MSG_INVOKE, seq, body, { flags, serializerId: serializer.id });
 }
 
-export function connectMessage(seq: number, objectId: string, flags = FLAGS_META_ON_CONNECT): PyroMessage {
-  return pyroMessage(MSG_CONNECT, seq, encodeJson({ handshake: 'hello', object: objectId }), { flags });
+export function connectMessage(seq: number, objectId: string, flags = FLAGS_META_ON_CONNECT, serializer = JSON_SERIALIZER): PyroMessage {
+  return pyroMessage(MSG_CONNECT, seq, serializer.encode({ handshake: 'hello', object: objectId }), { flags, serializerId: serializer.id });
 }
 
 /**
@@ -75,6 +90,10 @@ export class RpcConnection {
   private seq = 0;
   /** The object id given in the handshake: the default object of calls. */
   objectId = '';
+  /** What the handshake and the calls are written in (Pyro4 allows each message its own). */
+  serializer: Serializer = JSON_SERIALIZER;
+  /** The serializer of each request awaiting its reply, by seq: the reply must come in it. */
+  private readonly requestSerializers = new Map<number, Serializer>();
 
   constructor(readonly driver: WireDriver, private readonly timeoutMs: number) {}
 
@@ -93,23 +112,37 @@ export class RpcConnection {
 
   async send(messages: PyroMessage | PyroMessage[], options?: WriteOptions): Promise<void> {
     const list = Array.isArray(messages) ? messages : [messages];
+    for (const message of list) {
+      const serializer = serializerById(message.serializerId);
+      if (serializer) this.requestSerializers.set(message.seq, serializer);
+    }
     await this.driver.write(Buffer.concat(list.map(encodeMessage)), options);
+  }
+
+  /** The reply must be in the serializer of its request: Pyro4's daemon answers each message in its own. */
+  private expectSerializerOfRequest(reply: PyroMessage, what: string): void {
+    const want = this.requestSerializers.get(reply.seq);
+    this.requestSerializers.delete(reply.seq);
+    if (want && reply.serializerId !== want.id) {
+      throw new NonConformance(`${what} came in serializer ${reply.serializerId}, the request was ${want.name} (${want.id})`);
+    }
   }
 
   next(what: string): Promise<PyroMessage> {
     return this.driver.read(pyroParse, this.timeoutMs, what);
   }
 
-  /** CONNECT (with metadata on connect) for objectId; the CONNECTOK's body. */
+  /** CONNECT (with metadata on connect) for objectId, in the connection's serializer; the CONNECTOK's body. */
   async handshake(objectId: string): Promise<unknown> {
     const seq = this.nextSeq();
-    await this.send(connectMessage(seq, objectId));
+    await this.send(connectMessage(seq, objectId, FLAGS_META_ON_CONNECT, this.serializer));
     const reply = await this.next(`CONNECTOK for "${objectId}"`);
     if (reply.type !== MSG_CONNECTOK) {
       const why = reply.type === MSG_CONNECTFAIL ? `: ${JSON.stringify(safeValue(reply))}` : '';
-      throw new NonConformance(`CONNECT for "${objectId}" answered ${messageName(reply.type)}${why}, expected CONNECTOK`);
+      throw new NonConformance(`CONNECT for "${objectId}" in ${this.serializer.name} answered ${messageName(reply.type)}${why}, expected CONNECTOK`);
     }
     if (reply.seq !== seq) throw new NonConformance(`CONNECTOK carries seq ${reply.seq}, the CONNECT had ${seq}`);
+    this.expectSerializerOfRequest(reply, 'the CONNECTOK');
     this.objectId = objectId;
     return replyValue(reply);
   }
@@ -117,15 +150,16 @@ export class RpcConnection {
   /** Sends an INVOKE on the handshaken object (or another); returns its seq without waiting. */
   async invoke(method: string, params: unknown[], kwargs: Record<string, unknown> = {}, flags = 0, objectId = this.objectId): Promise<number> {
     const seq = this.nextSeq();
-    await this.send(invokeMessage(seq, objectId, method, params, kwargs, flags));
+    await this.send(invokeMessage(seq, objectId, method, params, kwargs, flags, this.serializer));
     return seq;
   }
 
-  /** The RESULT for `seq`, checked for type and seq. */
+  /** The RESULT for `seq`, checked for type, seq and serializer. */
   async result(seq: number, what: string): Promise<CallReply> {
     const message = await this.next(`the RESULT of ${what}`);
     if (message.type !== MSG_RESULT) throw new NonConformance(`${what} answered ${messageName(message.type)}, expected RESULT`);
     if (message.seq !== seq) throw new NonConformance(`the RESULT of ${what} carries seq ${message.seq}, the request had ${seq}`);
+    this.expectSerializerOfRequest(message, `the RESULT of ${what}`);
     return { message, exception: (message.flags & FLAGS_EXCEPTION) !== 0, value: replyValue(message) };
   }
 
@@ -149,21 +183,25 @@ export class RpcConnection {
 
 function safeValue(message: PyroMessage): unknown {
   try {
-    return decodeJson(message.data);
+    return replyValue(message);
   } catch {
     return escapeBytes(message.data.subarray(0, 80));
   }
 }
 
-/** A value for a message: exceptions as "Class(args)", the rest as json. */
+/** A value for a message: exceptions as "Class(args)", the rest as json (what json cannot show as a Python literal). */
 export function describeValue(value: unknown): string {
   if (value instanceof Error && 'pythonClass' in value) {
-    return `${(value as { pythonClass: string }).pythonClass}(${encodeJson((value as unknown as { args: unknown[] }).args).toString()})`;
+    return `${(value as { pythonClass: string }).pythonClass}(${describeValue((value as unknown as { args: unknown[] }).args)})`;
   }
   try {
     return encodeJson(value).toString().slice(0, 200);
   } catch {
-    return String(value);
+    try {
+      return serpentLiteral(value).slice(0, 200);
+    } catch {
+      return inspect(value).slice(0, 200);
+    }
   }
 }
 
@@ -183,9 +221,10 @@ export async function lookupEcho(nameServer: Endpoint, trace: TraceRecorder, tim
   }
 }
 
-/** A new connection to wireproof.echo, handshaken. */
-export async function connectEcho(echo: Endpoint, trace: TraceRecorder, timeoutMs: number): Promise<RpcConnection> {
+/** A new connection to wireproof.echo, handshaken in the serializer (json by default). */
+export async function connectEcho(echo: Endpoint, trace: TraceRecorder, timeoutMs: number, serializer = JSON_SERIALIZER): Promise<RpcConnection> {
   const connection = await RpcConnection.open(echo, trace, timeoutMs);
+  connection.serializer = serializer;
   try {
     await connection.handshake(ECHO_OBJECT_ID);
     return connection;
@@ -231,6 +270,22 @@ export async function expectClosedAfterError(driver: WireDriver, timeoutMs: numb
   if (!parsed || parsed.value.type !== MSG_CONNECTFAIL || parsed.consumed !== rest.length) {
     throw new NonConformance(`${why}: before closing, the target sent "${escapeBytes(rest.subarray(0, 80))}" (${rest.length} bytes), not at most one CONNECTFAIL`);
   }
+}
+
+/**
+ * A refused request may fail with an exception (Pyro4 answers one) or end the connection:
+ * the exception reply, or undefined when the connection closed instead; a result is non-conformance.
+ */
+export async function exceptionOrClose(connection: RpcConnection, seq: number, what: string): Promise<CallReply | undefined> {
+  let reply: CallReply;
+  try {
+    reply = await connection.result(seq, what);
+  } catch (error) {
+    if (error instanceof NonConformance && (await connection.driver.closedWithin(0))) return undefined;
+    throw error;
+  }
+  if (!reply.exception) throw new NonConformance(`${what} was answered with the result ${describeValue(reply.value)}, not an exception`);
+  return reply;
 }
 
 /** Polls last() until it returns `want` (record() is oneway: it may complete after its call was sent). */

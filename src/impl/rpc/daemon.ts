@@ -3,17 +3,24 @@ import net from 'node:net';
 import { FramingError } from '../common/framer';
 import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
 import { ExposedObject, Exposure, ObjectMetadata } from './exposed';
-import { decodeJson, encodeJson, exceptionDict, ExceptionWrapper, RemoteError } from './json';
+import { encodeJson, exceptionDict, ExceptionWrapper, RemoteError } from './json';
 import {
   encodeMessage, FLAGS_BATCH, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY,
   MAX_MESSAGE_SIZE, messageBody, MessageFramer, MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_PING,
-  MSG_RESULT, NO_ANNOTATIONS, PyroMessage, pyroMessage, SERIALIZER_JSON,
+  MSG_RESULT, NO_ANNOTATIONS, PyroMessage, pyroMessage,
 } from './message';
+import { type CallData, type Serializer, SERIALIZER_NAMES, serializerById, serializerByName, type SerializerName } from './serializers';
 import { DAEMON_OBJECT_ID, PyroURI } from './uri';
 
 export interface DaemonOptions extends ListenOptions {
   /** Largest annotations + body accepted; a bigger message closes the connection. */
   maxMessageSize?: number;
+  /**
+   * The serializers accepted (Pyro4's SERIALIZERS_ACCEPTED; default serpent and json).
+   * A CONNECT in another gets CONNECTFAIL and a close; an INVOKE in another gets a
+   * SerializeError in that serializer (when wireproof speaks it) and a close, as in Pyro4.
+   */
+  serializers?: readonly SerializerName[];
 }
 
 /** A running daemon: register objects at any time; their URIs name the bound port. */
@@ -30,10 +37,17 @@ interface Outcome {
   close?: boolean;
 }
 
-/** CONNECTFAIL carrying the reason (Pyro4 serializes it with marshal; wireproof speaks json only). */
-function connectFail(seq: number, reason: string, annotations?: ReadonlyMap<string, Buffer>): PyroMessage {
-  return pyroMessage(MSG_CONNECTFAIL, seq, encodeJson(reason), { annotations });
+/**
+ * CONNECTFAIL carrying the reason, in the serializer of the CONNECT once it was accepted;
+ * before that in json (Pyro4 uses marshal there, which wireproof does not speak).
+ */
+function connectFail(seq: number, reason: string, annotations?: ReadonlyMap<string, Buffer>, serializer?: Serializer): PyroMessage {
+  return serializer
+    ? pyroMessage(MSG_CONNECTFAIL, seq, serializer.encode(reason), { annotations, serializerId: serializer.id })
+    : pyroMessage(MSG_CONNECTFAIL, seq, encodeJson(reason), { annotations });
 }
+
+const notAccepted = (id: number) => `message used serializer that is not accepted: ${id}`;
 
 function pyroError(pythonClass: string, message: string): RemoteError {
   return new RemoteError(`Pyro4.errors.${pythonClass}`, [message]);
@@ -43,13 +57,24 @@ function pyroError(pythonClass: string, message: string): RemoteError {
 export class DaemonCore {
   private readonly objects = new Map<string, ExposedObject>();
 
-  constructor(private readonly describe: () => string, private readonly maxMessageSize = MAX_MESSAGE_SIZE) {
+  private readonly accepted: ReadonlySet<number>;
+
+  constructor(
+    private readonly describe: () => string,
+    private readonly maxMessageSize = MAX_MESSAGE_SIZE,
+    serializers: readonly SerializerName[] = SERIALIZER_NAMES,
+  ) {
+    this.accepted = new Set(serializers.map((name) => serializerByName(name).id));
     // Pyro4's DaemonObject: what Pyro4 proxies call on every daemon.
     const daemonObject = {
       registered: () => [...this.objects.keys()],
       ping: () => null,
       info: () => this.describe(),
-      get_metadata: (objectId: string) => this.metadata(objectId),
+      // Pyro4 answers sets (json carries them as lists), lists when asked as_lists (its proxies' CONNECT does).
+      get_metadata: (objectId: string, asLists?: boolean) => {
+        const meta = this.metadata(objectId);
+        return asLists ? meta : { methods: new Set(meta.methods), oneway: new Set(meta.oneway), attrs: new Set(meta.attrs) };
+      },
     };
     this.register(DAEMON_OBJECT_ID, daemonObject, {
       methods: { registered: [], ping: [], info: [], get_metadata: ['objectId', 'as_lists?'] },
@@ -75,16 +100,21 @@ export class DaemonCore {
     return object.metadata();
   }
 
-  /** The CONNECT handshake: CONNECTOK (with metadata on request) or CONNECTFAIL and close. */
+  /** The accepted serializer of a message's id, or undefined. */
+  private serializerOf(message: PyroMessage): Serializer | undefined {
+    return this.accepted.has(message.serializerId) ? serializerById(message.serializerId) : undefined;
+  }
+
+  /** The CONNECT handshake: CONNECTOK (with metadata on request) or CONNECTFAIL and close, in the CONNECT's serializer. */
   handshake(message: PyroMessage): Outcome {
+    let serializer: Serializer | undefined;
     const reply = (flags: number, body: unknown) =>
-      pyroMessage(MSG_CONNECTOK, message.seq, encodeJson(body), { flags, annotations: correlation(message) });
+      pyroMessage(MSG_CONNECTOK, message.seq, serializer!.encode(body), { flags, annotations: correlation(message), serializerId: serializer!.id });
     try {
       if (message.type !== MSG_CONNECT) throw new Error(`invalid msg type ${message.type} received`);
-      if (message.serializerId !== SERIALIZER_JSON) {
-        throw new Error(`message used serializer that is not accepted: ${message.serializerId}`);
-      }
-      const request = this.body(message);
+      serializer = this.serializerOf(message);
+      if (!serializer) throw new Error(notAccepted(message.serializerId));
+      const request = this.body(message, serializer);
       if (!isDict(request) || !Object.hasOwn(request, 'handshake')) throw new Error('handshake data without "handshake"');
       if (message.flags & FLAGS_META_ON_CONNECT) {
         const meta = this.metadata(request.object);
@@ -93,7 +123,7 @@ export class DaemonCore {
       return { reply: reply(0, 'hello') };
     } catch (error) {
       const reason = error instanceof RemoteError ? String(error.args[0]) : (error as Error).message;
-      return { reply: connectFail(message.seq, reason, correlation(message)), close: true };
+      return { reply: connectFail(message.seq, reason, correlation(message), serializer), close: true };
     }
   }
 
@@ -107,15 +137,21 @@ export class DaemonCore {
       // Pyro4 answers any serializer id here (its own ping uses 42) and deserializes nothing.
       return { reply: pyroMessage(MSG_PING, message.seq, Buffer.from('pong'), { serializerId: message.serializerId, annotations: correlation(message) }) };
     }
-    if (message.type !== MSG_INVOKE || message.serializerId !== SERIALIZER_JSON) return { close: true };
+    // A serializer wireproof does not speak cannot even carry the error: the connection closes (Pyro4 too).
+    const serializer = serializerById(message.serializerId);
+    if (message.type !== MSG_INVOKE || !serializer) return { close: true };
     const oneway = (message.flags & FLAGS_ONEWAY) !== 0;
     const batch = (message.flags & FLAGS_BATCH) !== 0;
     const result = (flags: number, data: Buffer): Outcome =>
-      oneway ? {} : { reply: pyroMessage(MSG_RESULT, message.seq, data, { flags, annotations: correlation(message) }) };
-    const answer = (value: unknown): Outcome => result(batch ? FLAGS_BATCH : 0, encodeJson(value));
-    const failure = (error: unknown): Outcome => result(FLAGS_EXCEPTION, encodeException(error));
+      oneway ? {} : { reply: pyroMessage(MSG_RESULT, message.seq, data, { flags, annotations: correlation(message), serializerId: serializer.id }) };
+    const answer = (value: unknown): Outcome => result(batch ? FLAGS_BATCH : 0, serializer.encode(value));
+    const failure = (error: unknown): Outcome => result(FLAGS_EXCEPTION, encodeException(error, serializer));
+    if (!this.accepted.has(serializer.id)) {
+      // As Pyro4: the SerializeError goes back in the refused serializer itself, then the connection closes.
+      return { ...failure(pyroError('SerializeError', notAccepted(serializer.id))), close: true };
+    }
     try {
-      const call = parseCall(this.body(message));
+      const call = parseCall(serializer.callOf(this.body(message, serializer)));
       const object = this.objects.get(call.object);
       if (!object) throw pyroError('DaemonError', 'unknown object');
       const value = batch ? runBatch(object, call.params) : object.method(call.method)(call.params, call.kwargs ?? {});
@@ -127,9 +163,9 @@ export class DaemonCore {
   }
 
   /** The decoded body; a body that cannot be decoded is Pyro4's SerializeError. */
-  private body(message: PyroMessage): unknown {
+  private body(message: PyroMessage, serializer: Serializer): unknown {
     try {
-      return decodeJson(messageBody(message, this.maxMessageSize));
+      return serializer.decode(messageBody(message, this.maxMessageSize));
     } catch (error) {
       throw pyroError('SerializeError', `cannot decode message body: ${(error as Error).message}`);
     }
@@ -147,15 +183,15 @@ function isDict(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/** Checks the shape Pyro4's JsonSerializer.dumpsCall writes: {object, method, params, kwargs}. */
-function parseCall(body: unknown): Call {
+/** Checks the parts Pyro4's dumpsCall writes: object id, method name, positional arguments, keyword arguments. */
+function parseCall(parts: CallData | undefined): Call {
   if (
-    isDict(body) && typeof body.object === 'string' && typeof body.method === 'string' &&
-    Array.isArray(body.params) && (body.kwargs === null || isDict(body.kwargs))
+    parts && typeof parts.object === 'string' && typeof parts.method === 'string' &&
+    Array.isArray(parts.params) && (parts.kwargs === null || isDict(parts.kwargs))
   ) {
-    return body as unknown as Call;
+    return parts as Call;
   }
-  throw pyroError('SerializeError', 'call data must be {"object": str, "method": str, "params": list, "kwargs": dict}');
+  throw pyroError('SerializeError', 'call data must be object id (str), method (str), params (list or tuple), kwargs (dict of str keys)');
 }
 
 /**
@@ -180,11 +216,12 @@ async function runBatch(object: ExposedObject, calls: unknown[]): Promise<unknow
 }
 
 /** The exception as Pyro4 sends it; one that cannot be serialized becomes a PyroError, as in Pyro4. */
-function encodeException(error: unknown): Buffer {
+function encodeException(error: unknown, serializer: Serializer): Buffer {
   try {
-    return encodeJson(exceptionDict(error));
+    // An Error is written as the serializer writes exceptions (serpent: args as a tuple); anything else thrown as its dict.
+    return serializer.encode(error instanceof Error ? error : exceptionDict(error));
   } catch (encodeError) {
-    return encodeJson(exceptionDict(pyroError('PyroError', `Error serializing exception: ${(encodeError as Error).message}`)));
+    return serializer.encode(pyroError('PyroError', `Error serializing exception: ${(encodeError as Error).message}`));
   }
 }
 
@@ -202,7 +239,7 @@ function correlation(message: PyroMessage): ReadonlyMap<string, Buffer> {
 export async function startDaemon(options: DaemonOptions = {}): Promise<RpcDaemon> {
   const maxMessageSize = options.maxMessageSize ?? MAX_MESSAGE_SIZE;
   let location = '';
-  const core = new DaemonCore(() => `${DAEMON_OBJECT_ID} bound on ${location}, wireproof daemon`, maxMessageSize);
+  const core = new DaemonCore(() => `${DAEMON_OBJECT_ID} bound on ${location}, wireproof daemon`, maxMessageSize, options.serializers);
   let stopping = false;
   const idle = new Set<net.Socket>();
 

@@ -10,9 +10,17 @@
  * prototype.
  */
 import { PyroURI, UriProtocol } from './uri';
+import { Complex } from './values';
 
 /** Nesting deeper than this is refused both ways (Python's own recursion limit is near 1000). */
 export const MAX_DEPTH = 512;
+
+/**
+ * The most digits a decoded integer may have: Python's own default limit
+ * (sys.int_info.default_max_str_digits). Parsing a longer one costs time quadratic in its
+ * length, and no Python peer would read or write it.
+ */
+export const MAX_INT_DIGITS = 4300;
 
 /** An exception as Pyro4 carries it: Python class name, args, attributes, remote traceback. */
 export class RemoteError extends Error {
@@ -151,6 +159,7 @@ class JsonWriter {
     if (ancestors.includes(value)) throw new TypeError('cannot serialize a circular structure');
     if (ancestors.length >= MAX_DEPTH) throw new TypeError(`cannot serialize nesting deeper than ${MAX_DEPTH}`);
     if (value instanceof Uint8Array || value instanceof ArrayBuffer) throw new TypeError('Pyro4 json cannot carry bytes');
+    if (value instanceof Complex) throw new TypeError('Pyro4 json cannot carry a complex');
     if (value instanceof Date) return this.string(value.toISOString());
     const replaced = classDict(value);
     ancestors.push(value);
@@ -290,15 +299,20 @@ export class JsonDecodeError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+export interface DecodeOptions {
+  /** Recreate Pyro4's classes from their dicts (default true); false gives the dicts as they are on the wire. */
+  classes?: boolean;
+}
+
 /** Parses Pyro4 json bytes (strict UTF-8) and recreates Pyro4's classes. */
-export function decodeJson(bytes: Uint8Array): unknown {
+export function decodeJson(bytes: Uint8Array, options: DecodeOptions = {}): unknown {
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
     throw new JsonDecodeError('body is not valid UTF-8');
   }
-  return new Parser(text).document();
+  return new Parser(text, options.classes === false ? (dict) => dict : recreate).document();
 }
 
 const [MINUS, PLUS, DOT, ZERO, NINE, LOWER_E, UPPER_E] = Array.from('-+.09eE', (c) => c.charCodeAt(0));
@@ -321,7 +335,7 @@ const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '
 class Parser {
   private at = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, private readonly dictValue: (dict: Record<string, unknown>) => unknown) {}
 
   document(): unknown {
     const value = this.value(0);
@@ -393,7 +407,12 @@ class Parser {
     this.at = at;
     const token = text.slice(start, at);
     const number = Number(token);
-    return integral && !Number.isSafeInteger(number) ? BigInt(token) : number;
+    if (!integral || Number.isSafeInteger(number)) return number;
+    if (at - start - (token[0] === '-' ? 1 : 0) > MAX_INT_DIGITS) {
+      this.at = start;
+      this.fail(`an integer of more than ${MAX_INT_DIGITS} digits (Python's limit)`);
+    }
+    return BigInt(token);
   }
 
   private string(): string {
@@ -458,7 +477,7 @@ class Parser {
     this.skipSpace();
     if (this.text[this.at] === '}') {
       this.at++;
-      return recreate(dict);
+      return this.dictValue(dict);
     }
     for (;;) {
       this.skipSpace();
@@ -472,14 +491,17 @@ class Parser {
       else dict[key] = value;
       this.skipSpace();
       const c = this.text[this.at++];
-      if (c === '}') return recreate(dict);
+      if (c === '}') return this.dictValue(dict);
       if (c !== ',') this.fail('expected , or }');
     }
   }
 }
 
-/** Pyro4's SerializerBase.dict_to_class for the classes a JS peer can represent. */
-function recreate(dict: Record<string, unknown>): unknown {
+/**
+ * Pyro4's SerializerBase.dict_to_class for the classes a JS peer can represent (shared
+ * by the serpent decoder); any other class dict stays a plain dict.
+ */
+export function recreate(dict: Record<string, unknown>): unknown {
   if (!Object.hasOwn(dict, '__class__')) return dict;
   const pythonClass = dict.__class__;
   if (pythonClass === 'Pyro4.core.URI') return uriFromState(dict.state);
@@ -487,7 +509,7 @@ function recreate(dict: Record<string, unknown>): unknown {
     return new ExceptionWrapper(dict.exception);
   }
   if (typeof pythonClass === 'string' && dict.__exception__ === true) {
-    const args = Array.isArray(dict.args) ? dict.args : [];
+    const args = Array.isArray(dict.args) ? [...dict.args] : []; // a list, also where serpent carries a tuple
     const attributes = isPlainDict(dict.attributes) ? { ...dict.attributes } : {};
     const traceback = attributes._pyroTraceback;
     delete attributes._pyroTraceback;

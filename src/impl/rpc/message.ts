@@ -27,7 +27,8 @@ export const FLAGS_META_ON_CONNECT = 1 << 4;
 export const FLAGS_ITEMSTREAMRESULT = 1 << 5;
 export const FLAGS_KEEPSERIALIZED = 1 << 6;
 
-/** Pyro4's serializer ids; wireproof speaks json only. */
+/** Pyro4's serializer ids of the two wireproof speaks (serializers.ts): serpent is Pyro4's default. */
+export const SERIALIZER_SERPENT = 1;
 export const SERIALIZER_JSON = 2;
 
 /** Default cap on annotations + data of one message (Pyro4's own default is unlimited). */

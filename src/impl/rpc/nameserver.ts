@@ -2,6 +2,7 @@ import { DaemonOptions, RpcDaemon, startDaemon } from './daemon';
 import { Exposure } from './exposed';
 import { RemoteError } from './json';
 import { DEFAULT_NS_PORT, NAMESERVER_OBJECT_ID, PyroURI } from './uri';
+import { tuple } from './values';
 
 interface Registration {
   uri: string;
@@ -44,11 +45,12 @@ export class NameServer {
     return this.entries.size;
   }
 
-  lookup(name: unknown, returnMetadata = false): PyroURI | [PyroURI, string[]] {
+  /** The URI; with returnMetadata the tuple (uri, metadata list), as Pyro4 returns it. */
+  lookup(name: unknown, returnMetadata = false): PyroURI | readonly [PyroURI, string[]] {
     const entry = typeof name === 'string' ? this.entries.get(name) : undefined;
     if (!entry) throw namingError(`unknown name: ${String(name)}`);
     const uri = PyroURI.parse(entry.uri);
-    return returnMetadata ? [uri, [...entry.metadata]] : uri;
+    return returnMetadata ? tuple<unknown>(uri, [...entry.metadata]) as readonly [PyroURI, string[]] : uri;
   }
 
   register(name: unknown, uri: unknown, safe = false, metadata: unknown = null): null {
@@ -86,7 +88,7 @@ export class NameServer {
     metadataAll: unknown = null,
     metadataAny: unknown = null,
     returnMetadata = false,
-  ): Record<string, string | [string, string[]]> {
+  ): Record<string, string | readonly [string, string[]]> {
     const filters = [prefix, regex, metadataAll, metadataAny].filter((f) => f !== null && f !== undefined);
     if (filters.length > 1) throw new RemoteError('builtins.ValueError', ['you can only filter on one thing at a time']);
     let accept: (name: string, entry: Registration) => boolean = () => true;
@@ -103,10 +105,10 @@ export class NameServer {
       const wanted = [...metadataSet(metadataAny, 'metadata_any')];
       accept = (_, entry) => wanted.some((tag) => entry.metadata.has(tag));
     }
-    const result: Record<string, string | [string, string[]]> = {};
+    const result: Record<string, string | readonly [string, string[]]> = {};
     for (const [name, entry] of this.entries) {
       if (!accept(name, entry)) continue;
-      const value: string | [string, string[]] = returnMetadata ? [entry.uri, [...entry.metadata]] : entry.uri;
+      const value = returnMetadata ? tuple<unknown>(entry.uri, [...entry.metadata]) as readonly [string, string[]] : entry.uri;
       Object.defineProperty(result, name, { value, writable: true, enumerable: true, configurable: true });
     }
     return result;

@@ -4,19 +4,25 @@ import { ConnectionClosedError, TimeoutError } from '../common/errors';
 import { FramingError } from '../common/framer';
 import { connectTcp, DEFAULT_HOST } from '../common/net';
 import { ObjectMetadata } from './exposed';
-import { decodeJson, encodeJson, RemoteError } from './json';
+import { RemoteError } from './json';
 import {
   encodeMessage, FLAGS_BATCH, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY, MAX_MESSAGE_SIZE,
   messageBody, MessageFramer, MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_PING, MSG_RESULT, PyroMessage, pyroMessage,
-  SERIALIZER_JSON,
 } from './message';
+import { JSON_SERIALIZER, type Serializer, serializerById, serializerByName, type SerializerName } from './serializers';
 import { DEFAULT_NS_PORT, NAMESERVER_OBJECT_ID, PyroURI } from './uri';
+import { tuple } from './values';
 
 export interface ProxyOptions {
   /** Timeout of each call, including connecting, the handshake and name server resolution. */
   timeoutMs?: number;
   /** Largest reply accepted. */
   maxMessageSize?: number;
+  /**
+   * The serializer of the handshake, every call and the PYRONAME lookup (Pyro4's
+   * SERIALIZER): 'json' (the default) or 'serpent' (Pyro4's own default).
+   */
+  serializer?: SerializerName;
 }
 
 export interface CallOptions {
@@ -122,9 +128,21 @@ class Connection {
   }
 }
 
-function decodeBody(message: PyroMessage, maxMessageSize: number): unknown {
-  if (message.serializerId !== SERIALIZER_JSON) throw new PyroProtocolError(`invalid serializer in response: ${message.serializerId}`);
-  return decodeJson(messageBody(message, maxMessageSize));
+/** A reply's body, which must be in the request's serializer (Pyro4's "invalid serializer in response"). */
+function decodeBody(message: PyroMessage, serializer: Serializer, maxMessageSize: number): unknown {
+  if (message.serializerId !== serializer.id) throw new PyroProtocolError(`invalid serializer in response: ${message.serializerId}`);
+  return serializer.decode(messageBody(message, maxMessageSize));
+}
+
+/** Why a daemon refused the handshake: its CONNECTFAIL body, in whatever serializer it came (Pyro4 may use marshal). */
+function refusal(message: PyroMessage, maxMessageSize: number): string {
+  const serializer = serializerById(message.serializerId);
+  try {
+    if (serializer) return String(serializer.decode(messageBody(message, maxMessageSize)));
+  } catch {
+    // shown as bytes below
+  }
+  return `${JSON.stringify(message.data.toString('latin1').replace(/[^\x20-\x7e]/g, '.'))} (serializer ${message.serializerId})`;
 }
 
 /** setTimeout's longest delay. */
@@ -167,18 +185,20 @@ export class PyroClient {
   private timerDue = Infinity;
   private readonly timeoutMs: number;
   private readonly maxMessageSize: number;
+  readonly serializer: Serializer;
 
   constructor(uri: PyroURI | string, options: ProxyOptions = {}) {
     this.uri = typeof uri === 'string' ? PyroURI.parse(uri) : uri;
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.maxMessageSize = options.maxMessageSize ?? MAX_MESSAGE_SIZE;
+    this.serializer = options.serializer ? serializerByName(options.serializer) : JSON_SERIALIZER;
   }
 
   /** Calls a remote method; a remote exception rejects with a RemoteError. */
   call(method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
     return this.serialized(options.timeoutMs, () => `call ${method}() on ${this.uri}`, (connection) => {
       const oneway = options.oneway ?? connection.metadata?.oneway.includes(method) ?? false;
-      const data = encodeJson({ object: connection.objectId, method, params: args, kwargs });
+      const data = this.serializer.encodeCall({ object: connection.objectId, method, params: tuple(...args), kwargs });
       return this.invoke(connection, data, oneway ? FLAGS_ONEWAY : 0);
     });
   }
@@ -189,8 +209,8 @@ export class PyroClient {
    */
   batch(calls: BatchCall[], options: { timeoutMs?: number; oneway?: boolean } = {}): Promise<unknown[] | undefined> {
     return this.serialized(options.timeoutMs, () => `batch of ${calls.length} on ${this.uri}`, (connection) => {
-      const params = calls.map(([method, args, kw]) => [method, args, kw ?? {}]);
-      const data = encodeJson({ object: connection.objectId, method: '<batch>', params, kwargs: null });
+      const params = calls.map(([method, args, kw]) => tuple<unknown>(method, tuple(...args), kw ?? {}));
+      const data = this.serializer.encodeCall({ object: connection.objectId, method: '<batch>', params, kwargs: null });
       return this.invoke(connection, data, FLAGS_BATCH | (options.oneway ? FLAGS_ONEWAY : 0)) as Promise<unknown[] | undefined>;
     });
   }
@@ -198,7 +218,7 @@ export class PyroClient {
   /** Pyro4's PING message (answered by the daemon without invoking anything). */
   ping(options: { timeoutMs?: number } = {}): Promise<void> {
     return this.serialized(options.timeoutMs, () => `ping ${this.uri}`, (connection) =>
-      connection.exchange(pyroMessage(MSG_PING, this.nextSeq(), Buffer.from('ping')), (reply) => {
+      connection.exchange(pyroMessage(MSG_PING, this.nextSeq(), Buffer.from('ping'), { serializerId: this.serializer.id }), (reply) => {
         if (reply.type !== MSG_PING) throw new PyroProtocolError(`ping answered with message type ${reply.type}`);
       }));
   }
@@ -228,14 +248,14 @@ export class PyroClient {
   }
 
   private invoke(connection: Connection, data: Buffer, flags: number): Promise<unknown> {
-    const message = pyroMessage(MSG_INVOKE, this.nextSeq(), data, { flags });
+    const message = pyroMessage(MSG_INVOKE, this.nextSeq(), data, { flags, serializerId: this.serializer.id });
     return connection.exchange(message, flags & FLAGS_ONEWAY ? undefined : this.resultValue);
   }
 
   /** The value a RESULT reply carries; an exception reply throws its RemoteError. */
   private readonly resultValue = (reply: PyroMessage): unknown => {
     if (reply.type !== MSG_RESULT) throw new PyroProtocolError(`invoke answered with message type ${reply.type}`);
-    const value = decodeBody(reply, this.maxMessageSize);
+    const value = decodeBody(reply, this.serializer, this.maxMessageSize);
     if (reply.flags & FLAGS_EXCEPTION) {
       throw value instanceof RemoteError ? value : new PyroProtocolError('exception reply without an exception');
     }
@@ -335,7 +355,9 @@ export class PyroClient {
   /** Resolves the URI, opens the socket and does the CONNECT handshake (metadata on connect). */
   private async connect(timeoutMs: number): Promise<Connection> {
     const generation = this.generation;
-    const uri = this.uri.protocol === 'PYRONAME' ? await resolveName(this.uri, { timeoutMs }) : this.uri;
+    const uri = this.uri.protocol === 'PYRONAME'
+      ? await resolveName(this.uri, { timeoutMs, serializer: this.serializer.name, maxMessageSize: this.maxMessageSize })
+      : this.uri;
     const socket = await connectTcp(uri.host!, uri.port!, timeoutMs);
     if (generation !== this.generation) {
       socket.destroy();
@@ -343,17 +365,17 @@ export class PyroClient {
     }
     const connection = new Connection(socket, uri.object, this.maxMessageSize);
     this.current = connection;
-    const request = encodeJson({ handshake: 'hello', object: uri.object });
-    const handshake = pyroMessage(MSG_CONNECT, this.seq, request, { flags: FLAGS_META_ON_CONNECT });
+    const request = this.serializer.encode({ handshake: 'hello', object: uri.object });
+    const handshake = pyroMessage(MSG_CONNECT, this.seq, request, { flags: FLAGS_META_ON_CONNECT, serializerId: this.serializer.id });
     const reply = (await connection.exchange(handshake, (message) => message))!;
-    const body = decodeBody(reply, this.maxMessageSize);
     if (reply.type !== MSG_CONNECTOK) {
       const error = reply.type === MSG_CONNECTFAIL
-        ? new PyroProtocolError(`connection to ${uri.location} rejected: ${String(body)}`)
+        ? new PyroProtocolError(`connection to ${uri.location} rejected: ${refusal(reply, this.maxMessageSize)}`)
         : new PyroProtocolError(`connect answered with message type ${reply.type}`);
       connection.fail(error);
       throw error;
     }
+    const body = decodeBody(reply, this.serializer, this.maxMessageSize);
     if (reply.flags & FLAGS_META_ON_CONNECT) connection.metadata = (body as { meta?: ObjectMetadata }).meta;
     connection.ready = true;
     return connection;
@@ -398,7 +420,7 @@ export async function resolveName(uri: PyroURI, options: ProxyOptions = {}): Pro
   }
 }
 
-/** A client for the name server at host:port (object `Pyro.NameServer`). */
+/** A client for the name server at host:port (object `Pyro.NameServer`), with the proxy options given (serializer, timeout). */
 export function locateNameServer(host = DEFAULT_HOST, port = DEFAULT_NS_PORT, options: ProxyOptions = {}): PyroClient {
   return new PyroClient(PyroURI.direct(NAMESERVER_OBJECT_ID, host, port), options);
 }

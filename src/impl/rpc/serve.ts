@@ -26,7 +26,7 @@ export async function startRpcServer(options: DaemonOptions = {}): Promise<Runni
   const ns = await startNameServer(options);
   let daemon: RpcDaemon;
   try {
-    daemon = await startDaemon({ host: options.host, port: 0, maxMessageSize: options.maxMessageSize });
+    daemon = await startDaemon({ host: options.host, port: 0, maxMessageSize: options.maxMessageSize, serializers: options.serializers });
   } catch (error) {
     await ns.daemon.close();
     throw error;

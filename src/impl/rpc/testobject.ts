@@ -1,5 +1,6 @@
 import { Exposure } from './exposed';
 import { RemoteError } from './json';
+import { Complex, isTuple, tuple } from './values';
 
 /** Object id (and name server name) of the conformance test object. */
 export const ECHO_OBJECT_ID = 'wireproof.echo';
@@ -14,12 +15,19 @@ function pythonType(value: unknown): string {
   if (typeof value === 'bigint') return 'int';
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
+  if (value instanceof Complex) return 'complex';
+  if (value instanceof Set) return 'set';
+  if (isTuple(value)) return 'tuple';
   return Array.isArray(value) ? 'list' : 'dict';
 }
 
-/** Python's `a + b` for what json carries: numbers (int or float), str, list. */
+/** Python's `a + b` for what json and serpent carry: numbers (int, float, complex), str, list, tuple. */
 export function pythonAdd(a: unknown, b: unknown): unknown {
   const numeric = (v: unknown) => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
+  if ((a instanceof Complex || numeric(a)) && (b instanceof Complex || numeric(b)) && (a instanceof Complex || b instanceof Complex)) {
+    const [x, y] = [a, b].map((v) => (v instanceof Complex ? v : new Complex(Number(v), 0)));
+    return new Complex(x.real + y.real, x.imag + y.imag);
+  }
   if (numeric(a) && numeric(b)) {
     // A JS number past 2^53 is a float to Python (json.ts writes it so).
     const bothInt = [a, b].every((v) => typeof v !== 'number' || Number.isSafeInteger(v));
@@ -28,7 +36,7 @@ export function pythonAdd(a: unknown, b: unknown): unknown {
     return sum >= BigInt(Number.MIN_SAFE_INTEGER) && sum <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(sum) : sum;
   }
   if (typeof a === 'string' && typeof b === 'string') return a + b;
-  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b)) return isTuple(a) ? tuple(...a, ...b) : [...a, ...b];
   throw typeError(`unsupported operand type(s) for +: '${pythonType(a)}' and '${pythonType(b)}'`);
 }
 

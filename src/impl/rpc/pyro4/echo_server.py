@@ -1,7 +1,7 @@
 """The conformance test object `wireproof.echo` served by Debian's Pyro4 (python3-pyro4).
 
 Starts a Pyro4 name server and a daemon hosting `wireproof.echo`, registered in that
-name server, both accepting the json serializer. Prints one line per server:
+name server, both accepting serpent (Pyro4's default) and json. Prints one line per server:
 
     NS PYRO:Pyro.NameServer@127.0.0.1:PORT
     ECHO PYRO:wireproof.echo@127.0.0.1:PORT
@@ -11,7 +11,10 @@ pipe (the parent went away). Run as a conformance target:
 
     wireproof conform --protocol rpc --spawn "/usr/bin/python3 echo_server.py --ns-port {port}"
 
-Usage: /usr/bin/python3 echo_server.py [--host 127.0.0.1] [--ns-port 9090]   (0 = ephemeral)
+Usage: /usr/bin/python3 echo_server.py [--host 127.0.0.1] [--ns-port 9090] [--pyro4-defaults]   (0 = ephemeral)
+
+With --pyro4-defaults, Pyro4's configuration is left as shipped (no message size limit,
+oneway calls in threads of their own): Pyro4 as people run it.
 """
 import argparse
 import os
@@ -23,12 +26,13 @@ import threading
 import Pyro4
 import Pyro4.naming
 
-Pyro4.config.SERIALIZERS_ACCEPTED = {"json", "serpent", "marshal"}
-Pyro4.config.SERIALIZER = "json"
-# record() then last() on one connection must see the recorded value: run oneway calls inline.
-Pyro4.config.ONEWAY_THREADED = False
-# Pyro4's default is no maximum (0); a server must bound what it allocates (PROTOCOLS.md §0).
-Pyro4.config.MAX_MESSAGE_SIZE = 4 * 1024 * 1024
+
+def configure_as_target():
+    """What a conformance target needs beyond Pyro4's defaults (its serializers stay the default: serpent, marshal, json)."""
+    # record() then last() on one connection must see the recorded value: run oneway calls inline.
+    Pyro4.config.ONEWAY_THREADED = False
+    # Pyro4's default is no maximum (0); a server must bound what it allocates (PROTOCOLS.md §0).
+    Pyro4.config.MAX_MESSAGE_SIZE = 4 * 1024 * 1024
 
 
 class Echo(object):
@@ -69,7 +73,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--ns-port", type=int, default=9090)
+    parser.add_argument("--pyro4-defaults", action="store_true", help="leave Pyro4's configuration as shipped")
     args = parser.parse_args()
+    if not args.pyro4_defaults:
+        configure_as_target()
 
     ns_uri, ns_daemon, _ = Pyro4.naming.startNS(host=args.host, port=args.ns_port, enableBroadcast=False)
     daemon = Pyro4.Daemon(host=args.host, port=0)

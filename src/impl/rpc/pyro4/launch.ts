@@ -19,6 +19,11 @@ export function ensurePyro4(): void {
   }
 }
 
+/** The environment without PYRO_* settings: Pyro4 reads its configuration from them. */
+export function withoutPyroSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('PYRO_')));
+}
+
 export interface Pyro4EchoServer {
   nsHost: string;
   nsPort: number;
@@ -26,9 +31,13 @@ export interface Pyro4EchoServer {
   stop(): Promise<void>;
 }
 
-/** Starts echo_server.py on ephemeral ports; ready once it printed both URIs. */
-export async function startPyro4EchoServer(): Promise<Pyro4EchoServer> {
-  const child: ChildProcessWithoutNullStreams = spawn(SYSTEM_PYTHON, [ECHO_SERVER, '--ns-port', '0']);
+/**
+ * Starts echo_server.py on ephemeral ports; ready once it printed both URIs. With
+ * `pyro4Defaults`, Pyro4's configuration stays as shipped (see echo_server.py).
+ */
+export async function startPyro4EchoServer(options: { pyro4Defaults?: boolean } = {}): Promise<Pyro4EchoServer> {
+  const args = [ECHO_SERVER, '--ns-port', '0', ...(options.pyro4Defaults ? ['--pyro4-defaults'] : [])];
+  const child: ChildProcessWithoutNullStreams = spawn(SYSTEM_PYTHON, args, { env: withoutPyroSettings(process.env) });
   let output = '';
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => { errors += chunk.toString(); });
