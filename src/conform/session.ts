@@ -1,5 +1,6 @@
+import { SuiteError } from './errors';
 import type { ProtocolPlugin } from './protocol';
-import type { Target } from './target';
+import type { ClientTarget, Target } from './target';
 
 /**
  * The run in progress, shared with the cucumber steps (they run in this process).
@@ -7,7 +8,8 @@ import type { Target } from './target';
  */
 export interface Session {
   plugin: ProtocolPlugin;
-  target: Target;
+  /** A server (embedded, --target, --spawn), or with --client the client the suite plays the server for. */
+  target: Target | ClientTarget;
   /** A normal wait for an answer, already multiplied by --timeout-scale. */
   timeoutMs: number;
   /** The --timeout-scale factor, for steps that wait a fixed quiet time. */
@@ -28,4 +30,16 @@ export function setSession(next: Session | undefined): void {
 export function session(): Session {
   if (!current) throw new Error('no conformance session: steps run only under `wireproof conform`');
   return current;
+}
+
+/** The session's server target; a server step in a --client run is a suite error. */
+export function serverTarget(current = session()): Target {
+  if (current.target.kind === 'client') throw new SuiteError('suite error: a server step ran in a --client run');
+  return current.target;
+}
+
+/** The session's client target; a client step in a server run is a suite error. */
+export function clientTarget(current = session()): ClientTarget {
+  if (current.target.kind !== 'client') throw new SuiteError('suite error: a client step (@client-target) ran against a server');
+  return current.target;
 }

@@ -6,6 +6,8 @@ import type { RequirementResult } from '../report/types';
 /** One requirement of srs.json: what a report's RequirementResult says of it, and a note. */
 export interface Requirement extends Pick<RequirementResult, 'id' | 'protocol' | 'level' | 'scope' | 'text' | 'source'> {
   note?: string;
+  /** `client`: verified only by `conform --client` against a client under test; absent: by server runs. */
+  target?: 'server' | 'client';
 }
 
 /** srs.json failed its schema, or names an id twice: the run stops with exit 3. */
