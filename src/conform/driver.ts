@@ -269,6 +269,10 @@ function* splitPieces(bytes: Buffer, { pieceSize, pieces }: WriteOptions): Gener
 export const availableParse: Parse<Buffer> = (received) =>
   received.length === 0 ? undefined : { value: received, consumed: received.length };
 
+/** Takes exactly `n` bytes off the front, once that many arrived. */
+export const exactParse = (n: number): Parse<Buffer> => (received) =>
+  received.length >= n ? { value: received.subarray(0, n), consumed: n } : undefined;
+
 /** Parses one LF-terminated line (without its LF) off the front of the bytes. */
 export const lineParse: Parse<Buffer> = (received) => {
   const lf = received.indexOf(0x0a);

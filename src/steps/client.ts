@@ -11,15 +11,17 @@ import { NonConformance, SuiteError } from '../conform/errors';
 import { clientTarget } from '../conform/session';
 import { bytesField } from '../conform/client/contract';
 import type { ClientCase } from '../conform/client/case';
-import type { WriteOptions } from '../conform/driver';
+import { exactParse, type WriteOptions } from '../conform/driver';
 import { everyByteValue } from './wire';
 import type { WireWorld } from './world';
 
-interface ClientWorld extends WireWorld {
+/** A scenario's world in a client run: the case's client process and scripted server. */
+export interface ClientWorld extends WireWorld {
   clientCase?: ClientCase;
 }
 
-function underTest(world: ClientWorld): ClientCase {
+/** The scenario's client case (a protocol's own client steps use it too). */
+export function underTest(world: ClientWorld): ClientCase {
   if (!world.clientCase) throw new SuiteError('suite error: the scenario did not start the client under test');
   return world.clientCase;
 }
@@ -61,7 +63,7 @@ When('the client is told to close', function (this: ClientWorld) {
 /** Reads exactly `want` from the client's connection, within the suite's normal wait. */
 async function expectFromClient(world: ClientWorld, want: Buffer, what: string): Promise<void> {
   const driver = await underTest(world).connection();
-  const got = await driver.read((r) => (r.length >= want.length ? { value: r.subarray(0, want.length), consumed: want.length } : undefined), world.timeoutMs, what);
+  const got = await driver.read(exactParse(want.length), world.timeoutMs, what);
   if (!got.equals(want)) throw new NonConformance(`expected the client to send ${what}, it sent "${escapeBytes(got.subarray(0, 120))}"`);
 }
 

@@ -224,7 +224,7 @@ export class ClientCase {
   /** Kills the client and closes the server (after finish, or when the run is cut short). */
   async stop(): Promise<void> {
     this.options.live?.delete(this);
-    this.process.kill();
+    await this.process.stop();
     await this.server.close();
   }
 

@@ -10,15 +10,14 @@ import { pieces } from '../arbitraries';
 import type { LiveContext } from '../protocol';
 import type { WireDriver } from '../driver';
 import type { ClientCase } from './case';
-import type { TerminalEvent } from './contract';
+import { expectConform } from '../properties';
+import type { Report, TerminalEvent } from './contract';
 
 /** How the scripted answer ends: all of it, or cut at an offset by a close (FIN) or a reset (RST). */
 export type Ending = { kind: 'whole' } | { kind: 'close' | 'reset'; offset: number };
 
-export const ending: fc.Arbitrary<Ending> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant({ kind: 'whole' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('close' as const, 'reset' as const), offset: fc.nat({ max: 1 << 20 }) }) },
-);
+/** A cut: a close or a reset at any offset of the answer (folded into its length by cutAt). */
+export const cutEnding: fc.Arbitrary<Ending> = fc.record({ kind: fc.constantFrom('close' as const, 'reset' as const), offset: fc.nat({ max: 1 << 20 }) });
 
 /** Write boundaries and a pause between writes, for the suite's answer. */
 export const segmentation = fc.record({ sizes: pieces(9), gapMs: fc.integer({ min: 0, max: 2 }) });
@@ -66,4 +65,14 @@ export async function withClient(ctx: LiveContext, body: (client: ClientCase) =>
       await client.stop();
     }
   }
+}
+
+/**
+ * The call ended as the script allows: with one of `ends`, and with "done" only once the
+ * client delivered everything (`delivered` says how much it did, for the message).
+ */
+export function expectEndAllowed(report: Report, ends: TerminalEvent[], deliveredAll: boolean, delivered: string): void {
+  expectConform(ends.includes(report.event as TerminalEvent) && (report.event !== 'done' || deliveredAll), () =>
+    `the call ended with "${report.event}"${'message' in report && report.message ? ` (${report.message.slice(0, 200)})` : ''} after ${delivered}; ` +
+    `the script allows ${ends.map((e) => `"${e}"`).join(' or ')}${ends.includes('done') ? ' once everything is delivered' : ''}`);
 }

@@ -4,6 +4,7 @@
  * read through its standard output (the contract in ./contract.ts). Everything it is told
  * and reports goes into the case's trace as notes. Memory stays bounded whatever it writes.
  */
+import { isUtf8 } from 'node:buffer';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TimeoutError } from '../../impl/common/errors';
@@ -19,6 +20,8 @@ const MAX_REPORT_LINE = 8 * 1024 * 1024;
 const MAX_STDOUT = 64 * 1024 * 1024;
 /** Standard error kept for messages: its last characters. */
 const STDERR_TAIL = 2000;
+/** How long a killed client may take to be gone. */
+const KILL_WAIT_MS = 2000;
 /** Longest line shown in a trace note. */
 const NOTE_CHARS = 300;
 
@@ -53,19 +56,21 @@ export class ClientProcess {
   constructor(readonly command: string, private readonly trace: TraceRecorder) {
     this.conn = trace.nextConnection();
     trace.note(this.conn, `client process: sh -c ${command}`);
-    this.child = spawn('sh', ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // The suite's own coverage measurement (npm run ver) is not the client's: a Node client would write its files into it.
+    const { NODE_V8_COVERAGE: _suiteCoverage, ...env } = process.env;
+    this.child = spawn('sh', ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env });
     this.child.stdin!.on('error', () => undefined); // EPIPE once it exited: its exit is what counts
     const lines = new LineFramer(MAX_REPORT_LINE);
     this.child.stdout!.on('data', (chunk: Buffer) => {
       this.stdoutBytes += chunk.length;
       if (this.stdoutBytes > MAX_STDOUT) {
         if (this.stdoutBytes - chunk.length <= MAX_STDOUT) {
-          this.push({ kind: 'not-a-report', line: '', why: `more than ${MAX_STDOUT} bytes of standard output in one case` });
+          this.reports.push({ kind: 'not-a-report', line: '', why: `more than ${MAX_STDOUT} bytes of standard output in one case` });
           this.kill();
         }
         return;
       }
-      lines.push(chunk, (line) => this.push(line === OVERSIZED_PACKET
+      lines.push(chunk, (line) => this.reports.push(line === OVERSIZED_PACKET
         ? { kind: 'not-a-report', line: '', why: `a line over ${MAX_REPORT_LINE} bytes` }
         : this.parse(line)));
     });
@@ -130,19 +135,21 @@ export class ClientProcess {
     }
   }
 
+  /** Kills the process group and waits (a little) until the process is gone, so that a run leaves nothing behind. */
+  async stop(): Promise<void> {
+    this.kill();
+    await Promise.race([this.ended, delay(KILL_WAIT_MS, undefined, { ref: false })]);
+  }
+
   private parse(line: Buffer): Next {
     const text = line.toString('utf8');
-    const parsed = parseReport(text);
+    const parsed = isUtf8(line) ? parseReport(text) : { notAReport: 'not UTF-8 (JSON text is)' };
     if ('notAReport' in parsed) {
       this.trace.note(this.conn, `stdout (not a report: ${parsed.notAReport}): ${shorten(escapeBytes(line))}`);
       return { kind: 'not-a-report', line: escapeBytes(line.subarray(0, 200)), why: parsed.notAReport };
     }
     this.trace.note(this.conn, `stdout: ${shorten(text)}`);
     return { kind: 'report', report: parsed };
-  }
-
-  private push(item: Next): void {
-    this.reports.push(item);
   }
 }
 
