@@ -279,7 +279,7 @@ export function referenceClientCommand(protocol: string, timeoutMs: number): str
   const { PROJECT_ROOT } = require('../conform/srs') as typeof import('../conform/srs');
   const { shellQuote } = require('../conform/properties') as typeof import('../conform/properties');
   const bin = path.join(PROJECT_ROOT, 'bin', 'wireproof.js');
-  return `${shellQuote(process.execPath)} ${shellQuote(bin)} client ${protocol} --driver --host {host} --port {port} --timeout ${Math.round(timeoutMs)}`;
+  return `node ${shellQuote(bin)} client ${protocol} --driver --host {host} --port {port} --timeout ${Math.round(timeoutMs)}`;
 }
 
 export async function clientCommand(args: string[]): Promise<number> {
