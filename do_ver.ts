@@ -1,8 +1,9 @@
 /**
  * The main job (`npm run ver`): every protocol against its embedded reference server
- * with the full profile, plus the pure property suite of every framer, plus coverage
- * of the reference run, then the hostile-load robustness pass and the security section
- * (issue 7), into one verification report.
+ * with the full profile, plus the pure property suite of every framer, plus each
+ * reference client through `conform --client` where the protocol has client cases, plus
+ * coverage of the reference run, then the hostile-load robustness pass and the security
+ * section (issue 7), into one verification report.
  *
  * The verification runs in a child process with V8 coverage on; this process then
  * turns the coverage into a summary with c8, runs the robustness pass (each reference
@@ -14,8 +15,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseCommand, protocolsOption, seedOption, toNumber } from './src/cli/args';
 import { printSummary } from './src/cli/conform';
-import { PROTOCOL_NAMES } from './src/conform/protocols';
+import { PROTOCOL_NAMES, protocolPlugin } from './src/conform/protocols';
 import { conformProtocol } from './src/conform/run';
+import { referenceClientCommand } from './src/cli/client';
+import { shellQuote } from './src/conform/properties';
 import { FAULT_NAMES } from './src/conform/faults';
 import { loadSrs, PROJECT_ROOT } from './src/conform/srs';
 import { EXIT } from './src/conform/verdict';
@@ -36,6 +39,15 @@ const HELP = `npm run ver [-- options]: verify every protocol against its refere
   --no-robustness     skip the hostile-load robustness pass (reports/robustness.json); a failed load exits 1
   --faults            also the fault profile of every protocol (conform --faults)`;
 
+/**
+ * Runs of each client property against a reference client (`--client`, one process per
+ * run): enough to take the path on every CI run; `--runs` overrides it, `conform --client`
+ * runs each property's own number.
+ */
+const REFERENCE_CLIENT_RUNS = 2;
+/** The reference clients' timeout in client runs (scaled as the suite's waits are). */
+const REFERENCE_CLIENT_TIMEOUT_MS = 1000;
+
 interface ChildResult {
   parts: ReportPart[];
   seed: number;
@@ -46,6 +58,8 @@ async function child(resultFile: string, protocols: string[], seed: number, runs
   const srs = loadSrs();
   const started = new Date().toISOString();
   const parts: ReportPart[] = [];
+  const timeoutScale = Number(process.env.WIREPROOF_TIMEOUT_SCALE ?? 1);
+  const log = (line: string) => console.error(line);
   for (const protocol of protocols) {
     parts.push(
       await conformProtocol(srs, {
@@ -53,13 +67,26 @@ async function child(resultFile: string, protocols: string[], seed: number, runs
         profile: 'full',
         seed,
         runs,
-        timeoutScale: Number(process.env.WIREPROOF_TIMEOUT_SCALE ?? 1),
+        timeoutScale,
         includePure: true,
         faults: faults ? [...FAULT_NAMES] : [],
         replayBase: `npx wireproof conform --protocol ${protocol}`,
-        log: (line) => console.error(line),
+        log,
       }),
     );
+    // The reference client through the same door as any client (issue 14): the suite plays the server.
+    const client = protocolPlugin(protocol).client && referenceClientCommand(protocol, REFERENCE_CLIENT_TIMEOUT_MS * timeoutScale);
+    if (client) {
+      parts.push(await conformProtocol(srs, {
+        protocol,
+        client,
+        seed,
+        runs: runs ?? REFERENCE_CLIENT_RUNS,
+        timeoutScale,
+        replayBase: `npx wireproof conform --protocol ${protocol} --client ${shellQuote(client)}`,
+        log,
+      }));
+    }
   }
   fs.writeFileSync(resultFile, JSON.stringify({ parts, seed, started } satisfies ChildResult));
 }

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import readline from 'node:readline';
 import { parseCommand, toNumber } from './args';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 import { DEFAULT_HOST } from '../impl/common/net';
 import { escapeBytes } from '../conform/bytes-text';
+import { runAdapter, sendBytes, type Adapter } from '../conform/client/adapter';
 
 type Values = Record<string, string | boolean | undefined>;
 type ExtraOptions = Record<string, { type: 'string' | 'boolean'; description: string }>;
@@ -13,6 +15,8 @@ interface ClientEntry {
   usage: string;
   options?: ExtraOptions;
   run(values: Values, args: string[]): Promise<number>;
+  /** `--driver`: the client behind the driver contract of `conform --client` (src/conform/client/adapter.ts). */
+  driver?(values: Values): Promise<Adapter>;
 }
 
 const number = (values: Values, name: string, min = 0) => toNumber(name, values[name] as string | undefined, { min });
@@ -50,6 +54,24 @@ async function runOneline(values: Values, commands: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/** The oneline reference client behind the driver contract: `send` is one command and its `expect` responses. */
+async function onelineDriver(values: Values): Promise<Adapter> {
+  const { OnelineClient } = require('../impl/oneline/client') as typeof import('../impl/oneline/client');
+  const { MAX_PACKET } = require('../impl/oneline/framer') as typeof import('../impl/oneline/framer');
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? MAX_PACKET;
+  const client = await OnelineClient.connect((values.host as string) ?? DEFAULT_HOST, number(values, 'port', 1) ?? 5005, { timeoutMs, maxLine: maxBytes });
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      if (action.action === 'close') return client.close();
+      const responses = await client.send(sendBytes(action).toString('utf8'), { expect: Number(action.expect ?? 0) });
+      for (const line of responses) deliver(Buffer.from(line));
+    },
+    close: () => client.close(),
+  };
+}
+
 /** Each body sent as a frame, then the body the server sends back printed (the reference server echoes). */
 async function runChannel(values: Values, bodies: string[]): Promise<number> {
   const { connectChannel } = require('../impl/channel/client') as typeof import('../impl/channel/client');
@@ -78,6 +100,22 @@ async function runEcho(values: Values, words: string[]): Promise<number> {
   });
   console.log(`Client received ${pythonRepr(received)}`);
   return EXIT.ok;
+}
+
+/** The echo reference client behind the driver contract: `send` is one exchange (send, half-close, echo until the server closes). */
+async function echoDriver(values: Values): Promise<Adapter> {
+  const { echoOnce } = require('../impl/echo/client') as typeof import('../impl/echo/client');
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const host = (values.host as string) ?? DEFAULT_HOST;
+  const port = number(values, 'port', 1) ?? 50007;
+  return {
+    ready: { timeoutMs },
+    async act(action, deliver) {
+      if (action.action === 'close') return;
+      deliver((await echoOnce(host, port, sendBytes(action), { timeoutMs })).received);
+    },
+    close: () => undefined,
+  };
 }
 
 /** Bytes as the lecture's Python prints a string: `'Hello, world'`, or `"it's"` when that needs no escape. */
@@ -202,6 +240,7 @@ const CLIENTS: Record<string, ClientEntry> = {
     usage: `echo [TEXT]            connects, prints the server's address, sends TEXT (default "Hello, world"),
                            prints what came back once the server closed (as the lecture's client); --port N (default 50007)`,
     run: runEcho,
+    driver: echoDriver,
   },
   http: {
     usage: `http URL               GETs URL: the body's exact bytes to standard output, the status and headers to
@@ -229,6 +268,7 @@ const CLIENTS: Record<string, ClientEntry> = {
             --port N (default 5005)  --quiet MS  how long without a response ends one command's responses (default 200)`,
     options: { quiet: { type: 'string', description: 'quiet period in ms' } },
     run: runOneline,
+    driver: onelineDriver,
   },
 };
 
@@ -239,7 +279,19 @@ function help(): string {
     ...Object.values(CLIENTS).map((c) => `  ${c.usage}`),
     '',
     '  common options: --host H (default 127.0.0.1)  --port N  --timeout MS (default 5000)',
+    `  --driver               the client behind the driver contract of \`conform --client\` (JSON lines on standard
+                           input and output; README, "Verifying a client"): ${Object.keys(CLIENTS).filter((n) => CLIENTS[n].driver).join(', ')}
+                           (oneline: --max-bytes N, the largest response line; default 65536)`,
   ].join('\n');
+}
+
+/** The command that runs a protocol's reference client through `conform --client` (npm run ver). */
+export function referenceClientCommand(protocol: string, timeoutMs: number): string | undefined {
+  if (!CLIENTS[protocol]?.driver) return undefined;
+  const { PROJECT_ROOT } = require('../conform/srs') as typeof import('../conform/srs');
+  const { shellQuote } = require('../conform/properties') as typeof import('../conform/properties');
+  const bin = path.join(PROJECT_ROOT, 'bin', 'wireproof.js');
+  return `node ${shellQuote(bin)} client ${protocol} --driver --host {host} --port {port} --timeout ${Math.round(timeoutMs)}`;
 }
 
 export async function clientCommand(args: string[]): Promise<number> {
@@ -250,6 +302,7 @@ export async function clientCommand(args: string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       timeout: { type: 'string' },
+      driver: { type: 'boolean' },
       ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { type: v.type }])),
     },
     true,
@@ -261,5 +314,10 @@ export async function clientCommand(args: string[]): Promise<number> {
   const [name, ...rest] = positionals;
   const entry = name ? CLIENTS[name] : undefined;
   if (!entry) throw new UsageError(name ? `no reference client "${name}" (known: ${Object.keys(CLIENTS).join(', ')})` : 'client takes a protocol name');
+  if (values.driver) {
+    if (!entry.driver) throw new UsageError(`client ${name} has no --driver mode yet`);
+    if (rest.length) throw new UsageError('--driver takes its actions on standard input, not as arguments');
+    return runAdapter(await entry.driver(values as Values));
+  }
   return entry.run(values as Values, rest);
 }

@@ -12,11 +12,15 @@ import type { Report } from '../report/types';
 import type { Profile } from '../conform/select';
 import { FAULT_NAMES, type FaultName } from '../conform/faults';
 
-const HELP = `wireproof conform: verify a server against the requirements in srs.json
+const HELP = `wireproof conform: verify a server, or a client, against the requirements in srs.json
 
   --protocol NAME       ${PROTOCOL_NAMES.join(' | ')} (required)
   --target HOST:PORT    a running server (cobra: HOST:FILEPORT,CTLPORT); default: the embedded reference server
   --spawn "COMMAND"     start the server: {port} (and {port2}) are replaced by free ports
+  --client "COMMAND"    verify a client instead: the suite plays the server and runs COMMAND once per case,
+                        {host} and {port} (and {port2}) replaced; the client is driven through JSON lines
+                        on its standard input and output (README, "Verifying a client"). Its requirements
+                        are srs.json's "target": "client" ones; excludes --target, --spawn, --profile, --faults
   --profile core|full   core: what every server must do (default for --target/--spawn); full: also the
                         reference application and client (default for the embedded server)
   --req GLOB            only these requirement ids (repeatable; * and ? allowed)
@@ -42,6 +46,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     protocol: { type: 'string' },
     target: { type: 'string' },
     spawn: { type: 'string' },
+    client: { type: 'string' },
     profile: { type: 'string' },
     req: { type: 'string', multiple: true },
     exclude: { type: 'string', multiple: true },
@@ -68,6 +73,12 @@ export async function conformCommand(args: string[]): Promise<number> {
     throw new UsageError(`--profile is core or full, not "${values.profile}"`);
   }
   if (values.target && values.spawn) throw new UsageError('--target and --spawn exclude each other');
+  if (values.client !== undefined) {
+    const clashing = ['target', 'spawn', 'profile', 'fault'].filter((name) => values[name as keyof typeof values] !== undefined);
+    if (values.faults) clashing.push('faults');
+    if (clashing.length) throw new UsageError(`--client excludes ${clashing.map((n) => `--${n}`).join(', ')}: the suite plays the server`);
+    if (!/\{port\}/.test(values.client)) throw new UsageError('--client needs {port} in its command: where the suite\'s server listens');
+  }
   let formats;
   try {
     formats = parseFormats(values.format);
@@ -83,6 +94,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     protocol: values.protocol,
     target: values.target,
     spawn: values.spawn,
+    client: values.client,
     profile: values.profile as Profile | undefined,
     req: values.req,
     exclude: values.exclude,
@@ -100,7 +112,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     part = await conformProtocol(srs, options);
   } catch (err) {
     if (err instanceof TargetUnreachableError) {
-      console.error(`wireproof: target unreachable: ${err.message}`);
+      console.error(values.client !== undefined ? `wireproof: the client under test cannot be run: ${err.message}` : `wireproof: target unreachable: ${err.message}`);
       return EXIT.infrastructure;
     }
     throw err;
@@ -125,6 +137,7 @@ function replayBase(values: Record<string, unknown>): string {
   const parts = ['npx wireproof conform', '--protocol', String(values.protocol)];
   if (values.target) parts.push('--target', String(values.target));
   if (values.spawn) parts.push('--spawn', shellQuote(String(values.spawn)));
+  if (values.client) parts.push('--client', shellQuote(String(values.client)));
   if (values.profile) parts.push('--profile', String(values.profile));
   if (values['timeout-scale']) parts.push('--timeout-scale', String(values['timeout-scale']));
   return parts.join(' ');

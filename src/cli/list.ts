@@ -1,12 +1,14 @@
 import { parseCommand } from './args';
 import { PROTOCOL_NAMES, protocolPlugin } from '../conform/protocols';
-import { listScenarios } from '../conform/cucumber';
+import { CLIENT_TARGET, listScenarios } from '../conform/cucumber';
 import { faultCases } from '../conform/faults';
 import { loadSrs } from '../conform/srs';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 
 const FAULT_KIND = 'fault case (--faults)';
+/** Cases of client runs: the suite plays the server for a client under test. */
+const CLIENT_RUN = '(--client)';
 
 const HELP = `wireproof list: the requirements of srs.json and the cases that verify each
 
@@ -34,8 +36,9 @@ export async function listCommand(args: string[]): Promise<number> {
     if (PROTOCOL_NAMES.includes(protocol)) {
       const plugin = protocolPlugin(protocol);
       const scenarios = await listScenarios(protocol);
-      for (const s of scenarios) cases.push({ name: s.name, kind: 'scenario', ids: s.ids });
+      for (const s of scenarios) cases.push({ name: s.name, kind: s.tags.includes(CLIENT_TARGET) ? `scenario ${CLIENT_RUN}` : 'scenario', ids: s.ids });
       for (const p of plugin.properties) cases.push({ name: p.name, kind: `${p.kind} property`, ids: p.ids });
+      for (const p of plugin.client?.properties ?? []) cases.push({ name: p.name, kind: `live property ${CLIENT_RUN}`, ids: p.ids });
       const isCore = (id: string) => srs.some((r) => r.id === id && r.scope === 'core');
       for (const c of faultCases(plugin, scenarios, isCore)) cases.push({ name: c.name, kind: FAULT_KIND, ids: c.ids });
     }
@@ -52,7 +55,7 @@ export async function listCommand(args: string[]): Promise<number> {
   }
   const lines: string[] = [];
   for (const row of rows) {
-    lines.push(`${row.id}  ${row.level.toUpperCase().padEnd(6)} ${row.scope.padEnd(6)} ${row.text}`);
+    lines.push(`${row.id}  ${row.level.toUpperCase().padEnd(6)} ${row.scope.padEnd(6)} ${row.text}${row.target === 'client' ? ' [--client]' : ''}`);
     if (row.cases.length === 0 && row.faultCases === 0) lines.push('    (no case verifies it)');
     for (const c of row.cases) lines.push(`    ${c.kind}: ${c.name}`);
     if (!values.faults && row.faultCases > 0) lines.push(`    ${FAULT_KIND}: ${row.faultCases} (named with --faults)`);

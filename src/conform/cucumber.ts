@@ -16,6 +16,8 @@ export const OBSERVED_MEDIA = 'text/vnd.wireproof.observed';
 
 /** Tags that change how a scenario runs, beside its @SRS- ids. */
 export const STOPS_SERVER = '@stops-server';
+/** A scenario that judges a client under test (`conform --client`): the suite plays the server. */
+export const CLIENT_TARGET = '@client-target';
 
 export interface ScenarioInfo {
   /** "feature-file: scenario name", the case name in reports. */

@@ -40,6 +40,8 @@ export class WireDriver {
     private readonly socket: net.Socket,
     private readonly trace: TraceRecorder,
     readonly conn: number,
+    /** Who the suite is on this connection, in trace notes: the client (server runs) or the server (--client runs). */
+    private readonly self = 'client',
   ) {
     socket.on('data', (chunk: Buffer) => {
       trace.chunk(conn, 'RX', chunk);
@@ -84,6 +86,16 @@ export class WireDriver {
     }
     trace.note(conn, `connected from local port ${socket.localPort}`);
     return new WireDriver(socket, trace, conn);
+  }
+
+  /**
+   * A connection the suite's own server accepted, playing the server for a client under
+   * test (src/conform/client): TX is what the suite's server sends, RX what the client sends.
+   */
+  static accepted(socket: net.Socket, trace: TraceRecorder): WireDriver {
+    const conn = trace.nextConnection();
+    trace.note(conn, `the suite's server accepted a connection from ${socket.remoteAddress}:${socket.remotePort}`);
+    return new WireDriver(socket, trace, conn, 'server');
   }
 
   /** Writes bytes with the given boundaries; resolves when the last piece is handed to the kernel. */
@@ -169,18 +181,18 @@ export class WireDriver {
 
   /** Half-close: send FIN, keep reading. */
   end(): void {
-    this.trace.note(this.conn, 'client sends FIN');
+    this.trace.note(this.conn, `${this.self} sends FIN`);
     this.socket.end();
   }
 
   /** Stops taking bytes from the kernel, so the peer's writes back up (backpressure probes). */
   pauseReading(): void {
-    this.trace.note(this.conn, 'client stops reading');
+    this.trace.note(this.conn, `${this.self} stops reading`);
     this.socket.pause();
   }
 
   resumeReading(): void {
-    this.trace.note(this.conn, 'client reads again');
+    this.trace.note(this.conn, `${this.self} reads again`);
     this.socket.resume();
   }
 
@@ -217,7 +229,7 @@ export class WireDriver {
 
   /** Abrupt close: RST. */
   reset(): void {
-    this.trace.note(this.conn, 'client resets (RST)');
+    this.trace.note(this.conn, `${this.self} resets (RST)`);
     this.socket.resetAndDestroy();
   }
 
@@ -256,6 +268,10 @@ function* splitPieces(bytes: Buffer, { pieceSize, pieces }: WriteOptions): Gener
 /** Takes whatever arrived, at least one byte (streams without framing, such as echo). */
 export const availableParse: Parse<Buffer> = (received) =>
   received.length === 0 ? undefined : { value: received, consumed: received.length };
+
+/** Takes exactly `n` bytes off the front, once that many arrived. */
+export const exactParse = (n: number): Parse<Buffer> => (received) =>
+  received.length >= n ? { value: received.subarray(0, n), consumed: n } : undefined;
 
 /** Parses one LF-terminated line (without its LF) off the front of the bytes. */
 export const lineParse: Parse<Buffer> = (received) => {

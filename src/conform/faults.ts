@@ -11,11 +11,11 @@
 import { startChaosProxy, type ChaosProxy } from '../chaos/proxy';
 import type { ToxicSpec } from '../chaos/toxics';
 import { ConnectionClosedError, TimeoutError } from '../impl/common/errors';
-import { runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
+import { CLIENT_TARGET, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
 import type { Endpoint } from './driver';
 import { shellQuote } from './properties';
 import type { ProtocolPlugin } from './protocol';
-import { setSession, type Session } from './session';
+import { serverTarget, setSession, type Session } from './session';
 import type { CaseOutcome, Outcome } from './verdict';
 
 export const FAULT_NAMES = ['slicer', 'latency', 'reset', 'stall'] as const;
@@ -26,9 +26,10 @@ export const NO_FAULTS = '@no-faults';
 
 /**
  * Not run again through a proxy: cases that stop or may break the server (they have
- * their own instance or liveness probes), INFO cases (nothing to compare) and @no-faults.
+ * their own instance or liveness probes), INFO cases (nothing to compare), @no-faults, and
+ * @client-target ones (they judge a client under test, not the server).
  */
-const NOT_RERUN = [STOPS_SERVER, '@destructive', '@info', NO_FAULTS];
+const NOT_RERUN = [STOPS_SERVER, '@destructive', '@info', NO_FAULTS, CLIENT_TARGET];
 
 /** Bytes of an exchange that pass before a disruptive fault strikes: the request is cut short. */
 const DISRUPT_AFTER_BYTES = 3;
@@ -118,7 +119,7 @@ export async function runFaultCases(cases: FaultCase[], context: FaultRunContext
       }
       continue;
     }
-    const proxy = await proxyInFront(context.session.target.main.endpoint, TOXICS[fault], context.seed);
+    const proxy = await proxyInFront(serverTarget(context.session).main.endpoint, TOXICS[fault], context.seed);
     try {
       outcomes.push(...(TRANSPARENT.has(fault) ? await runThrough(mine, proxy.endpoint, context) : await disrupt(mine, proxy, context)));
     } finally {
@@ -151,7 +152,8 @@ async function runThrough(cases: FaultCase[], endpoint: Endpoint, context: Fault
   }
   if (byScenario.size === 0) return [];
   const { session } = context;
-  setSession({ ...session, target: { ...session.target, main: { ...session.target.main, endpoint } } });
+  const target = serverTarget(session);
+  setSession({ ...session, target: { ...target, main: { ...target.main, endpoint } } });
   const outcomes: CaseOutcome[] = [];
   try {
     const scenarios = [...byScenario.values()].map((c) => c.scenario);
@@ -176,7 +178,8 @@ async function runThrough(cases: FaultCase[], endpoint: Endpoint, context: Fault
  * serve one client at a time (oneline), so a stalled one legitimately holds the next.
  */
 async function disrupt(cases: FaultCase[], proxy: { endpoint: Endpoint; close(): Promise<void> }, context: FaultRunContext): Promise<CaseOutcome[]> {
-  const { plugin, timeoutMs, target } = context.session;
+  const { plugin, timeoutMs } = context.session;
+  const target = serverTarget(context.session);
   const support = plugin.faults!;
   const fault = cases[0].fault;
   const outcomes: CaseOutcome[] = [];

@@ -3,6 +3,7 @@ import { NonConformance, ERROR_TYPES } from './errors';
 import { TraceRecorder } from './trace';
 import type { Endpoint } from './driver';
 import type { LiveContext, PropertyCase } from './protocol';
+import type { ClientTarget } from './target';
 import type { CaseOutcome } from './verdict';
 
 export interface PropertyRunOptions {
@@ -10,6 +11,8 @@ export interface PropertyRunOptions {
   endpoint?: Endpoint;
   /** The target's root when the suite owns it (LiveContext.root). */
   root?: string;
+  /** In a --client run: the client under test (LiveContext.client). */
+  client?: ClientTarget;
   timeoutMs: number;
   seed: number;
   /** Overrides every property's own number of runs. */
@@ -38,6 +41,7 @@ async function runProperty(property: PropertyCase, options: PropertyRunOptions):
   const ctx: LiveContext = {
     endpoint: options.endpoint ?? { host: '127.0.0.1', port: 0 },
     root: options.root,
+    client: options.client,
     timeoutMs: options.timeoutMs,
     trace: () => (lastTrace = new TraceRecorder()),
   };

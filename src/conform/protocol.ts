@@ -2,6 +2,7 @@ import type fc from 'fast-check';
 import type { RunningServer } from '../impl/common/net';
 import type { Endpoint } from './driver';
 import type { TraceRecorder } from './trace';
+import type { ClientTarget } from './target';
 
 /** What a live property gets: where the target is, the scaled timeouts, a trace to record into. */
 export interface LiveContext {
@@ -11,6 +12,8 @@ export interface LiveContext {
   timeoutMs: number;
   /** A fresh recorder per run, so a failure shows the trace of the failing run only. */
   trace(): TraceRecorder;
+  /** In a --client run: starts the client under test against a scripted server, one process per run (ClientSupport.properties). */
+  client?: ClientTarget;
 }
 
 /** A fast-check property and the requirements it verifies. */
@@ -52,6 +55,24 @@ export interface ProtocolPlugin {
   properties: PropertyCase[];
   /** What the fault profile (`conform --faults`, src/conform/faults.ts) needs; a protocol without it has no fault cases. */
   faults?: FaultSupport;
+  /** What `conform --client` needs beyond the protocol's @client-target features; a protocol without it has no client runs. */
+  client?: ClientSupport;
+}
+
+/**
+ * A protocol's part in client runs (`conform --client`, src/conform/client/): the suite plays
+ * the server and judges a client process driven through the contract of
+ * src/conform/client/contract.ts. Its cases are the scenarios of features/<p>/client-target/
+ * (tagged @client-target) and these properties; their requirements are those of srs.json
+ * with `"target": "client"` (SRS-<P>-100 to 139).
+ */
+export interface ClientSupport {
+  /** Ports the suite's server listens on: {port}, and {port2} when 2. Default 1. */
+  ports?: 1 | 2;
+  /** The protocol's maximum unit (a oneline response line) assumed when the client announces no maxBytes. */
+  defaultMaxBytes?: number;
+  /** Live fuzzing: fast-check scripts what the suite's server sends; each run starts a client process (LiveContext.client). */
+  properties: PropertyCase[];
 }
 
 /**

@@ -1,13 +1,15 @@
-import { UsageError } from './errors';
-import { listScenarios, runScenarios, STOPS_SERVER } from './cucumber';
+import { TargetUnreachableError, UsageError } from './errors';
+import { CLIENT_TARGET, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
 import { runProperties } from './properties';
-import { caseSelected, globToRegExp, Profile, selectRequirements } from './select';
-import { closeSession, openSession, type Session } from './session';
+import { caseSelected, globToRegExp, Profile, requirementTarget, selectRequirements, type Selection, type TargetKind } from './select';
+import { BASE_TIMEOUT_MS, closeSession, openSession, serverTarget, setSession, type Session } from './session';
+import { openClientTarget, type ClientTarget } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
 import { faultCases, faultRequirementIds, runFaultCases, type FaultName } from './faults';
+import { TraceRecorder } from './trace';
 import type { Requirement } from './srs';
-import type { PropertyCase } from './protocol';
+import type { PropertyCase, ProtocolPlugin } from './protocol';
 import type { RequirementResult } from '../report/types';
 
 export interface ConformOptions {
@@ -26,6 +28,11 @@ export interface ConformOptions {
   includePure?: boolean;
   /** The fault profile: these faults through the chaos proxy (src/conform/faults.ts); none by default. */
   faults?: FaultName[];
+  /**
+   * --client: the command that starts the client under test ({host}, {port}, {port2}); the
+   * suite plays the server (src/conform/client/). Excludes target, spawn, faults and profile.
+   */
+  client?: string;
   /** The command line that reproduces this run, without --case/--seed (for replay commands). */
   replayBase: string;
   log: (line: string) => void;
@@ -42,8 +49,9 @@ export interface ProtocolRun {
 
 const MARK: Record<Outcome, string> = { passed: 'ok   ', broken: 'FAIL ', error: 'ERROR', unsupported: 'UNSUP', info: 'INFO ' };
 
-/** Verifies one protocol's target against the selected requirements. */
+/** Verifies one protocol's target (a server, or with `client` a client) against the selected requirements. */
 export async function conformProtocol(srs: Requirement[], options: ConformOptions): Promise<ProtocolRun> {
+  if (options.client !== undefined) return conformClient(srs, options);
   const plugin = protocolPlugin(options.protocol);
   const profile = options.profile ?? (options.target || options.spawn ? 'core' : 'full');
   const faults = options.faults ?? [];
@@ -54,17 +62,11 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   if (selection.requirements.length === 0) {
     const asked = withoutFaults.filter((id) => (options.req ?? []).some((glob) => globToRegExp(glob).test(id)));
     throw new UsageError(`empty selection: no ${options.protocol} requirement matches the profile "${profile}" and --req/--exclude` +
-      (asked.length ? ` (${asked.join(', ')} only with --faults)` : ''));
+      (asked.length ? ` (${asked.join(', ')} only with --faults)` : '') + otherKindAsked(srs, options, 'client'));
   }
-  const known = new Set(srs.map((r) => r.id));
   const scenarios = await listScenarios(options.protocol);
-  for (const item of [...scenarios.map((s) => ({ name: s.name, ids: s.ids })), ...plugin.properties, { name: 'faults', ids: faultRequirementIds(plugin) }]) {
-    const unknown = item.ids.filter((id) => !known.has(id));
-    if (unknown.length) throw new UsageError(`"${item.name}" names unknown requirement(s) ${unknown.join(', ')} (not in srs.json)`);
-  }
-  const caseGlobs = (options.cases ?? []).map(globToRegExp);
-  const wanted = (name: string, ids: string[]) =>
-    caseSelected(ids, selection) && (caseGlobs.length === 0 || caseGlobs.some((re) => re.test(name)));
+  checkCaseIds(srs, plugin, scenarios);
+  const wanted = caseFilter(selection, options.cases);
   const chosenScenarios = scenarios.filter((s) => wanted(s.name, s.ids));
   const chosenProperties = plugin.properties.filter(
     (p) => (p.kind === 'live' || options.includePure) && wanted(p.name, p.ids),
@@ -76,12 +78,10 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   }
 
   const current = await openSession(plugin, { target: options.target, spawn: options.spawn }, options.timeoutScale);
-  const { target, timeoutMs } = current;
+  const { timeoutMs } = current;
+  const target = serverTarget(current);
   const outcomes: CaseOutcome[] = [];
-  const onCase = (o: CaseOutcome) => {
-    options.log(`  ${MARK[o.outcome]} ${o.kind === 'property' ? '[property] ' : ''}${o.name} (${o.durationMs} ms)` +
-      (o.outcome === 'passed' ? '' : `\n         ${(o.message ?? '').split('\n')[0]}`));
-  };
+  const onCase = logCase(options.log);
   try {
     options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties` +
       `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
@@ -89,7 +89,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     const scenarioBatch = async (stops: boolean) => {
       const batch = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER) === stops);
       if (batch.length === 0) return;
-      const expression = stops ? STOPS_SERVER : `not ${STOPS_SERVER}`;
+      const expression = `${stops ? STOPS_SERVER : `not ${STOPS_SERVER}`} and not ${CLIENT_TARGET}`;
       const ran = await runScenarios(options.protocol, batch, expression, (o) => names.has(o.name) && onCase(o));
       outcomes.push(...ran.filter((o) => names.has(o.name)));
     };
@@ -120,7 +120,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
 /** A live property, with the liveness probe before and after it. */
 async function runLive(property: PropertyCase, options: ConformOptions, current: Session, onCase: (o: CaseOutcome) => void): Promise<CaseOutcome> {
   const { plugin, timeoutMs } = current;
-  const { endpoint, root } = current.target.main;
+  const { endpoint, root } = serverTarget(current).main;
   const notRun = (message: string): CaseOutcome => {
     const outcome: CaseOutcome = { name: property.name, kind: 'property', ids: property.ids, durationMs: 0, outcome: 'error', message };
     onCase(outcome);
@@ -143,4 +143,100 @@ async function runLive(property: PropertyCase, options: ConformOptions, current:
   }
   onCase(outcome);
   return outcome;
+}
+
+/**
+ * A client run (`--client`): the suite plays the server for the client COMMAND starts, a
+ * fresh process and a fresh scripted server per case (src/conform/client/). The cases are
+ * the protocol's @client-target scenarios and its client properties; the requirements
+ * those of srs.json with `"target": "client"`.
+ */
+async function conformClient(srs: Requirement[], options: ConformOptions): Promise<ProtocolRun> {
+  const plugin = protocolPlugin(options.protocol);
+  if (!plugin.client) throw new UsageError(`--client: no client cases for ${options.protocol} yet`);
+  const selection = selectRequirements(srs, options.protocol, { profile: 'full', target: 'client', req: options.req, exclude: options.exclude });
+  if (selection.requirements.length === 0) {
+    throw new UsageError(`empty selection: no ${options.protocol} client requirement matches --req/--exclude` + otherKindAsked(srs, options, 'server'));
+  }
+  const scenarios = await listScenarios(options.protocol);
+  checkCaseIds(srs, plugin, scenarios);
+  const wanted = caseFilter(selection, options.cases);
+  const chosenScenarios = scenarios.filter((s) => s.tags.includes(CLIENT_TARGET) && wanted(s.name, s.ids));
+  const chosenProperties = plugin.client.properties.filter((p) => wanted(p.name, p.ids));
+  if (chosenScenarios.length + chosenProperties.length === 0) {
+    throw new UsageError(`empty selection: no ${options.protocol} client case verifies the selected requirements`);
+  }
+  const timeoutMs = BASE_TIMEOUT_MS * options.timeoutScale;
+  const target = openClientTarget(plugin, options.client!, { timeoutMs, timeoutScale: options.timeoutScale });
+  const outcomes: CaseOutcome[] = [];
+  const onCase = logCase(options.log);
+  try {
+    await expectClientStarts(target);
+    setSession({ plugin, target, timeoutMs, timeoutScale: options.timeoutScale });
+    options.log(`${options.protocol}: ${chosenScenarios.length} client scenarios, ${chosenProperties.length} client properties against ${target.label}`);
+    const names = new Set(chosenScenarios.map((s) => s.name));
+    if (chosenScenarios.length) {
+      const ran = await runScenarios(options.protocol, chosenScenarios, CLIENT_TARGET, (o) => names.has(o.name) && onCase(o));
+      outcomes.push(...ran.filter((o) => names.has(o.name)));
+    }
+    const runOptions = { client: target, timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase };
+    outcomes.push(...(await runProperties(chosenProperties, runOptions, onCase)));
+  } finally {
+    setSession(undefined);
+    await target.stop();
+  }
+  return { protocol: options.protocol, target: target.label, requirements: requirementResults(selection.requirements, outcomes), cases: outcomes.length };
+}
+
+/** The client run's liveness probe: the client starts and says ready (else exit 2, as an unreachable server). */
+async function expectClientStarts(target: ClientTarget): Promise<void> {
+  try {
+    const started = await target.start(new TraceRecorder());
+    await started.stop();
+  } catch (err) {
+    throw new TargetUnreachableError((err as Error).message);
+  }
+}
+
+/**
+ * Every id a case names is in srs.json, and of the kind of run the case belongs to: a
+ * @client-target scenario or a client property verifies client-run requirements only,
+ * every other case none (else it could never be selected). A mistake stops the run (exit 3).
+ */
+function checkCaseIds(srs: Requirement[], plugin: ProtocolPlugin, scenarios: ScenarioInfo[]): void {
+  const kinds = new Map(srs.map((r) => [r.id, requirementTarget(r)]));
+  const cases: { name: string; ids: string[]; kind: TargetKind }[] = [
+    ...scenarios.map((s) => ({ name: s.name, ids: s.ids, kind: (s.tags.includes(CLIENT_TARGET) ? 'client' : 'server') as TargetKind })),
+    ...plugin.properties.map((p) => ({ name: p.name, ids: p.ids, kind: 'server' as const })),
+    ...(plugin.client?.properties ?? []).map((p) => ({ name: p.name, ids: p.ids, kind: 'client' as const })),
+    { name: 'faults', ids: faultRequirementIds(plugin), kind: 'server' },
+  ];
+  for (const item of cases) {
+    const unknown = item.ids.filter((id) => !kinds.has(id));
+    if (unknown.length) throw new UsageError(`"${item.name}" names unknown requirement(s) ${unknown.join(', ')} (not in srs.json)`);
+    const misplaced = item.ids.filter((id) => kinds.get(id) !== item.kind);
+    if (misplaced.length) {
+      throw new UsageError(`"${item.name}" (a ${item.kind === 'client' ? '--client' : 'server'} case) names ${misplaced.join(', ')}, ` +
+        `verified by ${item.kind === 'client' ? 'server' : '--client'} runs (srs.json "target")`);
+    }
+  }
+}
+
+/** A hint for an empty selection: the --req ids asked for that only the other kind of run verifies. */
+function otherKindAsked(srs: Requirement[], options: ConformOptions, other: TargetKind): string {
+  const asked = srs.filter((r) => r.protocol === options.protocol && requirementTarget(r) === other &&
+    (options.req ?? []).some((glob) => globToRegExp(glob).test(r.id)));
+  if (asked.length === 0) return '';
+  return ` (${asked.map((r) => r.id).join(', ')} ${other === 'client' ? 'only with --client' : 'only against a server, not with --client'})`;
+}
+
+/** Whether a case runs: it verifies the selection (select.ts) and its name matches --case, when given. */
+function caseFilter(selection: Selection, cases: string[] | undefined): (name: string, ids: string[]) => boolean {
+  const caseGlobs = (cases ?? []).map(globToRegExp);
+  return (name, ids) => caseSelected(ids, selection) && (caseGlobs.length === 0 || caseGlobs.some((re) => re.test(name)));
+}
+
+function logCase(log: (line: string) => void): (o: CaseOutcome) => void {
+  return (o) => log(`  ${MARK[o.outcome]} ${o.kind === 'property' ? '[property] ' : ''}${o.name} (${o.durationMs} ms)` +
+    (o.outcome === 'passed' ? '' : `\n         ${(o.message ?? '').split('\n')[0]}`));
 }

@@ -8,8 +8,16 @@ export const PROFILE_SCOPES: Record<Profile, Scope[]> = {
   full: ['core', 'app', 'client'],
 };
 
+/** What a run verifies: a server (embedded, --target, --spawn) or, with --client, a client. */
+export type TargetKind = 'server' | 'client';
+
 export interface SelectOptions {
   profile: Profile;
+  /**
+   * A server run selects the profile's scopes, never a requirement with `"target": "client"`;
+   * a client run selects those alone, whatever the profile. Default: server.
+   */
+  target?: TargetKind;
   /** Globs over requirement ids (`*`, `?`); none means all. */
   req?: string[];
   exclude?: string[];
@@ -31,7 +39,8 @@ export function globToRegExp(glob: string): RegExp {
 
 export function selectRequirements(srs: Requirement[], protocol: string, options: SelectOptions): Selection {
   const scopes = PROFILE_SCOPES[options.profile];
-  const inProfile = srs.filter((r) => r.protocol === protocol && scopes.includes(r.scope));
+  const kind = options.target ?? 'server';
+  const inProfile = srs.filter((r) => r.protocol === protocol && requirementTarget(r) === kind && (kind === 'client' || scopes.includes(r.scope)));
   const include = (options.req ?? []).map(globToRegExp);
   const exclude = (options.exclude ?? []).map(globToRegExp);
   const requirements = inProfile.filter(
@@ -50,4 +59,9 @@ export function selectRequirements(srs: Requirement[], protocol: string, options
  */
 export function caseSelected(ids: string[], selection: Selection): boolean {
   return ids.length > 0 && ids.every((id) => selection.inProfile.has(id)) && ids.some((id) => selection.selected.has(id));
+}
+
+/** Which kind of run verifies a requirement: srs.json's optional `target`, server by default. */
+export function requirementTarget(requirement: Requirement): TargetKind {
+  return requirement.target ?? 'server';
 }

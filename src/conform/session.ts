@@ -1,5 +1,5 @@
-import { TargetUnreachableError } from './errors';
-import { openTarget, type Target, type TargetSpec } from './target';
+import { SuiteError, TargetUnreachableError } from './errors';
+import { openTarget, type ClientTarget, type Target, type TargetSpec } from './target';
 import type { ProtocolPlugin } from './protocol';
 
 /**
@@ -8,7 +8,8 @@ import type { ProtocolPlugin } from './protocol';
  */
 export interface Session {
   plugin: ProtocolPlugin;
-  target: Target;
+  /** A server (embedded, --target, --spawn), or with --client the client the suite plays the server for. */
+  target: Target | ClientTarget;
   /** A normal wait for an answer, already multiplied by --timeout-scale. */
   timeoutMs: number;
   /** The --timeout-scale factor, for steps that wait a fixed quiet time. */
@@ -62,4 +63,16 @@ export async function openSession(plugin: ProtocolPlugin, spec: TargetSpec, time
 export async function closeSession(opened: Session): Promise<void> {
   setSession(undefined);
   await opened.target.stop();
+}
+
+/** The session's server target; a server step in a --client run is a suite error. */
+export function serverTarget(current = session()): Target {
+  if (current.target.kind === 'client') throw new SuiteError('suite error: a server step ran in a --client run');
+  return current.target;
+}
+
+/** The session's client target; a client step in a server run is a suite error. */
+export function clientTarget(current = session()): ClientTarget {
+  if (current.target.kind !== 'client') throw new SuiteError('suite error: a client step (@client-target) ran against a server');
+  return current.target;
 }

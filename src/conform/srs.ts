@@ -7,6 +7,8 @@ import { InvalidSrsError } from './errors';
 /** One requirement of srs.json: what a report's RequirementResult says of it, and a note. */
 export interface Requirement extends Pick<RequirementResult, 'id' | 'protocol' | 'level' | 'scope' | 'text' | 'source'> {
   note?: string;
+  /** `client`: verified only by `conform --client` against a client under test; absent: by server runs. */
+  target?: 'server' | 'client';
 }
 
 

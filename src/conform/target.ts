@@ -10,6 +10,8 @@ import type { Endpoint } from './driver';
 import type { ProtocolPlugin } from './protocol';
 import { TargetUnreachableError } from './errors';
 import { shellQuote } from './properties';
+import { ClientCase, fillPorts } from './client/case';
+import type { TraceRecorder } from './trace';
 
 /** One running server under test. */
 export interface TargetInstance {
@@ -29,6 +31,42 @@ export interface Target {
   /** An instance a case may stop (shutdown, close): a new one where the suite starts servers, else the target. */
   fresh(): Promise<TargetInstance>;
   stop(): Promise<void>;
+}
+
+/**
+ * A client under test (`conform --client`): the suite plays the server. Each case starts
+ * a scripted server of its own and a fresh client process told where it is (src/conform/client).
+ */
+export interface ClientTarget {
+  /** For the report: "client: COMMAND". */
+  label: string;
+  kind: 'client';
+  command: string;
+  /** One case: the suite's server on a free 127.0.0.1 port, a fresh client process, its ready line read. */
+  start(trace: TraceRecorder): Promise<ClientCase>;
+  /** Kills any client process a case left running (a run cut short). */
+  stop(): Promise<void>;
+}
+
+export function openClientTarget(plugin: ProtocolPlugin, command: string, waits: { timeoutMs: number; timeoutScale: number }): ClientTarget {
+  const live = new Set<ClientCase>();
+  return {
+    label: `client: ${command}`,
+    kind: 'client',
+    command,
+    async start(trace) {
+      return ClientCase.start(trace, {
+        command,
+        ports: plugin.client?.ports ?? 1,
+        defaultMaxBytes: plugin.client?.defaultMaxBytes,
+        live,
+        ...waits,
+      });
+    },
+    async stop() {
+      await Promise.all([...live].map((c) => c.stop()));
+    },
+  };
 }
 
 export interface TargetSpec {
@@ -112,7 +150,7 @@ async function freePort(): Promise<number> {
 async function spawnServer(template: string, timeoutMs: number, root: string | undefined): Promise<TargetInstance> {
   const port = await freePort();
   const port2 = template.includes('{port2}') ? await freePort() : undefined;
-  const withPorts = template.replaceAll('{port}', String(port)).replaceAll('{port2}', String(port2));
+  const withPorts = fillPorts(template, { host: '127.0.0.1', port, port2 });
   const command = root === undefined ? withPorts : withPorts.replaceAll('{root}', shellQuote(root));
   const child = spawn('sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

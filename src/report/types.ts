@@ -68,7 +68,7 @@ export interface CoverageSummary {
 export interface Report {
   schema: 1;
   suite: { version: string; commit: string };
-  /** What was verified: "embedded", "HOST:PORT", or "spawn: COMMAND"; one entry per protocol run. */
+  /** What was verified: "embedded", "HOST:PORT", "spawn: COMMAND" or "client: COMMAND"; one entry per protocol run. */
   target: string;
   seed: number;
   started: string;

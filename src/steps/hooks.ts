@@ -1,12 +1,12 @@
 import { After, Before, Status } from '@cucumber/cucumber';
-import { currentSession, session } from '../conform/session';
+import { currentSession, serverTarget, session } from '../conform/session';
 import { NonConformance, TargetUnreachableError } from '../conform/errors';
 import { TRACE_MEDIA } from '../conform/cucumber';
 import type { WireWorld } from './world';
 
 /** Cases that stop the server get an instance of their own where the suite can start one. */
 Before({ tags: '@stops-server' }, async function (this: WireWorld) {
-  this.instance = await session().target.fresh();
+  this.instance = await serverTarget().fresh();
 });
 
 /** Once the target stopped answering, the cases after it are not run against it. */
@@ -39,7 +39,7 @@ async function probeLiveness(world: WireWorld, caseName: string): Promise<void> 
   try {
     await current.plugin.probe(world.endpoint, current.timeoutMs);
   } catch (err) {
-    if (!world.instance || world.instance === current.target.main) current.hungSince = caseName;
+    if (!world.instance || world.instance === serverTarget(current).main) current.hungSince = caseName;
     throw err;
   }
 }
@@ -49,11 +49,14 @@ async function probeLiveness(world: WireWorld, caseName: string): Promise<void> 
  * the scenario's clients must be gone first, or a one-client server could not answer the probe.
  */
 After(async function (this: WireWorld, { result }) {
-  for (const finish of this.finishers.splice(0)) await finish();
-  for (const driver of this.clients.values()) driver.destroy();
-  for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup();
-  if (this.instance && this.instance !== session().target.main) await this.instance.stop();
-  if (result?.status !== Status.PASSED || this.trace.events.length > 0) {
-    this.attach(JSON.stringify(this.trace.events), TRACE_MEDIA);
+  const passed = result?.status === Status.PASSED;
+  try {
+    for (const finish of this.finishers.splice(0)) await finish(passed);
+  } finally {
+    // A finisher may fail the case; the clients, cleanups and the trace are seen to all the same.
+    for (const driver of this.clients.values()) driver.destroy();
+    for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup();
+    if (this.instance && this.instance !== serverTarget().main) await this.instance.stop();
+    if (!passed || this.trace.events.length > 0) this.attach(JSON.stringify(this.trace.events), TRACE_MEDIA);
   }
 });

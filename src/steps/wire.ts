@@ -3,14 +3,11 @@
  * reads against deadlines, closes. Protocol step files add only what is their own.
  */
 import { Given, When, Then } from '@cucumber/cucumber';
-import { lineParse, type CloseKind, type Parse } from '../conform/driver';
+import { exactParse, lineParse, type CloseKind } from '../conform/driver';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
 import { expectStopsAccepting } from './reference';
 import type { WireWorld } from './world';
-
-const exactly = (n: number): Parse<Buffer> => (received) =>
-  received.length >= n ? { value: received.subarray(0, n), consumed: n } : undefined;
 
 Given('client {word} is connected', async function (this: WireWorld, name: string) {
   await this.connect(name);
@@ -63,7 +60,7 @@ When('client {word} sends {string} and resets its connection', async function (t
 
 Then('client {word} receives exactly {string}', async function (this: WireWorld, name: string, text: string) {
   const want = unescapeBytes(text);
-  const got = await this.client(name).read(exactly(want.length), this.timeoutMs, `"${text}"`);
+  const got = await this.client(name).read(exactParse(want.length), this.timeoutMs, `"${text}"`);
   if (!got.equals(want)) throw new NonConformance(`expected "${escapeBytes(want)}", received "${escapeBytes(got)}"`);
 });
 

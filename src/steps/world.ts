@@ -1,7 +1,7 @@
 import { setWorldConstructor, World, setDefaultTimeout } from '@cucumber/cucumber';
 import { WireDriver, type Endpoint } from '../conform/driver';
 import { TraceRecorder } from '../conform/trace';
-import { session } from '../conform/session';
+import { serverTarget, session } from '../conform/session';
 import type { TargetInstance } from '../conform/target';
 
 /** The suite's own limit on one step; a step that hits it is an ERROR, not a FAIL. */
@@ -19,18 +19,19 @@ export class WireWorld extends World {
   /** Closed in After: servers and clients a scenario starts besides the target. */
   readonly cleanups: (() => unknown)[] = [];
   /**
-   * Run in After while the scenario's clients are still connected: a protocol's way of
-   * leaving the target as it found it (cobra steps a program still running to its end).
+   * Run in After while the scenario's clients are still connected, told whether the steps
+   * passed: a protocol's way of leaving the target as it found it (cobra steps a program
+   * still running to its end), or of a last judgement (a client under test must exit 0).
    */
-  readonly finishers: (() => unknown)[] = [];
+  readonly finishers: ((passed: boolean) => unknown)[] = [];
 
   get endpoint(): Endpoint {
-    return (this.instance ?? session().target.main).endpoint;
+    return (this.instance ?? serverTarget().main).endpoint;
   }
 
   /** The target's root directory when the suite owns it (TargetInstance.root), else undefined. */
   get root(): string | undefined {
-    return (this.instance ?? session().target.main).root;
+    return (this.instance ?? serverTarget().main).root;
   }
 
   get timeoutMs(): number {

@@ -39,3 +39,8 @@ test('one WIREPROOF_TARGET or WIREPROOF_SPAWN for scenarios of several protocols
     assert.equal(transforms(['oneline', 'echo'], { [name]: 'x' }).filter(ALL.slice(1, 3)).length, 2);
   }
 });
+
+test('the @client-target scenarios are left out: only `wireproof conform --client` starts a client to judge', () => {
+  const withClient = [...ALL, pickle('features/oneline/client-target/client-framing.feature', 'c1', '@client-target', '@SRS-ONELINE-100')];
+  assert.deepEqual(transforms(['oneline']).filter(withClient).map((p) => p.pickle.name), ['o-stop', 'o1', 'o2']);
+});

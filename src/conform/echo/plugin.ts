@@ -3,6 +3,7 @@ import { startEchoServer } from '../../impl/echo/server';
 import { availableParse, withConnection } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
 import { echoProperties } from './properties';
+import { echoClient } from './client';
 
 export const echoPlugin: ProtocolPlugin = {
   name: 'echo',
@@ -20,6 +21,7 @@ export const echoPlugin: ProtocolPlugin = {
     });
   },
   properties: echoProperties,
+  client: echoClient,
   faults: {
     /** Bytes sent with the reference client's FIN, and their echo before the server closes. */
     async clientCall(endpoint, timeoutMs) {

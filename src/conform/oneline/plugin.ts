@@ -3,6 +3,7 @@ import { startOnelineServer } from '../../impl/oneline/server';
 import { lineParse, withConnection } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
 import { onelineProperties } from './properties';
+import { onelineClient } from './client';
 
 export const onelinePlugin: ProtocolPlugin = {
   name: 'oneline',
@@ -15,6 +16,7 @@ export const onelinePlugin: ProtocolPlugin = {
     });
   },
   properties: onelineProperties,
+  client: onelineClient,
   faults: {
     async clientCall(endpoint, timeoutMs) {
       const client = await OnelineClient.connect(endpoint.host, endpoint.port, { timeoutMs });

@@ -11,6 +11,14 @@ export class ConnectionClosedError extends Error {
   override name = 'ConnectionClosedError';
 }
 
+/**
+ * The peer sent something the client cannot decode (invalid UTF-8, a frame over the
+ * client's maximum, a malformed header): never delivered as data.
+ */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
 /** Races a promise against a timer; the timer never keeps the process alive. */
 export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

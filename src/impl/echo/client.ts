@@ -22,7 +22,8 @@ export function formatPeer({ address, port }: EchoPeer): string {
 /**
  * The reference echo client: connects, sends `bytes`, closes its sending side, and
  * collects what comes back until the server closes. One timeout covers the whole
- * exchange (TimeoutError); a reset is a ConnectionClosedError.
+ * exchange (TimeoutError); a reset, or a close before every byte sent came back, is a
+ * ConnectionClosedError (a short echo is not the echo).
  */
 export async function echoOnce(
   host = DEFAULT_HOST,
@@ -30,6 +31,7 @@ export async function echoOnce(
   bytes: Buffer | string = '',
   { timeoutMs = 5000, onConnect }: { timeoutMs?: number; onConnect?: (peer: EchoPeer) => void } = {},
 ): Promise<EchoResult> {
+  const sent = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
   const deadline = Date.now() + timeoutMs;
   const socket = await connectTcp(host, port, timeoutMs);
   const peer = { address: socket.remoteAddress ?? host, port: socket.remotePort ?? port };
@@ -44,12 +46,17 @@ export async function echoOnce(
     socket.once('end', () => {
       clearTimeout(timer);
       socket.destroy();
-      resolve({ peer, received: Buffer.concat(chunks) });
+      const received = Buffer.concat(chunks);
+      if (received.length < sent.length) {
+        reject(new ConnectionClosedError(`echo from ${host}:${port}: the server closed after echoing ${received.length} of ${sent.length} bytes`));
+      } else {
+        resolve({ peer, received });
+      }
     });
     socket.once('error', (err) => {
       clearTimeout(timer);
       reject(new ConnectionClosedError(`echo from ${host}:${port}: ${err.message}`));
     });
-    socket.end(bytes); // half-close: the server answers everything, then closes
+    socket.end(sent); // half-close: the server answers everything, then closes
   });
 }

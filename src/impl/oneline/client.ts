@@ -1,14 +1,14 @@
 import net from 'node:net';
 
 import { connectTcp, DEFAULT_HOST } from '../common/net';
-import { ConnectionClosedError, TimeoutError, withTimeout } from '../common/errors';
-import { encodeLine, LineFramer, OVERSIZED_PACKET } from './framer';
+import { ConnectionClosedError, ProtocolError, TimeoutError, withTimeout } from '../common/errors';
+import { decodeLine, encodeLine, INVALID_PACKET, LineFramer, OVERSIZED_PACKET } from './framer';
 import { DEFAULT_ONELINE_PORT } from './server';
 
 export interface OnelineClientOptions {
   /** Default for every wait (connect, responses, close). */
   timeoutMs?: number;
-  /** Largest response line accepted. */
+  /** Largest response line accepted; a longer one is a ProtocolError. */
   maxLine?: number;
 }
 
@@ -20,19 +20,32 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
-/** The oneline reference client: one command at a time, responses as strings. */
+/**
+ * The oneline reference client: one command at a time, responses as strings. A response
+ * line that is not strict UTF-8, or longer than `maxLine`, is never delivered: the call
+ * fails with a ProtocolError and the connection is closed (what follows could belong to
+ * any command).
+ */
 export class OnelineClient {
   private readonly lines: string[] = [];
   private wake: (() => void) | undefined;
   private ended = false;
+  private failure: ProtocolError | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly endedPromise: Promise<void>;
 
   private constructor(private readonly socket: net.Socket, private readonly timeoutMs: number, maxLine: number) {
     const framer = new LineFramer(maxLine);
     socket.on('data', (chunk: Buffer) =>
-      framer.push(chunk, (line) => {
-        this.lines.push(line === OVERSIZED_PACKET ? '' : line.toString('utf8'));
+      framer.push(chunk, (frame) => {
+        if (this.failure) return;
+        const line = decodeLine(frame);
+        if (line === OVERSIZED_PACKET || line === INVALID_PACKET) {
+          this.failure = new ProtocolError(line === OVERSIZED_PACKET ? `a response line over ${maxLine} bytes` : 'a response line that is not UTF-8');
+          socket.destroy();
+        } else {
+          this.lines.push(line);
+        }
         this.wake?.();
       }),
     );
@@ -85,6 +98,7 @@ export class OnelineClient {
   }
 
   private async exchange(command: string, { expect, quietMs = 200, timeoutMs = this.timeoutMs }: SendOptions) {
+    if (this.failure) throw this.failure;
     if (this.ended) throw new ConnectionClosedError('connection closed by the server');
     this.lines.length = 0;
     this.socket.write(encodeLine(command));
@@ -92,6 +106,7 @@ export class OnelineClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (expect !== undefined && this.lines.length >= expect) return this.lines.splice(0, expect);
+      if (this.failure) throw this.failure;
       if (this.ended) {
         if (expect === undefined) return this.lines.splice(0);
         throw new ConnectionClosedError(`connection closed after ${this.lines.length} of ${expect} responses`);

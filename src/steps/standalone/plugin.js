@@ -6,11 +6,14 @@
  *   profile needs `paths`, which cucumber would merge with a path given on the command line;
  * - runs them protocol by protocol (one session each, as `wireproof conform`), and within a
  *   protocol the @stops-server scenarios last (CONFORMANCE.md, Targets), whatever --order says;
- * - refuses one WIREPROOF_TARGET or WIREPROOF_SPAWN for scenarios of several protocols.
+ * - refuses one WIREPROOF_TARGET or WIREPROOF_SPAWN for scenarios of several protocols;
+ * - leaves out the @client-target scenarios: they judge a client, which only
+ *   `wireproof conform --client` starts.
  */
 'use strict';
 
 const STOPS_SERVER = '@stops-server';
+const CLIENT_TARGET = '@client-target';
 
 /** features/<protocol>/...feature → protocol. */
 function protocolOf(uri) {
@@ -24,7 +27,7 @@ module.exports = {
   coordinator({ transform, options, environment }) {
     const protocols = options.protocols ?? [];
     transform('pickles:filter', (pickles) => {
-      const kept = pickles.filter(({ pickle }) => protocols.includes(protocolOf(pickle.uri)));
+      const kept = pickles.filter(({ pickle }) => protocols.includes(protocolOf(pickle.uri)) && !pickle.tags.some((t) => t.name === CLIENT_TARGET));
       const running = [...new Set(kept.map(({ pickle }) => protocolOf(pickle.uri)))];
       const named = ['WIREPROOF_TARGET', 'WIREPROOF_SPAWN'].find((name) => environment.env[name]);
       if (named && running.length > 1) {

@@ -1,0 +1,53 @@
+/**
+ * The client side of the driver contract (./contract.ts) for adapters written in
+ * TypeScript: the reference clients (`wireproof client P --driver`). An adapter says how
+ * one action is carried out with its client; this loop reads the actions, writes the
+ * reports, and turns the client's typed errors into the contract's terminal events.
+ */
+import readline from 'node:readline';
+import { ConnectionClosedError, ProtocolError, TimeoutError } from '../../impl/common/errors';
+import { bytesField, fieldBytes, type Action, type TerminalEvent } from './contract';
+
+export interface Adapter {
+  /** The client's limits, announced in the ready line. */
+  ready: { timeoutMs: number; maxBytes?: number };
+  /**
+   * Carries out one action with the client, calling `deliver` for each unit it received;
+   * resolves when the action is done, rejects as the client does.
+   */
+  act(action: Action, deliver: (unit: Buffer) => void): Promise<void>;
+  /** Once standard input closes: releases the client. */
+  close(): void | Promise<void>;
+}
+
+/** The bytes of a `send` action; anything else is an action this adapter does not know. */
+export function sendBytes(action: Action): Buffer {
+  const bytes = action.action === 'send' ? fieldBytes(action) : undefined;
+  if (!bytes) throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+  return bytes;
+}
+
+/** The terminal event for how a client call failed. */
+export function failureEvent(err: unknown): TerminalEvent {
+  if (err instanceof TimeoutError) return 'timeout';
+  if (err instanceof ConnectionClosedError) return 'closed';
+  if (err instanceof ProtocolError) return 'protocol-error';
+  return 'error';
+}
+
+/** Runs the contract over standard input and output until input ends; the exit code (0). */
+export async function runAdapter(adapter: Adapter, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const write = (report: object) => output.write(`${JSON.stringify(report)}\n`);
+  write({ event: 'ready', ...adapter.ready });
+  for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    try {
+      await adapter.act(JSON.parse(line) as Action, (unit) => write({ event: 'received', ...bytesField(unit) }));
+      write({ event: 'done' });
+    } catch (err) {
+      write({ event: failureEvent(err), message: (err as Error).message ?? String(err) });
+    }
+  }
+  await adapter.close();
+  return 0;
+}
