@@ -3,12 +3,12 @@ import { listScenarios, runScenarios, STOPS_SERVER } from './cucumber';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, selectRequirements } from './select';
 import { setSession, type Session } from './session';
-import { openTarget } from './target';
+import { openTarget, targetLabel, type Target } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
 import { faultCases, faultRequirementIds, runFaultCases, type FaultName } from './faults';
 import type { Requirement } from './srs';
-import type { PropertyCase } from './protocol';
+import type { PropertyCase, ProtocolPlugin } from './protocol';
 import type { RequirementResult } from '../report/types';
 
 export interface ConformOptions {
@@ -39,6 +39,8 @@ export interface ProtocolRun {
   cases: number;
   /** Set when the target died during the run. */
   died?: string;
+  /** Set when the target did not answer at the start: every chosen case is ERROR, not run. */
+  unreachable?: string;
 }
 
 const BASE_TIMEOUT_MS = 2000;
@@ -78,16 +80,19 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   }
 
   const timeoutMs = BASE_TIMEOUT_MS * options.timeoutScale;
-  const target = await openTarget(plugin, { target: options.target, spawn: options.spawn }, timeoutMs);
+  let target: Target;
+  try {
+    target = await reachTarget(plugin, options, timeoutMs);
+  } catch (err) {
+    if (!(err instanceof TargetUnreachableError)) throw err;
+    return unreachableRun(options, selection.requirements, [...chosenScenarios, ...chosenFaultCases], chosenProperties, err.message);
+  }
   const outcomes: CaseOutcome[] = [];
   const onCase = (o: CaseOutcome) => {
     options.log(`  ${MARK[o.outcome]} ${o.kind === 'property' ? '[property] ' : ''}${o.name} (${o.durationMs} ms)` +
       (o.outcome === 'passed' ? '' : `\n         ${(o.message ?? '').split('\n')[0]}`));
   };
   try {
-    await plugin.probe(target.main.endpoint, timeoutMs).catch((err: Error) => {
-      throw err instanceof TargetUnreachableError ? err : new TargetUnreachableError(`the target does not answer: ${err.message}`);
-    });
     const current: Session = { plugin, target, timeoutMs, timeoutScale: options.timeoutScale };
     setSession(current);
     options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties` +
@@ -123,6 +128,28 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     cases: outcomes.length,
     ...(died ? { died } : {}),
   };
+}
+
+/** The target started (embedded, spawned) or named, and answering its liveness probe; else TargetUnreachableError. */
+async function reachTarget(plugin: ProtocolPlugin, options: ConformOptions, timeoutMs: number): Promise<Target> {
+  const target = await openTarget(plugin, { target: options.target, spawn: options.spawn }, timeoutMs);
+  try {
+    await plugin.probe(target.main.endpoint, timeoutMs);
+    return target;
+  } catch (err) {
+    await target.stop();
+    throw err instanceof TargetUnreachableError ? err : new TargetUnreachableError(`the target does not answer: ${(err as Error).message}`);
+  }
+}
+
+/** A target that never answered: every chosen case ERROR, so that a CI system's test view shows what was not verified. */
+function unreachableRun(options: ConformOptions, requirements: Requirement[], scenarios: { name: string; ids: string[] }[], properties: PropertyCase[], reason: string): ProtocolRun {
+  options.log(`  ${options.protocol}: target unreachable: ${reason}`);
+  const message = `not run: the target is unreachable: ${reason}`;
+  const notRun = (kind: CaseOutcome['kind']) => (c: { name: string; ids: string[] }): CaseOutcome =>
+    ({ name: c.name, kind, ids: c.ids, durationMs: 0, outcome: 'error', message });
+  const outcomes = [...scenarios.map(notRun('scenario')), ...properties.map(notRun('property'))];
+  return { protocol: options.protocol, target: targetLabel(options), requirements: requirementResults(requirements, outcomes), cases: 0, unreachable: reason };
 }
 
 /** A live property, with the liveness probe before and after it. */
