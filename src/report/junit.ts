@@ -11,7 +11,8 @@
  * A run that ended in an error (report.error) gets a first suite "wireproof" whose testcase
  * "run" holds an <error> with the kind and the reason. With --baseline, the failing cases of
  * a known failure are <skipped message="known failure: REASON ...">, so that a CI system does
- * not count them as failures, and each fixed requirement gets a testcase "(baseline: fixed)":
+ * not count them as failures, those of a new one say "new failure" in their message, and
+ * each fixed requirement gets a testcase "(baseline: fixed)":
  * a <failure type="FIXED"> with --baseline-strict, else a <system-out> note.
  */
 import { distinct, showHiddenCharacters, traceExcerpt, withDefaults } from './present';
@@ -119,22 +120,28 @@ function testCaseXml(name: string, classname: string, durationMs: number, inner:
 function requirementTestCases(requirement: RequirementResult, options: Required<JunitOptions>): TestCaseXml[] {
   if (requirement.cases.length === 0) {
     const message = `UNTRACED: no selected case verifies this ${requirement.level} requirement`;
-    const outcome = knownFailure(requirement,
+    const outcome = baselineOutcome(requirement,
       requirement.level === 'must' ? { element: 'failure', type: 'UNTRACED', message } : { element: 'skipped', message })!;
     const xml = testCaseXml('(untraced)', requirement.id, 0, outcomeXml(outcome, requirementLine(requirement)));
     return [{ xml, outcome: outcome.element, durationMs: 0 }];
   }
   return requirement.cases.map((testCase) => {
-    const outcome = knownFailure(requirement, caseOutcome(testCase, options.strict));
+    const outcome = baselineOutcome(requirement, caseOutcome(testCase, options.strict));
     const inner = outcome === undefined ? '' : outcomeXml(outcome, caseBody(requirement, testCase, options));
     return { xml: testCaseXml(testCase.name, requirement.id, testCase.durationMs, inner), outcome: outcome?.element, durationMs: testCase.durationMs };
   });
 }
 
-/** A failing case of a known failure (--baseline) is skipped: it does not fail the run. */
-function knownFailure(requirement: RequirementResult, outcome: Outcome | undefined): Outcome | undefined {
-  if (requirement.baseline?.status !== 'known' || (outcome?.element !== 'failure' && outcome?.element !== 'error')) return outcome;
-  return { element: 'skipped', message: `known failure: ${requirement.baseline.reason ?? 'in the baseline'} (${outcome.type ?? outcome.element}: ${outcome.message})` };
+/**
+ * --baseline: a failing case of a known failure is skipped (it does not fail the run); one
+ * of a new failure says so in its message.
+ */
+function baselineOutcome(requirement: RequirementResult, outcome: Outcome | undefined): Outcome | undefined {
+  if (outcome?.element !== 'failure' && outcome?.element !== 'error') return outcome;
+  const status = requirement.baseline?.status;
+  if (status === 'new') return { ...outcome, message: `new failure (not in the baseline): ${outcome.message}` };
+  if (status !== 'known') return outcome;
+  return { element: 'skipped', message: `known failure: ${requirement.baseline?.reason ?? 'in the baseline'} (${outcome.type ?? outcome.element}: ${outcome.message})` };
 }
 
 /** A fixed requirement (--baseline): a testcase that fails with --baseline-strict until the baseline is updated. */

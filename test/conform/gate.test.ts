@@ -96,7 +96,7 @@ test('--baseline with an earlier report.json: a new failure fails the run, and c
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.deepEqual(statuses(run), { 'SRS-ONELINE-002': 'new', 'SRS-ONELINE-008': 'fixed' });
   assert.equal(run.report?.requirements.find((r) => r.id === 'SRS-ONELINE-008')?.baseline?.reason, 'answers PONG (#12)', 'the reason carries over');
-  assert.match(assertValidJunit(run), /classname="SRS-ONELINE-002" time="[\d.]+"><failure /);
+  assert.match(assertValidJunit(run), /classname="SRS-ONELINE-002" time="[\d.]+"><failure message="new failure \(not in the baseline\): /);
 
   const laterFile = path.join(dir, 'later.json');
   fs.writeFileSync(laterFile, run.files['report.json']);

@@ -143,7 +143,7 @@ test('an error report: no requirement, the error in every format, and a schema-v
   assert.ok(page.includes('<h2>The run ended in an error: usage (exit 3)</h2>\n<pre class="message">empty selection: &lt;none&gt; &amp; &quot;more&quot;</pre>'));
 });
 
-test('JUnit: a known failure is skipped with its reason, a fixed one is a FIXED failure only with --baseline-strict', () => {
+test('JUnit: a known failure is skipped with its reason, a new one says so, a fixed one is a FIXED failure only with --baseline-strict', () => {
   const baseline = list(['SRS-ONELINE-002', 'answers PONG (#12)'], ['SRS-ONELINE-004', 'not built'], ['SRS-ONELINE-001', 'was broken']);
   for (const strict of [false, true]) {
     const xml = renderJunit(rebuilt(baseline, strict));
@@ -151,6 +151,7 @@ test('JUnit: a known failure is skipped with its reason, a fixed one is a FIXED 
     assert.ok(ok, output);
     assert.match(xml, /<testcase name="hostile reply is reported" classname="SRS-ONELINE-002" time="0.009"><skipped message="known failure: answers PONG \(#12\) \(FAIL: expected &quot;ok&quot;/);
     assert.match(xml, /classname="SRS-ONELINE-004" time="0.000"><skipped message="known failure: not built \(UNTRACED: /);
+    assert.match(xml, /classname="SRS-LENMSG-002" time="0.812"><failure message="new failure \(not in the baseline\): Property failed after 7 tests" type="FAIL">/);
     const fixed = /<testcase name="\(baseline: fixed\)" classname="SRS-ONELINE-001" time="0.000">(<[a-z-]+)/.exec(xml)?.[1];
     assert.equal(fixed, strict ? '<failure' : '<system-out');
     const oneline = /<testsuite name="oneline" id="\d" tests="6" failures="(\d)" errors="0" skipped="(\d)"/.exec(xml);
