@@ -88,10 +88,14 @@ test('an empty selection exits 3', async () => {
 });
 
 test('an unknown protocol, option or format exits 3', async () => {
+  const written: string[][] = [];
   for (const args of [['--protocol', 'nope'], ['--protocol', 'oneline', '--bogus'], ['--protocol', 'oneline', '--format', 'pdf']]) {
     const run = await runCli(['conform', ...args]);
     assert.equal(run.code, 3, `${args.join(' ')}: ${run.stderr}`);
+    written.push(Object.keys(run.files).sort());
   }
+  // Reports once a protocol is named; with a bad --format, the two every exit writes.
+  assert.deepEqual(written, [[], ['junit.xml', 'report.html', 'report.json', 'report.md'], ['junit.xml', 'report.json']]);
 });
 
 test('an invalid srs.json exits 3 with the schema error path', async () => {
