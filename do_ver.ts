@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommand, protocolsOption, seedOption, toNumber } from './src/cli/args';
-import { printSummary } from './src/cli/conform';
+import { printSummary, runErrorOf } from './src/cli/conform';
 import { PROTOCOL_NAMES, protocolPlugin } from './src/conform/protocols';
 import { conformProtocol } from './src/conform/run';
 import { referenceClientCommand } from './src/cli/client';
@@ -23,11 +23,12 @@ import { FAULT_NAMES } from './src/conform/faults';
 import { loadSrs, PROJECT_ROOT } from './src/conform/srs';
 import { EXIT } from './src/conform/verdict';
 import { UsageError } from './src/conform/errors';
-import { buildReport, withSections, type ReportPart } from './src/report/build';
+import { buildReport, errorReport, withSections, type ReportPart } from './src/report/build';
+import { loadBaseline } from './src/report/baseline';
 import { runRobustness, writeRobustnessJson } from './src/robustness/run';
 import { securitySection } from './src/robustness/security';
 import { writeReports, FORMATS } from './src/report/write';
-import type { CoverageSummary, Report } from './src/report/types';
+import type { CoverageSummary, Report, RunError } from './src/report/types';
 
 const HELP = `npm run ver [-- options]: verify every protocol against its reference server, into one report
 
@@ -37,7 +38,11 @@ const HELP = `npm run ver [-- options]: verify every protocol against its refere
   --report-dir DIR    default reports/
   --no-coverage       skip the coverage measurement
   --no-robustness     skip the hostile-load robustness pass (reports/robustness.json); a failed load exits 1
-  --faults            also the fault profile of every protocol (conform --faults)`;
+  --faults            also the fault profile of every protocol (conform --faults)
+  --baseline FILE     known failures (an earlier report.json, or {"knownFailures": [{"id", "reason"}]}), as conform
+  --baseline-strict   a fixed known failure fails the run too
+
+Every exit after the options are read writes the reports, an error (exit 2 or 3) included.`;
 
 /**
  * Runs of each client property against a reference client (`--client`, one process per
@@ -52,6 +57,11 @@ interface ChildResult {
   parts: ReportPart[];
   seed: number;
   started: string;
+}
+
+/** What the child leaves when it stops on an error, for the parent's report. */
+interface ChildError {
+  error: RunError;
 }
 
 async function child(resultFile: string, protocols: string[], seed: number, runs: number | undefined, faults: boolean): Promise<void> {
@@ -130,6 +140,8 @@ async function main(argv: string[]): Promise<number> {
     'no-coverage': { type: 'boolean', default: false },
     'no-robustness': { type: 'boolean', default: false },
     faults: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+    'baseline-strict': { type: 'boolean', default: false },
     child: { type: 'string' },
   });
   if (values.help) {
@@ -140,12 +152,38 @@ async function main(argv: string[]): Promise<number> {
   const seed = seedOption(values.seed);
   const runs = toNumber('runs', values.runs, { min: 1, integer: true });
   if (values.child) {
-    await child(values.child, protocols, seed, runs, values.faults);
+    try {
+      await child(values.child, protocols, seed, runs, values.faults);
+    } catch (err) {
+      fs.writeFileSync(values.child, JSON.stringify({ error: runErrorOf(err) } satisfies ChildError));
+      throw err;
+    }
     return EXIT.ok;
   }
-
-  loadSrs(); // an invalid srs.json stops here, before anything runs
   const reportDir = path.resolve(values['report-dir']);
+  const started = new Date();
+  try {
+    return await verify(values, protocols, seed, runs, reportDir, started);
+  } catch (err) {
+    await writeErrorReports(runErrorOf(err), seed, started, reportDir);
+    throw err;
+  }
+}
+
+/** Every exit writes its reports: the error, its kind and exit code (CONFORMANCE.md, CI gate). */
+async function writeErrorReports(error: RunError, seed: number, started: Date, reportDir: string): Promise<void> {
+  const report = errorReport('embedded', { seed, started, strict: false }, error);
+  printSummary(report, await writeReports(report, reportDir, FORMATS));
+}
+
+type Values = ReturnType<typeof parseCommand>['values'];
+
+async function verify(values: Values, protocols: string[], seed: number, runs: number | undefined, reportDir: string, started: Date): Promise<number> {
+  const srs = loadSrs(); // an invalid srs.json stops here, before anything runs
+  const baselineFile = typeof values.baseline === 'string' ? values.baseline : undefined;
+  if (values['baseline-strict'] && !baselineFile) throw new UsageError('--baseline-strict needs --baseline FILE');
+  const baseline = baselineFile ? loadBaseline(baselineFile, new Set(srs.map((r) => r.id))) : undefined;
+  if (baseline?.warning) console.error(`wireproof ver: --baseline ${baseline.source}: ${baseline.warning}`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wireproof-ver-'));
   const resultFile = path.join(work, 'result.json');
   const v8Dir = path.join(work, 'v8');
@@ -154,17 +192,25 @@ async function main(argv: string[]): Promise<number> {
     ...protocols.flatMap((p) => ['--protocol', p]), ...(runs ? ['--runs', String(runs)] : []), ...(values.faults ? ['--faults'] : [])];
   const env = { ...process.env, ...(values['no-coverage'] ? {} : { NODE_V8_COVERAGE: v8Dir }) };
   const run = spawnSync(process.execPath, args, { stdio: 'inherit', env, cwd: PROJECT_ROOT });
-  if (run.status !== 0 || !fs.existsSync(resultFile)) {
-    console.error(`wireproof ver: the verification run failed (exit ${run.status ?? run.signal})`);
-    return run.status === EXIT.usage ? EXIT.usage : EXIT.infrastructure;
+  const result = fs.existsSync(resultFile) ? (JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ChildResult | ChildError) : undefined;
+  if (run.status !== 0 || !result || 'error' in result) {
+    fs.rmSync(work, { recursive: true, force: true });
+    const error: RunError = result && 'error' in result
+      ? result.error
+      : { exit: run.status === EXIT.usage ? EXIT.usage : EXIT.infrastructure, kind: 'suite', message: `the verification run failed (exit ${run.status ?? run.signal})` };
+    console.error(`wireproof ver: ${error.message}`);
+    await writeErrorReports(error, seed, started, reportDir);
+    return error.exit;
   }
-  const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ChildResult;
   const coverage = values['no-coverage'] ? undefined : coverageSummary(v8Dir, reportDir);
   const log = (line: string) => console.error(line);
   const robustness = values['no-robustness'] ? undefined : await runRobustness({ protocols, seed: result.seed, log });
   const security = await securitySection(protocols, result.parts.flatMap((part) => part.requirements));
   const report = withSections(
-    buildReport(result.parts, { seed: result.seed, started: new Date(result.started), strict: false, coverage }),
+    buildReport(result.parts, {
+      seed: result.seed, started: new Date(result.started), strict: false, coverage,
+      ...(baseline ? { baseline: { baseline, strict: values['baseline-strict'] === true } } : {}),
+    }),
     { robustness, security },
   );
   const written = [
@@ -181,8 +227,9 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
-      console.error(`wireproof ver: ${err instanceof UsageError ? err.message : err.stack}`);
-      process.exit(err instanceof UsageError ? EXIT.usage : EXIT.infrastructure);
+      const { exit } = runErrorOf(err);
+      console.error(`wireproof ver: ${exit === EXIT.usage ? err.message : err.stack}`);
+      process.exit(exit);
     },
   );
 }

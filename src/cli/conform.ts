@@ -1,14 +1,17 @@
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseCommand, seedOption, toNumber } from './args';
 import { conformProtocol, type ConformOptions } from '../conform/run';
 import { PROTOCOL_NAMES } from '../conform/protocols';
 import { loadSrs } from '../conform/srs';
 import { shellQuote } from '../conform/properties';
-import { TargetUnreachableError, UsageError } from '../conform/errors';
+import { InvalidSrsError, TargetUnreachableError, UsageError } from '../conform/errors';
+import { parseEndpoint, targetLabel } from '../conform/target';
 import { EXIT } from '../conform/verdict';
-import { buildReport } from '../report/build';
-import { FORMATS, parseFormats, UnknownFormatError, writeReports } from '../report/write';
-import type { Report } from '../report/types';
+import { buildReport, errorReport } from '../report/build';
+import { InvalidBaselineError, loadBaseline } from '../report/baseline';
+import { FORMATS, parseFormats, UnknownFormatError, writeReports, type Format } from '../report/write';
+import type { Report, RunError } from '../report/types';
 import type { Profile } from '../conform/select';
 import { FAULT_NAMES, type FaultName } from '../conform/faults';
 
@@ -37,30 +40,54 @@ const HELP = `wireproof conform: verify a server, or a client, against the requi
   --report-dir DIR      where the reports go (default reports/)
   --format LIST         ${FORMATS.join(',')} or all (default all)
   --srs FILE            the requirements file (default: the project's srs.json)
+  --baseline FILE       known failures: an earlier run's report.json, or {"knownFailures": [{"id", "reason"}]};
+                        a known failure does not fail the run, a new one does, one that passes now is "fixed"
+  --baseline-strict     a fixed known failure fails the run too (exit 1) until the baseline is updated
 
 Exit: 0 every selected MUST passes (and every SHOULD with --strict); 1 non-conformance;
-2 target unreachable or died, or suite error; 3 usage error, invalid srs.json, unknown tag, empty selection.`;
+2 target unreachable or died, or suite error; 3 usage error, invalid srs.json or --baseline, unknown tag,
+empty selection. Every exit once --protocol names a protocol writes the reports, saying what happened.`;
+
+const OPTIONS = {
+  protocol: { type: 'string' },
+  target: { type: 'string' },
+  spawn: { type: 'string' },
+  client: { type: 'string' },
+  profile: { type: 'string' },
+  req: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  case: { type: 'string', multiple: true },
+  strict: { type: 'boolean', default: false },
+  faults: { type: 'boolean', default: false },
+  fault: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  'timeout-scale': { type: 'string' },
+  'report-dir': { type: 'string', default: 'reports' },
+  format: { type: 'string', default: 'all' },
+  srs: { type: 'string' },
+  baseline: { type: 'string' },
+  'baseline-strict': { type: 'boolean', default: false },
+} as const;
 
 export async function conformCommand(args: string[]): Promise<number> {
-  const { values } = parseCommand(args, {
-    protocol: { type: 'string' },
-    target: { type: 'string' },
-    spawn: { type: 'string' },
-    client: { type: 'string' },
-    profile: { type: 'string' },
-    req: { type: 'string', multiple: true },
-    exclude: { type: 'string', multiple: true },
-    case: { type: 'string', multiple: true },
-    strict: { type: 'boolean', default: false },
-    faults: { type: 'boolean', default: false },
-    fault: { type: 'string', multiple: true },
-    seed: { type: 'string' },
-    runs: { type: 'string' },
-    'timeout-scale': { type: 'string' },
-    'report-dir': { type: 'string', default: 'reports' },
-    format: { type: 'string', default: 'all' },
-    srs: { type: 'string' },
-  });
+  const run: RunStart = { started: new Date() };
+  try {
+    return await conform(args, run);
+  } catch (err) {
+    await writeErrorReports(args, run, err);
+    throw err;
+  }
+}
+
+/** When the run started, and its seed once chosen: an error report carries the seed the run printed. */
+interface RunStart {
+  started: Date;
+  seed?: number;
+}
+
+async function conform(args: string[], run: RunStart): Promise<number> {
+  const { values } = parseCommand(args, OPTIONS);
   if (values.help) {
     console.log(HELP);
     return EXIT.ok;
@@ -79,17 +106,21 @@ export async function conformCommand(args: string[]): Promise<number> {
     if (clashing.length) throw new UsageError(`--client excludes ${clashing.map((n) => `--${n}`).join(', ')}: the suite plays the server`);
     if (!/\{port\}/.test(values.client)) throw new UsageError('--client needs {port} in its command: where the suite\'s server listens');
   }
-  let formats;
-  try {
-    formats = parseFormats(values.format);
-  } catch (err) {
-    if (err instanceof UnknownFormatError) throw new UsageError(err.message);
-    throw err;
+  if (values.target) {
+    try {
+      parseEndpoint(values.target);
+    } catch (err) {
+      throw new UsageError(`--target: ${(err as Error).message}`);
+    }
   }
+  if (values['baseline-strict'] && !values.baseline) throw new UsageError('--baseline-strict needs --baseline FILE');
+  const formats = formatsOption(values.format);
   const faults = chosenFaults(values.faults, values.fault);
   const seed = seedOption(values.seed);
+  run.seed = seed;
   const srs = loadSrs(values.srs);
-  const started = new Date();
+  const baseline = values.baseline ? loadBaseline(values.baseline, new Set(srs.map((r) => r.id))) : undefined;
+  if (baseline?.warning) console.error(`wireproof: --baseline ${baseline.source}: ${baseline.warning}`);
   const options: ConformOptions = {
     protocol: values.protocol,
     target: values.target,
@@ -107,20 +138,65 @@ export async function conformCommand(args: string[]): Promise<number> {
     log: (line) => console.error(line),
   };
   console.error(`wireproof conform ${values.protocol}, seed ${seed}`);
-  let part;
-  try {
-    part = await conformProtocol(srs, options);
-  } catch (err) {
-    if (err instanceof TargetUnreachableError) {
-      console.error(values.client !== undefined ? `wireproof: the client under test cannot be run: ${err.message}` : `wireproof: target unreachable: ${err.message}`);
-      return EXIT.infrastructure;
-    }
-    throw err;
-  }
-  const report = buildReport([part], { seed, started, strict: values.strict });
+  const part = await conformProtocol(srs, options);
+  const report = buildReport([part], {
+    seed, started: run.started, strict: values.strict, ...(baseline ? { baseline: { baseline, strict: values['baseline-strict'] } } : {}),
+  });
   const written = await writeReports(report, values['report-dir'], formats, { strict: values.strict });
   printSummary(report, written);
   return report.exitCode;
+}
+
+function formatsOption(list: string): Format[] {
+  try {
+    return parseFormats(list);
+  } catch (err) {
+    if (err instanceof UnknownFormatError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The exit code and kind of an error that stopped a run. */
+export function runErrorOf(err: unknown): RunError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof InvalidBaselineError) return { exit: EXIT.usage, kind: 'invalid-baseline', message };
+  if (err instanceof UsageError) return { exit: EXIT.usage, kind: 'usage', message };
+  if (err instanceof InvalidSrsError) return { exit: EXIT.usage, kind: 'invalid-srs', message };
+  if (err instanceof TargetUnreachableError) return { exit: EXIT.infrastructure, kind: 'unreachable', message };
+  return { exit: EXIT.infrastructure, kind: 'suite', message: `the suite failed: ${message}` };
+}
+
+/**
+ * Once --protocol names a protocol, a run that stops on an error still writes its reports
+ * (report.json and junit.xml at least), so that a CI system shows why the gate failed. The
+ * options are read again leniently: the error may be in them.
+ */
+async function writeErrorReports(args: string[], run: RunStart, err: unknown): Promise<void> {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args, options: OPTIONS, strict: false, allowPositionals: true }).values;
+  } catch {
+    return;
+  }
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const protocol = text('protocol');
+  if (values.help === true || !protocol || !PROTOCOL_NAMES.includes(protocol)) return;
+  let formats: Format[] = ['json', 'junit'];
+  try {
+    formats = parseFormats(text('format') ?? 'all');
+  } catch {
+    /* the error may be --format itself: the two formats every exit writes */
+  }
+  const meta = { seed: run.seed ?? 0, started: run.started, strict: values.strict === true };
+  const client = text('client');
+  const label = client !== undefined ? `client: ${client}` : targetLabel({ target: text('target'), spawn: text('spawn') });
+  const report = errorReport(label, meta, runErrorOf(err));
+  try {
+    const written = await writeReports(report, text('report-dir') ?? 'reports', formats, { strict: meta.strict });
+    for (const file of written) console.log(`report: ${path.relative(process.cwd(), file) || file}`);
+  } catch (writeErr) {
+    console.error(`wireproof: the reports could not be written: ${(writeErr as Error).message}`);
+  }
 }
 
 /** --faults: all of them; --fault NAME...: those. */
@@ -146,11 +222,16 @@ function replayBase(values: Record<string, unknown>): string {
 export function printSummary(report: Report, written: string[]): void {
   const s = report.summary;
   const notPassing = report.requirements.filter((r) => r.verdict !== 'PASS');
-  for (const r of notPassing) console.log(`${r.verdict.padEnd(11)} ${r.id} (${r.level}) ${r.text}`);
+  for (const r of notPassing) console.log(`${r.verdict.padEnd(11)} ${r.id} (${r.level}${r.baseline ? `, ${r.baseline.status}` : ''}) ${r.text}`);
   console.log(
     `requirements: ${s.pass} pass, ${s.fail} fail, ${s.nonStrict} non-strict, ${s.info} info, ` +
       `${s.unsupported} unsupported, ${s.error} error, ${s.untraced} untraced`,
   );
+  for (const r of report.requirements.filter((r) => r.baseline?.status === 'fixed')) {
+    console.log(`FIXED       ${r.id} (${r.level}) passes now: remove it from the baseline (${r.baseline?.reason})`);
+  }
+  if (report.baseline) console.log(`baseline ${report.baseline.source}: ${report.baseline.new} new, ${report.baseline.known} known, ${report.baseline.fixed} fixed`);
+  if (report.error) console.log(`error (${report.error.kind}, exit ${report.error.exit}): ${report.error.message}`);
   for (const file of written) console.log(`report: ${path.relative(process.cwd(), file) || file}`);
   console.log(`exit ${report.exitCode}`);
 }

@@ -10,6 +10,7 @@ Usage:
   wireproof client NAME [options] [COMMAND...]                                run a reference client
   wireproof robustness [--protocol NAME]... [--seed N]                        hostile loads against the reference servers
   wireproof proxy --upstream H:P [--listen P] [--toxic SPEC]...               a TCP proxy that injects faults
+  wireproof compare A.json B.json... [--label NAME]... [--out DIR]            runs side by side, differences first
 
 Run "wireproof COMMAND --help" for a command's options.
 Exit codes: 0 conforms, 1 non-conformance, 2 target unreachable or infrastructure error, 3 usage error.`;
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => (args: string[]) => Promise<number>> = {
   client: () => require('./client').clientCommand,
   robustness: () => require('./robustness').robustnessCommand,
   proxy: () => require('./proxy').proxyCommand,
+  compare: () => require('./compare').compareCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@ import { CLIENT_TARGET, listScenarios, runScenarios, STOPS_SERVER, type Scenario
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, requirementTarget, selectRequirements, type Selection, type TargetKind } from './select';
 import { BASE_TIMEOUT_MS, closeSession, openSession, serverTarget, setSession, type Session } from './session';
-import { openClientTarget, type ClientTarget } from './target';
+import { openClientTarget, targetLabel, type ClientTarget } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
 import { faultCases, faultRequirementIds, runFaultCases, type FaultName } from './faults';
@@ -45,6 +45,8 @@ export interface ProtocolRun {
   cases: number;
   /** Set when the target died during the run. */
   died?: string;
+  /** Set when the target did not answer at the start: every chosen case is ERROR, not run. */
+  unreachable?: string;
 }
 
 const MARK: Record<Outcome, string> = { passed: 'ok   ', broken: 'FAIL ', error: 'ERROR', unsupported: 'UNSUP', info: 'INFO ' };
@@ -77,7 +79,13 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     throw new UsageError(`empty selection: no ${options.protocol} case verifies the selected requirements`);
   }
 
-  const current = await openSession(plugin, { target: options.target, spawn: options.spawn }, options.timeoutScale);
+  let current: Session;
+  try {
+    current = await openSession(plugin, { target: options.target, spawn: options.spawn }, options.timeoutScale);
+  } catch (err) {
+    if (!(err instanceof TargetUnreachableError)) throw err;
+    return unreachableRun(options, targetLabel(options), selection.requirements, [...chosenScenarios, ...chosenFaultCases], chosenProperties, err.message);
+  }
   const { timeoutMs } = current;
   const target = serverTarget(current);
   const outcomes: CaseOutcome[] = [];
@@ -115,6 +123,16 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     cases: outcomes.length,
     ...(died ? { died } : {}),
   };
+}
+
+/** A target that never answered: every chosen case ERROR, so that a CI system's test view shows what was not verified. */
+function unreachableRun(options: ConformOptions, label: string, requirements: Requirement[], scenarios: { name: string; ids: string[] }[], properties: PropertyCase[], reason: string): ProtocolRun {
+  options.log(`  ${options.protocol}: target unreachable: ${reason}`);
+  const message = `not run: the target is unreachable: ${reason}`;
+  const notRun = (kind: CaseOutcome['kind']) => (c: { name: string; ids: string[] }): CaseOutcome =>
+    ({ name: c.name, kind, ids: c.ids, durationMs: 0, outcome: 'error', message });
+  const outcomes = [...scenarios.map(notRun('scenario')), ...properties.map(notRun('property'))];
+  return { protocol: options.protocol, target: label, requirements: requirementResults(requirements, outcomes), cases: 0, unreachable: reason };
 }
 
 /** A live property, with the liveness probe before and after it. */
@@ -168,10 +186,11 @@ async function conformClient(srs: Requirement[], options: ConformOptions): Promi
   }
   const timeoutMs = BASE_TIMEOUT_MS * options.timeoutScale;
   const target = openClientTarget(plugin, options.client!, { timeoutMs, timeoutScale: options.timeoutScale });
+  const unready = await clientStartFailure(target);
+  if (unready) return unreachableRun(options, target.label, selection.requirements, chosenScenarios, chosenProperties, unready);
   const outcomes: CaseOutcome[] = [];
   const onCase = logCase(options.log);
   try {
-    await expectClientStarts(target);
     setSession({ plugin, target, timeoutMs, timeoutScale: options.timeoutScale });
     options.log(`${options.protocol}: ${chosenScenarios.length} client scenarios, ${chosenProperties.length} client properties against ${target.label}`);
     const names = new Set(chosenScenarios.map((s) => s.name));
@@ -188,13 +207,14 @@ async function conformClient(srs: Requirement[], options: ConformOptions): Promi
   return { protocol: options.protocol, target: target.label, requirements: requirementResults(selection.requirements, outcomes), cases: outcomes.length };
 }
 
-/** The client run's liveness probe: the client starts and says ready (else exit 2, as an unreachable server). */
-async function expectClientStarts(target: ClientTarget): Promise<void> {
+/** The client run's liveness probe: why the client did not start and say ready (reported as an unreachable server is, exit 2), or undefined. */
+async function clientStartFailure(target: ClientTarget): Promise<string | undefined> {
   try {
     const started = await target.start(new TraceRecorder());
     await started.stop();
+    return undefined;
   } catch (err) {
-    throw new TargetUnreachableError((err as Error).message);
+    return (err as Error).message;
   }
 }
 

@@ -86,11 +86,16 @@ export function parseEndpoint(text: string): Endpoint {
   return endpoint;
 }
 
+/** How the report names a target: "embedded", "HOST:PORT" or "spawn: COMMAND". */
+export function targetLabel(spec: TargetSpec): string {
+  return spec.target ?? (spec.spawn ? `spawn: ${spec.spawn}` : 'embedded');
+}
+
 export async function openTarget(plugin: ProtocolPlugin, spec: TargetSpec, timeoutMs: number): Promise<Target> {
   if (spec.target && spec.spawn) throw new Error('--target and --spawn exclude each other');
   if (spec.target) {
     const instance: TargetInstance = { endpoint: parseEndpoint(spec.target), exited: () => undefined, stop: async () => undefined };
-    return { label: spec.target, kind: 'external', main: instance, fresh: async () => instance, stop: async () => undefined };
+    return { label: targetLabel(spec), kind: 'external', main: instance, fresh: async () => instance, stop: async () => undefined };
   }
   const start = async (): Promise<TargetInstance> => {
     const owned = plugin.prepareRoot && (!spec.spawn || spec.spawn.includes('{root}')) ? await ownedRoot(plugin) : undefined;
@@ -111,7 +116,7 @@ export async function openTarget(plugin: ProtocolPlugin, spec: TargetSpec, timeo
   };
   const main = await track();
   return {
-    label: spec.spawn ? `spawn: ${spec.spawn}` : 'embedded',
+    label: targetLabel(spec),
     kind: spec.spawn ? 'spawn' : 'embedded',
     main,
     fresh: track,

@@ -65,6 +65,14 @@ export function summarize(results: RequirementResult[]): Summary {
   };
 }
 
+/**
+ * The target is proven not to meet the requirement: a broken must or should, or a must no
+ * selected case verifies. What a baseline records as a known failure and compare as a regression.
+ */
+export function isBroken(result: Pick<RequirementResult, 'verdict' | 'level'>): boolean {
+  return result.verdict === 'FAIL' || result.verdict === 'NON-STRICT' || (result.verdict === 'UNTRACED' && result.level === 'must');
+}
+
 export const EXIT = { ok: 0, nonConformance: 1, infrastructure: 2, usage: 3 } as const;
 
 /**

@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  SUMMARY_COUNTS, describeExitCode, distinct, failingCases, failuresFirst, formatDuration, formatPercent,
+  SUMMARY_COUNTS, describeReportExit, distinct, failingCases, failuresFirst, formatDuration, formatPercent,
   showHiddenCharacters, traceRows, untracedMusts, withDefaults, type FailingCase,
 } from './present';
 import { sourceParts } from './sources';
-import type { CaseResult, Report, RequirementResult, RobustnessSection, SecuritySection, TraceEvent } from './types';
+import type { BaselineSummary, CaseResult, Report, RequirementResult, RobustnessSection, RunError, SecuritySection, TraceEvent } from './types';
 
 export interface HtmlOptions {
   /** Trace events shown per failing case; the rest are counted in a note. */
@@ -20,7 +20,7 @@ export interface HtmlOptions {
 }
 
 /** Markup that is already safe; everything else interpolated into `html` is escaped. */
-class SafeHtml {
+export class SafeHtml {
   constructor(readonly markup: string) {}
 }
 
@@ -39,7 +39,7 @@ function fragmentMarkup(fragment: Fragment): string {
   return escapeHtml(String(fragment));
 }
 
-function html(strings: TemplateStringsArray, ...values: Fragment[]): SafeHtml {
+export function html(strings: TemplateStringsArray, ...values: Fragment[]): SafeHtml {
   return new SafeHtml(strings.reduce((out, text, i) => out + fragmentMarkup(values[i - 1]) + text));
 }
 
@@ -61,6 +61,13 @@ pre { background: #f6f8fa; border: 1px solid var(--line); padding: .5rem .7rem; 
 .v-INFO { background: #ddf4ff; color: #0550ae; } .v-UNSUPPORTED { background: #eaeef2; color: #424a53; }
 .v-UNTRACED { background: #fff1e5; color: #953800; }
 .v-NA, .v-NOTRUN { background: #eaeef2; color: #424a53; }
+.b { display: inline-block; border-radius: 4px; padding: 0 .4rem; margin-left: .3rem; font-size: 11px; border: 1px solid currentColor; white-space: nowrap; }
+.b-new { color: #a40e26; } .b-known { color: #59636e; } .b-fixed { color: #116329; }
+.run-error { border: 1px solid #cf222e; border-left-width: 6px; border-radius: 6px; padding: .6rem .9rem; margin: .8rem 0; background: #fff8f8; }
+details.trace-box > summary { cursor: pointer; font-weight: 600; margin: .8rem 0 .3rem; font-size: .9rem; }
+.b-regression { color: #a40e26; } .b-fix { color: #116329; } .b-changed { color: #59636e; }
+.chg-regression { background: #fff0f0; } .chg-fix { background: #f0fff4; }
+.cell-cases summary { cursor: pointer; color: var(--muted); font-size: 12px; } .cell-case { margin: .3rem 0; }
 .counts .v { font-size: 13px; padding: .2rem .6rem; }
 #filters { position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; z-index: 1; }
 #filters input[type=search] { min-width: 18rem; }
@@ -75,26 +82,35 @@ th { background: #f6f8fa; }
 .trace .num { text-align: right; white-space: nowrap; }
 `;
 
+/**
+ * The filters of report.html and the compare page: a select keeps the items whose
+ * data-NAME lists its value; the search box keeps those whose data-search holds its text.
+ * data-filterable names what an item counts as ("requirements", "failing cases").
+ */
 const SCRIPT = `
 (function () {
   'use strict';
   var form = document.getElementById('filters');
   var shown = document.getElementById('shown');
   var items = Array.prototype.slice.call(document.querySelectorAll('[data-filterable]'));
+  var fields = Array.prototype.slice.call(form.querySelectorAll('select[name], input[name]'));
+  function matches(el, field) {
+    var value = field.value.trim();
+    if (!value) return true;
+    var data = el.getAttribute('data-' + field.name) || '';
+    if (field.type === 'search') return data.indexOf(value.toLowerCase()) >= 0;
+    return (' ' + data + ' ').indexOf(' ' + value + ' ') >= 0;
+  }
   function apply() {
-    var verdict = form.elements.verdict.value, protocol = form.elements.protocol.value;
-    var level = form.elements.level.value, query = form.elements.query.value.trim().toLowerCase();
-    var requirements = 0, failures = 0;
+    var labels = [], counts = [];
     items.forEach(function (el) {
-      var visible = (!verdict || (' ' + el.getAttribute('data-verdicts') + ' ').indexOf(' ' + verdict + ' ') >= 0)
-        && (!protocol || el.getAttribute('data-protocol') === protocol)
-        && (!level || el.getAttribute('data-level') === level)
-        && (!query || el.getAttribute('data-search').indexOf(query) >= 0);
+      var visible = fields.every(function (field) { return matches(el, field); });
       el.hidden = !visible;
-      if (visible && el.tagName === 'TBODY') requirements++;
-      else if (visible) failures++;
+      var label = el.getAttribute('data-filterable'), i = labels.indexOf(label);
+      if (i < 0) { labels.push(label); counts.push(0); i = labels.length - 1; }
+      if (visible) counts[i]++;
     });
-    shown.textContent = requirements + ' requirements, ' + failures + ' failing cases shown';
+    shown.textContent = labels.map(function (label, i) { return counts[i] + ' ' + label; }).join(', ') + ' shown';
   }
   form.addEventListener('input', apply);
   form.addEventListener('change', apply);
@@ -140,7 +156,7 @@ function sourceMarkup(source: string): SafeHtml {
   return html`${sourceParts(source).map((part) => (part.href ? html`<a href="${part.href}">${part.text}</a>` : part.text))}`;
 }
 
-function verdictBadge(verdict: string): SafeHtml {
+export function verdictBadge(verdict: string): SafeHtml {
   return html`<span class="v v-${verdict.replace(/[^A-Z-]/g, '')}">${verdict}</span>`;
 }
 
@@ -151,15 +167,15 @@ function searchText(requirement: RequirementResult, cases: readonly CaseResult[]
     .toLowerCase();
 }
 
-function filterAttributes(requirement: RequirementResult, verdicts: string[], cases: readonly CaseResult[]): SafeHtml {
-  return html`data-filterable data-verdicts="${distinct(verdicts).join(' ')}" data-protocol="${requirement.protocol}" data-level="${requirement.level}" data-search="${searchText(requirement, cases)}"`;
+function filterAttributes(counted: string, requirement: RequirementResult, verdicts: string[], cases: readonly CaseResult[]): SafeHtml {
+  return html`data-filterable="${counted}" data-verdict="${distinct(verdicts).join(' ')}" data-protocol="${requirement.protocol}" data-level="${requirement.level}" data-baseline="${requirement.baseline?.status ?? ''}" data-search="${searchText(requirement, cases)}"`;
 }
 
 function header(report: Report): SafeHtml {
   const coverage = report.coverage;
   return html`<header>
 <h1>wireproof verification report</h1>
-<p class="exit exit-${report.exitCode}">${describeExitCode(report.exitCode)}</p>
+<p class="exit exit-${report.exitCode}">${describeReportExit(report)}</p>
 <dl class="meta">
 <dt>Target</dt><dd class="mono">${report.target}</dd>
 <dt>Seed</dt><dd class="mono">${report.seed}</dd>
@@ -187,28 +203,30 @@ function filters(report: Report): SafeHtml {
     (p) => html`<option value="${p}">${p}</option>`,
   )}</select></label>
 <label>Level <select name="level"><option value="">all</option><option value="must">must</option><option value="should">should</option><option value="may">may</option></select></label>
-<label>Search <input type="search" name="query" placeholder="id, text or case name"></label>
+${report.baseline && baselineFilter(report.baseline)}
+<label>Search <input type="search" name="search" placeholder="id, text or case name"></label>
 <button type="reset">Clear</button>
 <span id="shown" class="note"></span>
 </form>`;
 }
 
-function traceTable(trace: readonly TraceEvent[], options: Required<HtmlOptions>): SafeHtml {
+export function traceTable(trace: readonly TraceEvent[], options: Required<HtmlOptions>): SafeHtml {
   const { rows, rowsOmitted } = traceRows(trace, options.maxTraceRows, options.maxChunkBytes);
-  return html`<h4>Wire trace (${trace.length} events, one row per chunk read or written)</h4>
+  return html`<details class="trace-box"><summary>Wire trace (${trace.length} events, one row per chunk read or written)</summary>
 <table class="trace">
 <thead><tr><th>t (ms)</th><th>conn</th><th>dir</th><th>bytes</th><th>hex</th><th>text</th></tr></thead>
 <tbody>
 ${rows.map((row) => html`<tr class="dir-${row.dir}"><td class="num">${row.t}</td><td class="num">${row.conn}</td><td>${row.dir}</td><td class="num">${row.byteCount}</td><td>${row.hex}${row.bytesOmitted > 0 && html` <span class="note">… +${row.bytesOmitted} bytes</span>`}</td><td class="bytes">${row.byteCount === undefined ? row.note : row.text}${row.byteCount !== undefined && row.note !== undefined && html` <span class="note">(${row.note})</span>`}</td></tr>
 `)}</tbody>
 </table>
-${rowsOmitted > 0 && html`<p class="note">First ${rows.length} of ${trace.length} events shown; the full trace is in report.json.</p>`}`;
+${rowsOmitted > 0 && html`<p class="note">First ${rows.length} of ${trace.length} events shown; the full trace is in report.json.</p>`}
+</details>`;
 }
 
 function failureArticle({ requirement, testCase }: FailingCase, index: number, options: Required<HtmlOptions>): SafeHtml {
   const replayId = `replay-${index}`;
-  return html`<article class="failure f-${testCase.verdict}" id="failure-${index}" ${filterAttributes(requirement, [testCase.verdict], [testCase])}>
-<h3>${verdictBadge(testCase.verdict)} <a href="#req-${requirement.id}">${requirement.id}</a> · ${testCase.name}</h3>
+  return html`<article class="failure f-${testCase.verdict}" id="failure-${index}" ${filterAttributes('failing cases', requirement, [testCase.verdict], [testCase])}>
+<h3>${verdictBadge(testCase.verdict)}${baselineBadge(requirement)} <a href="#req-${requirement.id}">${requirement.id}</a> · ${testCase.name}</h3>
 <p><span class="req-text">${requirement.text}</span> <span class="sub">(${requirement.level}, ${requirement.protocol}, ${requirement.scope}; ${sourceMarkup(requirement.source)})</span></p>
 <p class="sub">${testCase.kind}, ${formatDuration(testCase.durationMs)}</p>
 ${testCase.message !== undefined && html`<pre class="message">${testCase.message}</pre>`}
@@ -223,7 +241,7 @@ function failuresSection(report: Report, options: Required<HtmlOptions>): SafeHt
   const untraced = untracedMusts(report);
   return html`<section id="failures">
 <h2>Failures (${failures.length})</h2>
-${failures.length === 0 && html`<p>No case failed.</p>`}
+${failures.length === 0 && html`<p>${report.requirements.length === 0 ? 'No case ran.' : 'No case failed.'}</p>`}
 ${untraced.length > 0 && html`<p><span class="v v-UNTRACED">UNTRACED</span> must requirements no selected case verifies: ${untraced.map((r, i) => html`${i > 0 && ', '}<a href="#req-${r.id}">${r.id}</a>`)}</p>`}
 ${failures.map((failure, index) => failureArticle(failure, index, options))}
 </section>`;
@@ -234,7 +252,7 @@ function matrixBody(requirement: RequirementResult, failureIndex: Map<CaseResult
   const span = Math.max(1, cases.length);
   const requirementCells = html`<td rowspan="${span}" id="req-${requirement.id}" class="mono">${requirement.id}<div class="sub">${requirement.protocol} · ${requirement.scope}</div></td>
 <td rowspan="${span}">${requirement.level}</td>
-<td rowspan="${span}">${verdictBadge(requirement.verdict)}</td>
+<td rowspan="${span}">${verdictBadge(requirement.verdict)}${baselineBadge(requirement)}</td>
 <td rowspan="${span}"><span class="req-text">${requirement.text}</span><div class="sub">${sourceMarkup(requirement.source)}</div></td>`;
   const caseRows =
     cases.length === 0
@@ -244,7 +262,7 @@ function matrixBody(requirement: RequirementResult, failureIndex: Map<CaseResult
           return html`<tr>${i === 0 && requirementCells}<td>${testCase.name}${failure === undefined ? testCase.message !== undefined && html`<div class="sub">${testCase.message}</div>` : html` <a href="#failure-${failure}">details</a>`}</td><td>${testCase.kind}</td><td>${verdictBadge(testCase.verdict)}</td><td class="num">${formatDuration(testCase.durationMs)}</td></tr>`;
         });
   const verdicts = [requirement.verdict, ...requirement.cases.map((c) => c.verdict)];
-  return html`<tbody ${filterAttributes(requirement, verdicts, requirement.cases)}>
+  return html`<tbody ${filterAttributes('requirements', requirement, verdicts, requirement.cases)}>
 ${caseRows}
 </tbody>
 `;
@@ -297,6 +315,45 @@ ${evaluation.findings.map((finding) => html`<tr><td class="mono">${finding.file}
 </section>`;
 }
 
+/** The run's own error (exit 2 or 3): what happened, before anything else. */
+function runErrorSection(error: RunError, exitCode: number): SafeHtml {
+  return html`<section id="run-error" class="run-error">
+<h2>The run ended in an error: ${error.kind} (exit ${error.exit}${exitCode !== error.exit ? html`; the run exits ${exitCode}, a broken MUST outranks it` : ''})</h2>
+<pre class="message">${error.message}</pre>
+</section>`;
+}
+
+const BASELINE_TITLES = { new: 'new failure: not in the baseline', known: 'known failure: in the baseline', fixed: 'fixed: in the baseline, passes now' };
+
+function baselineBadge(requirement: RequirementResult): SafeHtml | undefined {
+  const mark = requirement.baseline;
+  return mark && html` <span class="b b-${mark.status}" title="${BASELINE_TITLES[mark.status]}${mark.reason ? `: ${mark.reason}` : ''}">${mark.status}</span>`;
+}
+
+function baselineFilter(summary: BaselineSummary): SafeHtml {
+  return html`<label>Baseline <select name="baseline"><option value="">all</option>${(['new', 'known', 'fixed'] as const).map(
+    (status) => html`<option value="${status}">${status} (${summary[status]})</option>`,
+  )}</select></label>`;
+}
+
+/** --baseline: where the known failures came from, and each requirement marked new, fixed or known. */
+function baselineSection(report: Report, summary: BaselineSummary): SafeHtml {
+  const marked = (status: 'new' | 'known' | 'fixed') => report.requirements.filter((r) => r.baseline?.status === status);
+  const list = (status: 'new' | 'known' | 'fixed', title: string) => {
+    const requirements = marked(status);
+    return requirements.length > 0 && html`<h3>${title} (${requirements.length})</h3><ul>${requirements.map(
+      (r) => html`<li>${verdictBadge(r.verdict)} <a href="#req-${r.id}">${r.id}</a> ${r.text}${r.baseline?.reason !== undefined && html` <span class="sub">(${r.baseline.reason})</span>`}</li>`,
+    )}</ul>`;
+  };
+  return html`<section id="baseline">
+<h2>Baseline: ${summary.new} new, ${summary.known} known, ${summary.fixed} fixed</h2>
+<p class="note">Known failures from <span class="mono">${summary.source}</span> do not fail the run; new ones do${summary.strict ? ', and so do fixed ones (--baseline-strict) until the baseline is updated' : ''}.</p>
+${list('new', 'New failures')}
+${list('fixed', 'Fixed: remove from the baseline')}
+${list('known', 'Known failures')}
+</section>`;
+}
+
 function matrixSection(report: Report): SafeHtml {
   const failureIndex = new Map(failingCases(report).map(({ testCase }, index) => [testCase, index]));
   return html`<section id="matrix">
@@ -310,24 +367,31 @@ ${failuresFirst(report.requirements).map((requirement) => matrixBody(requirement
 
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const limits = withDefaults<HtmlOptions>({ maxTraceRows: 200, maxChunkBytes: 256 }, options);
+  return page(`wireproof report: ${report.target} (exit ${report.exitCode})`, html`${header(report)}
+<main>
+${report.error && runErrorSection(report.error, report.exitCode)}
+${report.baseline && baselineSection(report, report.baseline)}
+${filters(report)}
+${failuresSection(report, limits)}
+${report.robustness && robustnessSection(report.robustness)}
+${report.security && securitySection(report.security)}
+${matrixSection(report)}
+</main>`);
+}
+
+/** A self-contained page: this module's style and script only (the CSP allows nothing else), nothing fetched. */
+export function page(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>wireproof report: ${report.target} (exit ${report.exitCode})</title>
+<title>${title}</title>
 <style>${new SafeHtml(STYLE)}</style>
 </head>
 <body>
-${header(report)}
-<main>
-${filters(report)}
-${failuresSection(report, limits)}
-${report.robustness && robustnessSection(report.robustness)}
-${report.security && securitySection(report.security)}
-${matrixSection(report)}
-</main>
+${body}
 <script>${new SafeHtml(SCRIPT)}</script>
 </body>
 </html>

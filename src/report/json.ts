@@ -2,7 +2,8 @@
  * report.json, schema 1: the machine-readable report scripts and CI pipelines read.
  * REPORT_SCHEMA is the contract of CONFORMANCE.md in JSON Schema form: a field added
  * to the report is added here too, and a changed field bumps `schema`. The optional
- * `robustness` and `security` sections (issue 7) are additive: still schema 1.
+ * `robustness` and `security` sections (issue 7), the run's `error` and the `baseline`
+ * marks (issue 13) are additive: still schema 1.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Report } from './types';
@@ -13,7 +14,7 @@ const milliseconds = { type: 'number', minimum: 0 };
 const percent = { type: 'number', minimum: 0, maximum: 100 };
 
 /** Builds a closed object schema: every listed property, `required` ones mandatory, nothing else. */
-function closedObject(properties: Record<string, object>, required: string[]) {
+export function closedObject(properties: Record<string, object>, required: string[]) {
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
@@ -52,6 +53,7 @@ const requirementResult = closedObject(
     source: { type: 'string' },
     verdict: { enum: [...VERDICTS, 'UNTRACED'] },
     cases: { type: 'array', items: caseResult },
+    baseline: closedObject({ status: { enum: ['new', 'known', 'fixed'] }, reason: { type: 'string' } }, ['status']),
   },
   ['id', 'protocol', 'level', 'scope', 'text', 'source', 'verdict', 'cases'],
 );
@@ -154,6 +156,18 @@ export const REPORT_SCHEMA = closedObject(
     coverage: closedObject(Object.fromEntries(coverageKeys.map((key) => [key, percent])), coverageKeys),
     robustness: ROBUSTNESS_SECTION,
     security: SECURITY_SECTION,
+    error: closedObject(
+      {
+        exit: { enum: [2, 3] },
+        kind: { enum: ['usage', 'invalid-srs', 'invalid-baseline', 'unreachable', 'target-died', 'case-errors', 'suite'] },
+        message: { type: 'string' },
+      },
+      ['exit', 'kind', 'message'],
+    ),
+    baseline: closedObject(
+      { source: { type: 'string' }, strict: { type: 'boolean' }, new: count, known: count, fixed: count },
+      ['source', 'strict', 'new', 'known', 'fixed'],
+    ),
     exitCode: { type: 'integer', minimum: 0, maximum: 3 },
   },
   ['schema', 'suite', 'target', 'seed', 'started', 'durationMs', 'requirements', 'summary', 'exitCode'],
@@ -167,7 +181,7 @@ export class ReportFormatError extends Error {
 const validators = new Map<object, ValidateFunction>();
 
 /** Errors of `value` against `schema` as `path: message` lines; empty when it is valid. */
-function schemaErrors(schema: object, value: unknown): string[] {
+export function schemaErrors(schema: object, value: unknown): string[] {
   let validator = validators.get(schema);
   if (!validator) validators.set(schema, (validator = new Ajv({ allErrors: true }).compile(schema)));
   if (validator(value)) return [];

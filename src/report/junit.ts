@@ -7,9 +7,16 @@
  * <failure> only with `strict` (otherwise a <system-out> note, as it does not fail the
  * run), an UNTRACED must → a testcase with <failure type="UNTRACED"> (other UNTRACED
  * levels are <skipped>).
+ *
+ * A run that ended in an error (report.error) gets a first suite "wireproof" whose testcase
+ * "run" holds an <error> with the kind and the reason. With --baseline, the failing cases of
+ * a known failure are <skipped message="known failure: REASON ...">, so that a CI system does
+ * not count them as failures, those of a new one say "new failure" in their message, and
+ * each fixed requirement gets a testcase "(baseline: fixed)":
+ * a <failure type="FIXED"> with --baseline-strict, else a <system-out> note.
  */
 import { distinct, showHiddenCharacters, traceExcerpt, withDefaults } from './present';
-import type { CaseResult, Report, RequirementResult, RobustnessSection, SecuritySection } from './types';
+import type { CaseResult, Report, RequirementResult, RobustnessSection, RunError, SecuritySection } from './types';
 
 export interface JunitOptions {
   /** As `conform --strict`: a broken should fails. */
@@ -113,16 +120,41 @@ function testCaseXml(name: string, classname: string, durationMs: number, inner:
 function requirementTestCases(requirement: RequirementResult, options: Required<JunitOptions>): TestCaseXml[] {
   if (requirement.cases.length === 0) {
     const message = `UNTRACED: no selected case verifies this ${requirement.level} requirement`;
-    const outcome: Outcome =
-      requirement.level === 'must' ? { element: 'failure', type: 'UNTRACED', message } : { element: 'skipped', message };
+    const outcome = baselineOutcome(requirement,
+      requirement.level === 'must' ? { element: 'failure', type: 'UNTRACED', message } : { element: 'skipped', message })!;
     const xml = testCaseXml('(untraced)', requirement.id, 0, outcomeXml(outcome, requirementLine(requirement)));
     return [{ xml, outcome: outcome.element, durationMs: 0 }];
   }
   return requirement.cases.map((testCase) => {
-    const outcome = caseOutcome(testCase, options.strict);
+    const outcome = baselineOutcome(requirement, caseOutcome(testCase, options.strict));
     const inner = outcome === undefined ? '' : outcomeXml(outcome, caseBody(requirement, testCase, options));
     return { xml: testCaseXml(testCase.name, requirement.id, testCase.durationMs, inner), outcome: outcome?.element, durationMs: testCase.durationMs };
   });
+}
+
+/**
+ * --baseline: a failing case of a known failure is skipped (it does not fail the run); one
+ * of a new failure says so in its message.
+ */
+function baselineOutcome(requirement: RequirementResult, outcome: Outcome | undefined): Outcome | undefined {
+  if (outcome?.element !== 'failure' && outcome?.element !== 'error') return outcome;
+  const status = requirement.baseline?.status;
+  if (status === 'new') return { ...outcome, message: `new failure (not in the baseline): ${outcome.message}` };
+  if (status !== 'known') return outcome;
+  return { element: 'skipped', message: `known failure: ${requirement.baseline?.reason ?? 'in the baseline'} (${outcome.type ?? outcome.element}: ${outcome.message})` };
+}
+
+/** A fixed requirement (--baseline): a testcase that fails with --baseline-strict until the baseline is updated. */
+function fixedTestCase(requirement: RequirementResult, strict: boolean): TestCaseXml {
+  const message = `fixed: a known failure of the baseline passes now (${requirement.baseline?.reason ?? 'no reason given'}); remove it from the baseline`;
+  const outcome: Outcome = strict ? { element: 'failure', type: 'FIXED', message } : { element: 'system-out', message };
+  return { xml: testCaseXml('(baseline: fixed)', requirement.id, 0, outcomeXml(outcome, `${requirementLine(requirement)}\n${message}`)), outcome: outcome.element, durationMs: 0 };
+}
+
+/** The run's own error (report.error) as one testcase, first in the document. */
+function runErrorTestCase(error: RunError): TestCaseXml {
+  const outcome: Outcome = { element: 'error', type: error.kind, message: error.message };
+  return { xml: testCaseXml('run', 'wireproof', 0, outcomeXml(outcome, `${error.kind} (exit ${error.exit}): ${error.message}`)), outcome: 'error', durationMs: 0 };
 }
 
 /** A verdict of the robustness and security sections as a JUnit outcome: FAIL fails, N/A and NOT RUN are skipped. */
@@ -192,8 +224,12 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
   const totals: SuiteCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const groups: [string, TestCaseXml[]][] = distinct(report.requirements.map((r) => r.protocol)).map((protocol) => [
     protocol,
-    report.requirements.filter((r) => r.protocol === protocol).flatMap((r) => requirementTestCases(r, limits)),
+    report.requirements.filter((r) => r.protocol === protocol).flatMap((r) => [
+      ...requirementTestCases(r, limits),
+      ...(r.baseline?.status === 'fixed' ? [fixedTestCase(r, report.baseline?.strict ?? false)] : []),
+    ]),
   ]);
+  if (report.error) groups.unshift(['wireproof', [runErrorTestCase(report.error)]]);
   if (report.robustness) groups.push(['robustness', robustnessTestCases(report.robustness)]);
   if (report.security) groups.push(['security', securityTestCases(report.security)]);
   const suites = groups.map(([protocol, cases], id) => {

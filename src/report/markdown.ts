@@ -5,11 +5,11 @@
  * only inside code fences, as escaped ASCII.
  */
 import {
-  SUMMARY_COUNTS, describeExitCode, failingCases, failuresFirst, formatDuration, formatPercent,
+  SUMMARY_COUNTS, describeReportExit, failingCases, failuresFirst, formatDuration, formatPercent, isFailure,
   showHiddenCharacters, traceExcerpt, untracedMusts, withDefaults, type FailingCase,
 } from './present';
 import { sourceParts } from './sources';
-import type { Report, RobustnessSection, SecuritySection } from './types';
+import type { BaselineSummary, Report, RequirementResult, RobustnessSection, RunError, SecuritySection } from './types';
 
 export interface MarkdownOptions {
   /** Failing cases detailed; the rest are counted (a PR comment is limited to 65536 characters). */
@@ -18,7 +18,17 @@ export interface MarkdownOptions {
   maxTraceRows?: number;
   /** Bytes shown per chunk in an excerpt. */
   maxChunkBytes?: number;
+  /** Characters of a message or counterexample shown; the rest is in report.json. */
+  maxTextChars?: number;
+  /** Size limit of the whole page: passing rows of the requirement table go first, failures never. */
+  maxBytes?: number;
 }
+
+/**
+ * GitHub's job summary (`$GITHUB_STEP_SUMMARY`) takes at most 1 MiB per step; report.md stays
+ * under it with room for a line or two around it.
+ */
+export const SUMMARY_LIMIT_BYTES = 1_000_000;
 
 const INLINE_ESCAPES: Record<string, string> = { '\\': '&#92;', '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
@@ -45,13 +55,13 @@ function sourceMarkdown(source: string): string {
   return sourceParts(source).map((part) => (part.href ? `[${escapeMarkdown(part.text)}](${part.href})` : escapeMarkdown(part.text))).join('');
 }
 
-function tableRow(cells: readonly (string | number)[]): string {
+export function tableRow(cells: readonly (string | number)[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
 function header(report: Report): string[] {
   const lines = [
-    `## wireproof verification report (${escapeMarkdown(describeExitCode(report.exitCode), ' ')})`,
+    `## wireproof verification report (${escapeMarkdown(describeReportExit(report), ' ')})`,
     '',
     [
       `**Target** ${escapeMarkdown(report.target, ' ')}`,
@@ -77,13 +87,13 @@ function header(report: Report): string[] {
 
 function failureDetail({ requirement, testCase }: FailingCase, options: Required<MarkdownOptions>): string[] {
   const lines = [
-    `#### ${escapeMarkdown(testCase.verdict, ' ')} ${escapeMarkdown(requirement.id, ' ')} · ${escapeMarkdown(testCase.name, ' ')}`,
+    `#### ${escapeMarkdown(testCase.verdict, ' ')} ${escapeMarkdown(requirement.id, ' ')}${requirement.baseline ? ` (${requirement.baseline.status})` : ''} · ${escapeMarkdown(testCase.name, ' ')}`,
     '',
     `> ${escapeMarkdown(requirement.text)} (${escapeMarkdown(`${requirement.level}, ${requirement.protocol}, ${requirement.scope}`)}; ${sourceMarkdown(requirement.source)})`,
     '',
   ];
-  if (testCase.message !== undefined) lines.push(codeBlock(testCase.message), '');
-  if (testCase.counterexample !== undefined) lines.push('Shrunk counterexample:', '', codeBlock(testCase.counterexample), '');
+  if (testCase.message !== undefined) lines.push(codeBlock(capped(testCase.message, options.maxTextChars)), '');
+  if (testCase.counterexample !== undefined) lines.push('Shrunk counterexample:', '', codeBlock(capped(testCase.counterexample, options.maxTextChars)), '');
   if (testCase.trace !== undefined && testCase.trace.length > 0) {
     lines.push(
       `Wire trace (${testCase.trace.length} events; t, connection, direction, chunk length, text, [hex]):`,
@@ -100,7 +110,7 @@ function failures(report: Report, options: Required<MarkdownOptions>): string[] 
   const failing = failingCases(report);
   const untraced = untracedMusts(report);
   const lines = ['', `### Failures (${failing.length})`, ''];
-  if (failing.length === 0) lines.push('No case failed.', '');
+  if (failing.length === 0) lines.push(report.requirements.length === 0 ? 'No case ran.' : 'No case failed.', '');
   if (untraced.length > 0) {
     lines.push(`UNTRACED must requirements (no selected case verifies them): ${untraced.map((r) => escapeMarkdown(r.id)).join(', ')}`, '');
   }
@@ -110,17 +120,73 @@ function failures(report: Report, options: Required<MarkdownOptions>): string[] 
   return lines;
 }
 
-function requirementTable(report: Report): string[] {
+function requirementTable(report: Report, budgetBytes: number): string[] {
+  const withBaseline = report.baseline !== undefined;
+  const rows = failuresFirst(report.requirements).map((r) => ({
+    line: tableRow([
+      ...[r.id, r.protocol, r.level, r.verdict].map((cell) => escapeMarkdown(cell)),
+      ...(withBaseline ? [r.baseline?.status ?? ''] : []),
+      r.cases.length,
+      escapeMarkdown(r.text),
+      sourceMarkdown(r.source),
+    ]),
+    failing: isFailure(r.verdict) || r.verdict === 'UNTRACED' || r.baseline !== undefined,
+  }));
+  const { lines, omitted } = fitRows(rows, budgetBytes);
   return [
     `<details><summary>All requirements (${report.requirements.length})</summary>`,
     '',
-    tableRow(['Requirement', 'Protocol', 'Level', 'Verdict', 'Cases', 'Text', 'Source']),
-    tableRow(['---', '---', '---', '---', '---:', '---', '---']),
-    ...failuresFirst(report.requirements).map((r) =>
-      tableRow([...[r.id, r.protocol, r.level, r.verdict].map((cell) => escapeMarkdown(cell)), r.cases.length, escapeMarkdown(r.text), sourceMarkdown(r.source)]),
-    ),
+    tableRow(['Requirement', 'Protocol', 'Level', 'Verdict', ...(withBaseline ? ['Baseline'] : []), 'Cases', 'Text', 'Source']),
+    tableRow(['---', '---', '---', '---', ...(withBaseline ? ['---'] : []), '---:', '---', '---']),
+    ...lines,
+    ...(omitted > 0 ? ['', `${omitted} passing rows left out to keep this page within GitHub's 1 MiB job summary; report.html and report.json have them.`] : []),
     '',
     '</details>',
+  ];
+}
+
+/**
+ * Table rows (failures first) cut to `budgetBytes`: rows that are not `failing` go from the
+ * end until the rest fits; failing rows always stay.
+ */
+export function fitRows(rows: readonly { line: string; failing: boolean }[], budgetBytes: number): { lines: string[]; omitted: number } {
+  let total = rows.reduce((sum, row) => sum + Buffer.byteLength(row.line) + 1, 0);
+  const keep = rows.map(() => true);
+  for (let i = rows.length - 1; i >= 0 && total > budgetBytes; i--) {
+    if (rows[i].failing) continue;
+    keep[i] = false;
+    total -= Buffer.byteLength(rows[i].line) + 1;
+  }
+  return { lines: rows.filter((_, i) => keep[i]).map((row) => row.line), omitted: keep.filter((k) => !k).length };
+}
+
+function capped(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}\n... ${text.length - maxChars} more characters (report.json has all of it)`;
+}
+
+/** The run's own error (exit 2 or 3), right under the header. */
+function runError(error: RunError, exitCode: number): string[] {
+  const outranked = exitCode !== error.exit ? `; the run exits ${exitCode}, a broken MUST outranks it` : '';
+  return ['', `### The run ended in an error: ${escapeMarkdown(error.kind)} (exit ${error.exit}${outranked})`, '', codeBlock(error.message)];
+}
+
+/** --baseline: counts, then the new failures, the fixed ones and the known ones with their reasons. */
+function baseline(report: Report, summary: BaselineSummary): string[] {
+  const list = (status: 'new' | 'known' | 'fixed', title: string): string[] => {
+    const marked = report.requirements.filter((r: RequirementResult) => r.baseline?.status === status);
+    if (marked.length === 0) return [];
+    return [`**${title} (${marked.length})**`, '', ...marked.map((r) =>
+      `- ${escapeMarkdown(r.verdict)} ${escapeMarkdown(r.id)} ${escapeMarkdown(r.text)}${r.baseline?.reason ? ` (${escapeMarkdown(r.baseline.reason)})` : ''}`), ''];
+  };
+  return [
+    '',
+    `### Baseline: ${summary.new} new, ${summary.known} known, ${summary.fixed} fixed`,
+    '',
+    `Known failures from ${escapeMarkdown(summary.source)} do not fail the run; new ones do${summary.strict ? ', and so do fixed ones (--baseline-strict) until the baseline is updated' : ''}.`,
+    '',
+    ...list('new', 'New failures'),
+    ...list('fixed', 'Fixed: remove from the baseline'),
+    ...list('known', 'Known failures'),
   ];
 }
 
@@ -181,12 +247,16 @@ function security(section: SecuritySection): string[] {
 }
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
-  const limits = withDefaults<MarkdownOptions>({ maxFailures: 25, maxTraceRows: 12, maxChunkBytes: 48 }, options);
-  return [
+  const limits = withDefaults<MarkdownOptions>({ maxFailures: 25, maxTraceRows: 12, maxChunkBytes: 48, maxTextChars: 4000, maxBytes: SUMMARY_LIMIT_BYTES }, options);
+  const before = [
     ...header(report),
+    ...(report.error ? runError(report.error, report.exitCode) : []),
+    ...(report.baseline ? baseline(report, report.baseline) : []),
     ...failures(report, limits),
     ...(report.robustness ? robustness(report.robustness) : []),
     ...(report.security ? security(report.security) : []),
-    ...requirementTable(report),
-  ].join('\n') + '\n';
+  ].join('\n');
+  // What the table's head, note and closing tags take, beside its rows.
+  const tableFrame = 1000;
+  return `${before}\n${requirementTable(report, limits.maxBytes - Buffer.byteLength(before) - tableFrame).join('\n')}\n`;
 }

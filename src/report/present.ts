@@ -32,11 +32,15 @@ export function isFailure(verdict: string): boolean {
   return verdict === 'FAIL' || verdict === 'ERROR' || verdict === 'NON-STRICT';
 }
 
-/** A stable copy sorted worst verdict first; equal verdicts keep their srs.json order. */
-export function failuresFirst<T extends { verdict: string }>(items: readonly T[]): T[] {
+/**
+ * A stable copy sorted worst verdict first; equal verdicts keep their srs.json order. With a
+ * baseline, known failures come after the failures that count, before the rest.
+ */
+export function failuresFirst<T extends { verdict: string; baseline?: { status: string } }>(items: readonly T[]): T[] {
+  const group = (item: T) => (item.baseline?.status === 'known' ? 1 : verdictRank(item.verdict) <= verdictRank('UNTRACED') ? 0 : 2);
   return items
     .map((item, index) => ({ item, index }))
-    .sort((a, b) => verdictRank(a.item.verdict) - verdictRank(b.item.verdict) || a.index - b.index)
+    .sort((a, b) => group(a.item) - group(b.item) || verdictRank(a.item.verdict) - verdictRank(b.item.verdict) || a.index - b.index)
     .map(({ item }) => item);
 }
 
@@ -45,10 +49,10 @@ export interface FailingCase {
   testCase: CaseResult;
 }
 
-/** Every FAIL, ERROR and NON-STRICT case, worst verdict first, then in requirement order. */
+/** Every FAIL, ERROR and NON-STRICT case, worst verdict first (known failures after the rest), then in requirement order. */
 export function failingCases(report: Report): FailingCase[] {
   const all = report.requirements.flatMap((requirement) =>
-    requirement.cases.map((testCase) => ({ requirement, testCase, verdict: testCase.verdict })),
+    requirement.cases.map((testCase) => ({ requirement, testCase, verdict: testCase.verdict, baseline: requirement.baseline })),
   );
   return failuresFirst(all.filter((entry) => isFailure(entry.verdict))).map(({ requirement, testCase }) => ({
     requirement,
@@ -75,6 +79,14 @@ const EXIT_MEANINGS: Record<number, string> = {
 
 export function describeExitCode(code: number): string {
   return `exit ${code}: ${EXIT_MEANINGS[code] ?? 'unknown exit code'}`;
+}
+
+/** A report's exit code and meaning; with --baseline, exit 0 says it passes with known failures. */
+export function describeReportExit(report: Report): string {
+  if (report.exitCode === 0 && report.baseline && report.baseline.known > 0) {
+    return `exit 0: no new failure (${report.baseline.known} known from the baseline)`;
+  }
+  return describeExitCode(report.exitCode);
 }
 
 export function formatDuration(ms: number): string {

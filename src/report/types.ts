@@ -46,6 +46,8 @@ export interface RequirementResult {
   source: string;
   verdict: RequirementVerdict;
   cases: CaseResult[];
+  /** With --baseline: new / known / fixed (absent where neither the run nor the baseline saw a failure). */
+  baseline?: BaselineMark;
 }
 
 export interface Summary {
@@ -81,7 +83,44 @@ export interface Report {
   robustness?: RobustnessSection;
   /** Bind addresses, jail/exposure/traversal attempts and the evaluation scan (npm run ver). */
   security?: SecuritySection;
+  /** Why the run could not give a full answer: present on every report that exits 2 or 3. */
+  error?: RunError;
+  /** With --baseline: where the known failures came from, and the counts of each mark. */
+  baseline?: BaselineSummary;
   exitCode: number;
+}
+
+/**
+ * usage, invalid-srs, invalid-baseline: exit 3, nothing ran. unreachable: the target did not
+ * answer at the start (or a spawned one exited or never listened); target-died: it exited during
+ * the run; case-errors: cases could not run (ERROR); suite: the suite itself failed. All exit 2.
+ */
+export type RunErrorKind = 'usage' | 'invalid-srs' | 'invalid-baseline' | 'unreachable' | 'target-died' | 'case-errors' | 'suite';
+
+export interface RunError {
+  /** The exit code this error gives on its own; the run's exitCode is 1 instead when a MUST was proven broken. */
+  exit: 2 | 3;
+  kind: RunErrorKind;
+  message: string;
+}
+
+/** new: broken now, not in the baseline; known: broken now and in it; fixed: in it, and no longer broken. */
+export type BaselineStatus = 'new' | 'known' | 'fixed';
+
+export interface BaselineMark {
+  status: BaselineStatus;
+  /** known and fixed: the baseline's reason (a list's own words, or the verdict of the baseline report). */
+  reason?: string;
+}
+
+export interface BaselineSummary {
+  /** The --baseline file as given. */
+  source: string;
+  /** --baseline-strict: a fixed requirement fails the run until the baseline is updated. */
+  strict: boolean;
+  new: number;
+  known: number;
+  fixed: number;
 }
 
 /** A run's verdict: N/A where the load does not apply to the protocol (one client at a time). */

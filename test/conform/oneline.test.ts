@@ -74,19 +74,28 @@ test('a closed port exits 2', async () => {
   const run = await runCli(['conform', '--protocol', 'oneline', '--target', `127.0.0.1:${port}`]);
   assert.equal(run.code, 2, run.stdout + run.stderr);
   assert.match(run.stderr, /unreachable/);
+  assert.equal(run.report?.error?.kind, 'unreachable', 'the reports say why');
+  assert.match(run.files['junit.xml'], /<error message="target unreachable: cannot connect to [^"]*ECONNREFUSED[^"]*" type="unreachable">/);
 });
 
 test('an empty selection exits 3', async () => {
   const run = await runCli(['conform', '--protocol', 'oneline', '--req', 'SRS-NOTHING-*']);
   assert.equal(run.code, 3);
   assert.match(run.stderr, /empty selection/);
+  assert.deepEqual([run.report?.error?.kind, run.report?.requirements.length], ['usage', 0]);
+  assert.match(run.report?.error?.message ?? '', /^empty selection/);
+  assert.match(run.files['junit.xml'], /<testcase name="run" classname="wireproof" time="0.000"><error message="empty selection: [^"]*" type="usage">/);
 });
 
 test('an unknown protocol, option or format exits 3', async () => {
+  const written: string[][] = [];
   for (const args of [['--protocol', 'nope'], ['--protocol', 'oneline', '--bogus'], ['--protocol', 'oneline', '--format', 'pdf']]) {
     const run = await runCli(['conform', ...args]);
     assert.equal(run.code, 3, `${args.join(' ')}: ${run.stderr}`);
+    written.push(Object.keys(run.files).sort());
   }
+  // Reports once a protocol is named; with a bad --format, the two every exit writes.
+  assert.deepEqual(written, [[], ['junit.xml', 'report.html', 'report.json', 'report.md'], ['junit.xml', 'report.json']]);
 });
 
 test('an invalid srs.json exits 3 with the schema error path', async () => {
@@ -97,6 +106,7 @@ test('an invalid srs.json exits 3 with the schema error path', async () => {
   const run = await runCli(['conform', '--protocol', 'oneline', '--srs', path.join(dir, 'srs.json')]);
   assert.equal(run.code, 3);
   assert.match(run.stderr, /\/requirements\/0\/level/);
+  assert.equal(run.report?.error?.kind, 'invalid-srs');
   fs.rmSync(dir, { recursive: true });
 });
 
@@ -108,5 +118,6 @@ test('a tag that names no requirement exits 3', async () => {
   const run = await runCli(['conform', '--protocol', 'oneline', '--srs', path.join(dir, 'srs.json')]);
   assert.equal(run.code, 3);
   assert.match(run.stderr, /SRS-ONELINE-008/);
+  assert.match(run.report?.error?.message ?? '', /names unknown requirement\(s\) SRS-ONELINE-008/);
   fs.rmSync(dir, { recursive: true });
 });

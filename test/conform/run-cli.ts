@@ -15,6 +15,8 @@ export interface CliRun {
   stderr: string;
   /** report.json, when the run wrote one. */
   report?: Report;
+  /** Every file the run wrote into its report directory, by name (junit.xml, report.md, ...). */
+  files: Record<string, string>;
 }
 
 export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
@@ -23,9 +25,11 @@ export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
     execFile(process.execPath, [BIN, ...args, '--report-dir', reportDir], { cwd: ROOT, timeout: timeoutMs }, (err, stdout, stderr) => {
       const file = path.join(reportDir, 'report.json');
       const report = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Report) : undefined;
+      const written = fs.readdirSync(reportDir, { withFileTypes: true }).filter((entry) => entry.isFile());
+      const files = Object.fromEntries(written.map(({ name }) => [name, fs.readFileSync(path.join(reportDir, name), 'utf8')]));
       fs.rmSync(reportDir, { recursive: true, force: true });
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, report });
+      resolve({ code, stdout, stderr, report, files });
     });
   });
 }

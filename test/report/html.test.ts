@@ -90,13 +90,15 @@ test('the header shows the run and the coverage percentage', () => {
 
 /** Runs the page script against stand-ins for the few DOM calls it makes. */
 function runFilters() {
-  const items = [...page.matchAll(/<(tbody|article)[^>]* data-filterable ([^>]*)>/g)].map(([, tag, attrs]) => {
+  const items = [...page.matchAll(/<(tbody|article)[^>]* (data-filterable="[^>]*)>/g)].map(([, tag, attrs]) => {
     const values = Object.fromEntries([...attrs.matchAll(/([\w-]+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
     return { tagName: tag.toUpperCase(), hidden: false, id: values['data-search'].slice(0, 15), getAttribute: (name: string) => values[name] };
   });
   const listeners: Record<string, () => void> = {};
-  const elements = { verdict: { value: '' }, protocol: { value: '' }, level: { value: '' }, query: { value: '' } };
-  const form = { elements, addEventListener: (type: string, fn: () => void) => { listeners[type] = fn; } };
+  const fields = ['verdict', 'protocol', 'level'].map((name) => ({ name, type: 'select-one', value: '' }));
+  fields.push({ name: 'search', type: 'search', value: '' });
+  const elements = Object.fromEntries(fields.map((field) => [field.name, field]));
+  const form = { querySelectorAll: () => fields, addEventListener: (type: string, fn: () => void) => { listeners[type] = fn; } };
   const shown = { textContent: '' };
   const document = {
     getElementById: (id: string) => (id === 'filters' ? form : shown),
@@ -112,7 +114,7 @@ function runFilters() {
 test('the inline filter script parses and filters by verdict, protocol, level and text', () => {
   new Script(between(page, '<script>', '</script>'));
   const { elements, shown, visible, apply } = runFilters();
-  assert.equal(shown.textContent, '9 requirements, 4 failing cases shown');
+  assert.equal(shown.textContent, '4 failing cases, 9 requirements shown');
   elements.verdict.value = 'PASS';
   apply();
   assert.deepEqual(visible(), ['TBODY srs-oneline-002', 'TBODY srs-oneline-001']);
@@ -122,10 +124,10 @@ test('the inline filter script parses and filters by verdict, protocol, level an
   assert.deepEqual(visible(), ['ARTICLE srs-rpc-001 rpc', 'TBODY srs-rpc-001 rpc', 'TBODY srs-rpc-002 rpc']);
   elements.protocol.value = '';
   elements.level.value = 'should';
-  elements.query.value = ' IDLE ';
+  elements.search.value = ' IDLE ';
   apply();
   assert.deepEqual(visible(), ['ARTICLE srs-oneline-003', 'TBODY srs-oneline-003']);
-  assert.equal(shown.textContent, '1 requirements, 1 failing cases shown');
+  assert.equal(shown.textContent, '1 failing cases, 1 requirements shown');
 });
 
 test('any server text or bytes stay text: only the page\'s own tags appear', () => {

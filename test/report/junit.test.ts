@@ -1,28 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { renderJunit } from '../../src/report/junit';
 import { sampleReport } from './sample';
-
-const XSD = join(__dirname, '..', 'fixtures', 'junit.xsd');
-
-/** xmllint's verdict on the document against test/fixtures/junit.xsd. */
-function validate(xml: string): { ok: boolean; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'wireproof-junit-'));
-  try {
-    const file = join(dir, 'junit.xml');
-    writeFileSync(file, xml);
-    const run = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8' });
-    if (run.error) assert.fail(`xmllint is needed to validate junit.xml: apt-get install -y libxml2-utils (${run.error.message})`);
-    return { ok: run.status === 0, output: run.stderr };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { validate } from './junit-schema';
 
 function attribute(tag: string, name: string): string | undefined {
   return new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];

@@ -95,3 +95,16 @@ export function sampleReport(): Report {
     exitCode: 1,
   };
 }
+
+/** The sample run, and a later one where SRS-ONELINE-001 regresses (PASS → FAIL) and SRS-ONELINE-002 is fixed. */
+export function laterReport(): Report {
+  const report = sampleReport();
+  report.target = 'spawn: ./server-v2 {port}';
+  const [first, second] = report.requirements;
+  first.verdict = 'FAIL';
+  first.cases[0] = { ...first.cases[0], verdict: 'FAIL', message: 'expected "ok", got "nak"', trace: [{ t: 0, conn: 0, dir: 'TX', hex: '6f6b0a' }, { t: 1, conn: 0, dir: 'RX', hex: '6e616b0a' }] };
+  second.verdict = 'PASS';
+  second.cases = second.cases.map((c) => ({ name: c.name, kind: c.kind, verdict: 'PASS', durationMs: c.durationMs }));
+  report.summary = { ...report.summary, pass: 1, fail: 2 };
+  return report;
+}
