@@ -4,6 +4,7 @@ import { ECHO_OBJECT_ID } from '../../impl/rpc/testobject';
 import { NAMESERVER_OBJECT_ID } from '../../impl/rpc/uri';
 import type { ProtocolPlugin } from '../protocol';
 import { TraceRecorder } from '../trace';
+import { rpcClient } from './client';
 import { rpcProperties } from './properties';
 import { RpcConnection } from './wire';
 
@@ -25,6 +26,7 @@ export const rpcPlugin: ProtocolPlugin = {
     }
   },
   properties: rpcProperties,
+  client: rpcClient,
   faults: {
     /** wireproof.echo looked up through the target's name server, then echo(1) on its daemon. */
     async clientCall(endpoint, timeoutMs) {

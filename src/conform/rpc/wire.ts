@@ -30,8 +30,11 @@ export const MESSAGE_NAMES: Readonly<Record<number, string>> = {
 
 export const messageName = (type: number) => MESSAGE_NAMES[type] ?? `type ${type}`;
 
-/** One whole message off the front of what arrived, by the reference framer; a malformed one is non-conformance. */
-export const pyroParse: Parse<PyroMessage> = (received) => {
+/**
+ * One whole message off the front of what arrived, by the reference framer; a malformed
+ * one is non-conformance of `sender` (the target, or in client runs the client).
+ */
+export const messageParse = (sender: string): Parse<PyroMessage> => (received) => {
   if (received.length < HEADER_SIZE) return undefined;
   try {
     const header = decodeHeader(received.subarray(0, HEADER_SIZE), MAX_REPLY);
@@ -42,9 +45,11 @@ export const pyroParse: Parse<PyroMessage> = (received) => {
     return { value: message!, consumed: size };
   } catch (error) {
     if (!(error instanceof FramingError)) throw error;
-    throw new NonConformance(`the target sent a malformed message (${error.message}): "${escapeBytes(received.subarray(0, 40))}"`);
+    throw new NonConformance(`${sender} sent a malformed message (${error.message}): "${escapeBytes(received.subarray(0, 40))}"`);
   }
 };
+
+export const pyroParse = messageParse('the target');
 
 /** The serializer a message's header names; one the suite does not speak (json, serpent) is non-conformance. */
 export function replySerializer(message: PyroMessage): Serializer {
