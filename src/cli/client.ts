@@ -193,8 +193,7 @@ async function runRpc(values: Values, words: string[]): Promise<number> {
   const { decodeSerpent, serpentLiteral } = require('../impl/rpc/serpent') as typeof import('../impl/rpc/serpent');
   const [uri, method, ...args] = words;
   if (!uri || !method) throw new UsageError('client rpc takes a URI and a METHOD (and its arguments)');
-  const serializer = (values.serializer as string | undefined) ?? 'json';
-  if (serializer !== 'json' && serializer !== 'serpent') throw new UsageError(`--serializer must be json or serpent, not "${serializer}"`);
+  const serializer = rpcSerializer(values);
   const readers = serializer === 'serpent' ? [decodeJson, decodeSerpent] : [decodeJson];
   const argument = (text: string): unknown => {
     for (const read of readers) {
@@ -218,6 +217,49 @@ async function runRpc(values: Values, words: string[]): Promise<number> {
   } finally {
     await proxy.close();
   }
+}
+
+/**
+ * The rpc reference proxy behind the driver contract, on `PYRONAME:wireproof.echo@HOST:PORT`:
+ * `call` is one call (its `oneway` flag as told); its outcome is one unit, `{"result": VALUE}`
+ * or `{"exception": {"class", "args", "traceback"}}` for a remote exception; `close` releases
+ * the connection.
+ */
+async function rpcDriver(values: Values): Promise<Adapter> {
+  const { PyroClient } = require('../impl/rpc/proxy') as typeof import('../impl/rpc/proxy');
+  const { encodeJson, RemoteError } = require('../impl/rpc/json') as typeof import('../impl/rpc/json');
+  const { MAX_MESSAGE_SIZE } = require('../impl/rpc/message') as typeof import('../impl/rpc/message');
+  const { ECHO_OBJECT_ID } = require('../impl/rpc/testobject') as typeof import('../impl/rpc/testobject');
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? MAX_MESSAGE_SIZE;
+  const client = new PyroClient(`PYRONAME:${ECHO_OBJECT_ID}@${(values.host as string) ?? DEFAULT_HOST}:${number(values, 'port', 1) ?? 9090}`, {
+    timeoutMs, maxMessageSize: maxBytes, serializer: rpcSerializer(values),
+  });
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      if (action.action === 'close') return client.close();
+      const { method, args = [], kwargs = {}, oneway = false } = action;
+      if (action.action !== 'call' || typeof method !== 'string' || !Array.isArray(args) || typeof kwargs !== 'object' || typeof oneway !== 'boolean') {
+        throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      }
+      try {
+        const result = await client.call(method, args, kwargs as Record<string, unknown>, { oneway });
+        if (!oneway) deliver(encodeJson({ result }));
+      } catch (error) {
+        if (!(error instanceof RemoteError)) throw error;
+        deliver(encodeJson({ exception: { class: error.pythonClass, args: error.args, traceback: error.remoteTraceback.join('') } }));
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+/** --serializer: json (the default) or serpent. */
+function rpcSerializer(values: Values): 'json' | 'serpent' {
+  const serializer = (values.serializer as string | undefined) ?? 'json';
+  if (serializer !== 'json' && serializer !== 'serpent') throw new UsageError(`--serializer must be json or serpent, not "${serializer}"`);
+  return serializer;
 }
 
 const CLIENTS: Record<string, ClientEntry> = {
@@ -262,6 +304,7 @@ const CLIENTS: Record<string, ClientEntry> = {
                            a Python literal such as (1, 2), and the result prints as a Python literal`,
     options: { serializer: { type: 'string', description: 'json or serpent' } },
     run: runRpc,
+    driver: rpcDriver,
   },
   oneline: {
     usage: `oneline [COMMAND...]   sends each COMMAND (or each line of standard input) and prints the responses
@@ -281,7 +324,9 @@ function help(): string {
     '  common options: --host H (default 127.0.0.1)  --port N  --timeout MS (default 5000)',
     `  --driver               the client behind the driver contract of \`conform --client\` (JSON lines on standard
                            input and output; README, "Verifying a client"): ${Object.keys(CLIENTS).filter((n) => CLIENTS[n].driver).join(', ')}
-                           (oneline: --max-bytes N, the largest response line; default 65536)`,
+                           (oneline: --max-bytes N, the largest response line; default 65536;
+                           rpc: calls PYRONAME:wireproof.echo@HOST:PORT, --max-bytes N the largest reply message,
+                           default 4194304, --serializer json|serpent)`,
   ].join('\n');
 }
 

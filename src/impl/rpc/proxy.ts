@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-import { ConnectionClosedError, TimeoutError } from '../common/errors';
+import { ConnectionClosedError, ProtocolError, TimeoutError } from '../common/errors';
 import { FramingError } from '../common/framer';
 import { connectTcp, DEFAULT_HOST } from '../common/net';
 import { ObjectMetadata } from './exposed';
@@ -31,8 +31,11 @@ export interface CallOptions {
   oneway?: boolean;
 }
 
-/** The daemon refused the connect handshake (CONNECTFAIL), or broke the protocol. */
-export class PyroProtocolError extends Error {
+/**
+ * The daemon refused the connect handshake (CONNECTFAIL), or broke the protocol: a reply
+ * the proxy cannot decode, or not the one it waits for. Never a result.
+ */
+export class PyroProtocolError extends ProtocolError {
   override name = 'PyroProtocolError';
 }
 
