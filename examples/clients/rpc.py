@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+"""Debian's Pyro4 Proxy behind wireproof's driver contract: a complete adapter.
+
+    npx wireproof conform --protocol rpc --client "/usr/bin/python3 examples/clients/rpc.py {host} {port}"
+
+Run it with Debian's /usr/bin/python3 (apt-get install python3-pyro4): the interpreter
+first on PATH may not have Pyro4. The client calls PYRONAME:wireproof.echo@HOST:PORT, the
+name server the suite plays on {port}; the daemon is wherever the name server's lookup
+says. The contract (README, "Verifying a client"), one JSON object per line each way:
+
+    stdout  {"event": "ready", "timeoutMs": 1000, "maxBytes": 4194304}
+    stdin   {"action": "call", "method": "echo", "args": ["hi"], "kwargs": {}, "oneway": false}
+    stdout  {"event": "received", "data": "{\"result\": \"hi\"}"}     one unit: the call's outcome
+    stdout  {"event": "done"}       or timeout | closed | protocol-error | error, with a "message"
+    stdin   {"action": "close"}     release the connection; then "done"
+
+A remote exception is the call's outcome too: {"exception": {"class", "args", "traceback"}},
+then "done". A oneway call reports no unit, only "done".
+
+Pyro4 as shipped has no limit on a message (MAX_MESSAGE_SIZE = 0: it takes a header's
+length claim at its word) and no timeout (COMMTIMEOUT = 0: it waits for ever). Both are
+set here, before the proxy exists: --max-bytes and --timeout-ms.
+"""
+import argparse
+import json
+import sys
+
+import Pyro4
+import Pyro4.errors
+
+
+def outcome_of_exception(err):
+    """A remote exception (Pyro4 keeps the remote traceback on it) as the call's outcome; None for a local failure."""
+    traceback = getattr(err, '_pyroTraceback', None)
+    if traceback is None:
+        return None
+    cls = type(err)
+    return {'exception': {'class': f'{cls.__module__}.{cls.__qualname__}', 'args': list(err.args), 'traceback': ''.join(traceback)}}
+
+
+def failure_event(err):
+    """The contract's terminal event for a local failure. Pyro4 wraps some failures (a name
+    server that times out is a NamingError caused by a TimeoutError): the first Pyro4
+    communication error along the chain of causes decides."""
+    seen = err
+    while seen is not None:
+        if isinstance(seen, (Pyro4.errors.TimeoutError, TimeoutError)):
+            return 'timeout'
+        if isinstance(seen, (Pyro4.errors.ConnectionClosedError, ConnectionError)):
+            return 'closed'
+        if isinstance(seen, Pyro4.errors.ProtocolError):  # MessageTooLargeError and SerializeError too
+            return 'protocol-error'
+        if isinstance(seen, Pyro4.errors.CommunicationError):
+            return 'error'  # e.g. the daemon refused the handshake (CONNECTFAIL)
+        seen = seen.__cause__
+    return 'error'
+
+
+class EchoClient:
+    """Calls wireproof.echo through its name server with a Pyro4 Proxy."""
+
+    def __init__(self, host, port):
+        self.proxy = Pyro4.Proxy(f'PYRONAME:wireproof.echo@{host}:{port}')
+
+    def call(self, method, args, kwargs, oneway):
+        remote = getattr(self.proxy, method)  # the first call connects: lookup, handshake, metadata
+        # Pyro4 sends the methods its metadata lists as oneway so; the action says which calls are.
+        if oneway:
+            self.proxy._pyroOneway.add(method)
+        else:
+            self.proxy._pyroOneway.discard(method)
+        return remote(*args, **kwargs)
+
+    def close(self):
+        self.proxy._pyroRelease()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('host')
+    parser.add_argument('port', type=int)
+    parser.add_argument('--timeout-ms', type=int, default=1000,
+                        help="Pyro4's COMMTIMEOUT in ms; 0 is Pyro4's own default, no timeout (announced as none)")
+    parser.add_argument('--max-bytes', type=int, default=4 * 1024 * 1024,
+                        help="Pyro4's MAX_MESSAGE_SIZE; 0 is Pyro4's own default, no maximum (announced as none)")
+    parser.add_argument('--serializer', choices=['serpent', 'json'], default='serpent')
+    args = parser.parse_args()
+    Pyro4.config.COMMTIMEOUT = args.timeout_ms / 1000
+    Pyro4.config.MAX_MESSAGE_SIZE = args.max_bytes
+    Pyro4.config.SERIALIZER = args.serializer
+
+    def report(**fields):
+        sys.stdout.write(json.dumps(fields) + '\n')
+        sys.stdout.flush()  # a report the suite cannot see yet is a hang
+
+    limits = {'timeoutMs': args.timeout_ms} if args.timeout_ms > 0 else {}
+    if args.max_bytes > 0:
+        limits['maxBytes'] = args.max_bytes
+    report(event='ready', **limits)
+    client = EchoClient(args.host, args.port)
+    for line in sys.stdin:
+        action = json.loads(line)
+        try:
+            if action['action'] == 'call':
+                oneway = action.get('oneway', False)
+                result = client.call(action['method'], action.get('args', []), action.get('kwargs', {}), oneway)
+                if not oneway:
+                    report(event='received', data=json.dumps({'result': result}))
+            elif action['action'] == 'close':
+                client.close()
+            else:
+                raise ValueError(f'unknown action {action["action"]!r}')
+            report(event='done')
+        except Exception as err:
+            outcome = outcome_of_exception(err)
+            if outcome is not None:
+                report(event='received', data=json.dumps(outcome))
+                report(event='done')
+            else:
+                report(event=failure_event(err), message=f'{type(err).__name__}: {err}')
+    client.close()
+
+
+if __name__ == '__main__':
+    main()
