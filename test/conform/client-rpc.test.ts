@@ -1,0 +1,80 @@
+/**
+ * `conform --client` for rpc: the suite plays a Pyro4 name server and daemon and judges
+ * clients it has never seen. Debian's Pyro4 Proxy through examples/clients/rpc.py is the
+ * witness (its verdicts pinned as the README records them, configured and as shipped); an
+ * independent client in Python (test/fixtures/rpc_client.py) must pass, and each of its
+ * one-rule breaks must exit 1 with its requirement FAIL. The reference proxy's own run is
+ * `npm run ver`'s; its fix (a reply it cannot decode is the contract's protocol error) is
+ * pinned here.
+ *
+ * The fixture's runs go through conformProtocol in this process, one at a time (the session
+ * is one per process); the witness's through the CLI beside them (they wait on clients most
+ * of the time).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { assertVerdicts, ROOT, runCli, verdictOf, type VerdictTable } from './run-cli';
+import { assertAllPass, conformClient, failures, RUNS } from './client-run';
+import { failureEvent } from '../../src/conform/client/adapter';
+import { ensurePyro4, SYSTEM_PYTHON } from '../../src/impl/rpc/pyro4/launch';
+import { PyroProtocolError } from '../../src/impl/rpc/proxy';
+
+const RPC_CLIENT_IDS = Array.from({ length: 15 }, (_, i) => `SRS-RPC-${100 + i}`);
+const fixture = (broken?: string) =>
+  ['python3', path.join(ROOT, 'test/fixtures/rpc_client.py'), '{host}', '{port}', ...(broken ? ['--break', broken] : [])].join(' ');
+const PYRO4_PROXY = `${SYSTEM_PYTHON} ${path.join(ROOT, 'examples/clients/rpc.py')} {host} {port}`;
+
+/** Debian 12's Pyro4 4.82 Proxy through the example (MAX_MESSAGE_SIZE 4 MiB, COMMTIMEOUT 1 s), as observed (README, "Verifying a client"). */
+const PYRO4_PROXY_VERDICTS: VerdictTable = {
+  ...Object.fromEntries(RPC_CLIENT_IDS.map((id) => [id, 'PASS'])),
+  'SRS-RPC-114': 'FAIL', // a negative length goes to recv(): ValueError, not one of Pyro4's errors
+};
+
+describe('conform --client for rpc', { concurrency: true }, () => {
+  describe('an independent client, conforming and broken one rule at a time', { concurrency: 1 }, () => {
+    test('the conforming client passes every rpc client requirement', async () => {
+      assertAllPass(await conformClient('rpc', fixture()), RPC_CLIENT_IDS);
+    });
+
+    /** Each break, the requirement it breaks, and the scenarios run (those of the requirement, or one where each costs a hang). */
+    const BREAKS: [string, string, string][] = [
+      ['no-lookup', 'SRS-RPC-101', 'client-*'],
+      ['invoke-early', 'SRS-RPC-102', 'client-*'],
+      ['new-connection', 'SRS-RPC-104', 'client-*'],
+      ['no-checksum', 'SRS-RPC-106', 'client-*'],
+      ['trust-length', 'SRS-RPC-107', 'client-*'],
+      ['ignore-seq', 'SRS-RPC-108', 'client-*'],
+      ['wait-forever', 'SRS-RPC-112', 'client-failures: a daemon that closes after 30 bytes*'],
+    ];
+    for (const [broken, id, cases] of BREAKS) {
+      test(`a client that breaks "${broken}" exits 1 with ${id} FAIL`, async () => {
+        const report = await conformClient('rpc', fixture(broken), { req: [id], cases: [cases] });
+        assert.equal(report.exitCode, 1, failures(report));
+        assert.equal(report.requirements.find((r) => r.id === id)?.verdict, 'FAIL');
+      });
+    }
+  });
+
+  describe('Debian\'s Pyro4 Proxy, a witness', { concurrency: true }, () => {
+    test('through examples/clients/rpc.py: every verdict as pinned', async () => {
+      ensurePyro4();
+      const run = await runCli(['conform', '--protocol', 'rpc', '--client', PYRO4_PROXY, '--runs', String(RUNS)]);
+      assertVerdicts(run, PYRO4_PROXY_VERDICTS);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.equal(run.report!.target, `client: ${PYRO4_PROXY}`);
+    });
+
+    test('as shipped, without MAX_MESSAGE_SIZE, it waits for a claimed body: SRS-RPC-107 FAIL', async () => {
+      ensurePyro4();
+      const run = await runCli(['conform', '--protocol', 'rpc', '--client', `${PYRO4_PROXY} --max-bytes 0`, '--req', 'SRS-RPC-107', '--case', '*2147483647 bytes*']);
+      assert.equal(verdictOf(run.report, 'SRS-RPC-107'), 'FAIL', run.stdout + run.stderr);
+      const [failed] = run.report!.requirements[0].cases;
+      assert.match(failed.message ?? '', /reported "timeout"/);
+    });
+  });
+
+  test('the reference proxy\'s PyroProtocolError is the contract\'s protocol-error (SRS-RPC-106 to 108 through --driver)', () => {
+    assert.equal(failureEvent(new PyroProtocolError('reply sequence out of sync')), 'protocol-error');
+  });
+});
