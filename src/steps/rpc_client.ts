@@ -363,16 +363,21 @@ Then('the client reports an error', async function (this: RpcClientWorld) {
 
 Then('the client reports that the lookup failed', async function (this: RpcClientWorld) {
   const client = underTest(this);
-  const report = await client.report('the client to report the failed lookup');
-  if (report.event === 'received') {
-    // A client may deliver the name server's NamingError as the call's remote exception.
-    const outcome = outcomeOf(report.bytes);
-    if (!('exception' in outcome) || outcome.exception.class !== 'Pyro4.errors.NamingError') {
-      throw new NonConformance(`the name server did not know the name, yet the client reported ${describeOutcome(outcome)}`);
+  try {
+    const report = await client.report('the client to report the failed lookup');
+    if (report.event === 'received') {
+      // A client may deliver the name server's NamingError as the call's remote exception.
+      const outcome = outcomeOf(report.bytes);
+      if (!('exception' in outcome) || outcome.exception.class !== 'Pyro4.errors.NamingError') {
+        throw new NonConformance(`the name server did not know the name, yet the client reported ${describeOutcome(outcome)}`);
+      }
+      await client.expectEnd(['done'], 'the client to report the call done after the exception');
+      return;
     }
-    await client.expectEnd(['done'], 'the client to report the call done after the exception');
-    return;
+    client.unread(report);
+    await client.expectEnd(['error', 'protocol-error'], 'the client to report an error (or the NamingError as a remote exception)');
+  } catch (error) {
+    script(this).checkNameServer(); // what went wrong on the way to the lookup says more
+    throw error;
   }
-  client.unread(report);
-  await client.expectEnd(['error', 'protocol-error'], 'the client to report an error (or the NamingError as a remote exception)');
 });

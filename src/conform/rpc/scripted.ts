@@ -191,9 +191,14 @@ export class ScriptedRpc {
   /** The INVOKE read last (the next reply answers it). */
   invoke: Invoke | undefined;
   private failure: Error | undefined;
+  /** Rejects with the name server's first failure: a wait for the daemon ends with it at once. */
+  private readonly failed: Promise<never>;
+  private fail: (error: Error) => void = () => undefined;
   private stopped = false;
 
   constructor(readonly client: ClientCase) {
+    this.failed = new Promise<never>((_, reject) => { this.fail = reject; });
+    this.failed.catch(() => undefined);
     void this.serveNameServer();
   }
 
@@ -219,7 +224,8 @@ export class ScriptedRpc {
    * daemon closes its side too, as Pyro4's does.
    */
   async acceptDaemon(taken?: WireDriver): Promise<WireDriver> {
-    const conn = taken ?? (await this.client.server.accept(this.client.boundMs, 1));
+    // After a failure of the name server the case fails: the wait it leaves behind takes nothing the case needs.
+    const conn = taken ?? (await Promise.race([this.client.server.accept(this.client.boundMs, 1), this.failed]));
     this.checkNameServer();
     if (!conn) {
       throw new NonConformance(`the client did not connect to the daemon at ${this.daemonUri.location}, the URI the name server's lookup answered, ` +
@@ -281,7 +287,10 @@ export class ScriptedRpc {
       }
     } catch (error) {
       if (this.stopped) return;
-      this.failure ??= new NonConformance(`on its connection to the name server: ${(error as Error).message}`);
+      if (!this.failure) {
+        this.failure = new NonConformance(`on its connection to the name server: ${(error as Error).message}`);
+        this.fail(this.failure);
+      }
       conn.destroy();
     }
   }
