@@ -17,6 +17,8 @@ interface ClientEntry {
   run(values: Values, args: string[]): Promise<number>;
   /** `--driver`: the client behind the driver contract of `conform --client` (src/conform/client/adapter.ts). */
   driver?(values: Values): Promise<Adapter>;
+  /** The options that name the suite's server in the `--driver` command `npm run ver` runs (default `--port {port}`). */
+  driverPorts?: string;
 }
 
 const number = (values: Values, name: string, min = 0) => toNumber(name, values[name] as string | undefined, { min });
@@ -170,6 +172,56 @@ async function runCobra(values: Values, files: string[]): Promise<number> {
   });
 }
 
+/**
+ * The cobra reference client behind the driver contract: `load` sends a path and delivers the
+ * file port's answer, then (after `ok`) the program's first status; `next` delivers the
+ * output events that came before the status, then the status (or the error reply); `close`
+ * sends close and waits for the server to disconnect. Each message is delivered as its JSON.
+ */
+async function cobraDriver(values: Values): Promise<Adapter> {
+  const { CobraClient, DEFAULT_MAX_LINE } = require('../impl/cobra/client') as typeof import('../impl/cobra/client');
+  const { DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT } = require('../impl/cobra/protocol') as typeof import('../impl/cobra/protocol');
+  type Message = import('../impl/cobra/protocol').ControlMessage | import('../impl/cobra/protocol').FileReply;
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? DEFAULT_MAX_LINE;
+  const output: Message[] = []; // output events received and not yet delivered
+  const client = await CobraClient.connect({
+    host: (values.host as string) ?? DEFAULT_HOST,
+    filePort: number(values, 'file-port', 1) ?? number(values, 'port', 1) ?? DEFAULT_FILE_PORT,
+    controlPort: number(values, 'control-port', 1) ?? DEFAULT_CONTROL_PORT,
+    timeoutMs,
+    maxLine: maxBytes,
+    onOutput: (event) => output.push(event),
+  });
+  const json = (message: Message) => Buffer.from(JSON.stringify(message));
+  /** The output that arrived before `message`, in order, then `message`. */
+  const deliverAfterOutput = (deliver: (unit: Buffer) => void, message: Message) => {
+    for (const event of output.splice(0)) deliver(json(event));
+    deliver(json(message));
+  };
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      switch (action.action) {
+        case 'load': {
+          if (typeof action.path !== 'string') throw new Error('"load" needs a "path"');
+          const reply = await client.sendPath(action.path);
+          deliver(json(reply));
+          if ('ok' in reply) deliverAfterOutput(deliver, await client.waitStatus());
+          return;
+        }
+        case 'next':
+          return deliverAfterOutput(deliver, await client.command('next'));
+        case 'close':
+          return client.close();
+        default:
+          throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      }
+    },
+    close: () => client.disconnect(),
+  };
+}
+
 /** urllib's urlopen(URL).read(): the body to stdout as exact bytes, the status and headers to stderr. */
 async function runHttp(values: Values, urls: string[]): Promise<number> {
   const { get } = require('../impl/http/client') as typeof import('../impl/http/client');
@@ -180,6 +232,29 @@ async function runHttp(values: Values, urls: string[]): Promise<number> {
   process.stderr.write(`${head.join('\n')}\n\n`);
   await new Promise<void>((resolve, reject) => process.stdout.write(response.body, (err) => (err ? reject(err) : resolve())));
   return response.status >= 400 ? 1 : EXIT.ok; // 1 where urllib raises HTTPError
+}
+
+/** The largest body the http driver takes unless told (`--max-bytes`): a whole body is one report line, in base64. */
+const HTTP_DRIVER_MAX_BYTES = 1024 * 1024;
+
+/** The http reference client behind the driver contract: `get` and `head` of a path at the server, one response each. */
+async function httpDriver(values: Values): Promise<Adapter> {
+  const { get, head } = require('../impl/http/client') as typeof import('../impl/http/client');
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? HTTP_DRIVER_MAX_BYTES;
+  const host = (values.host as string) ?? DEFAULT_HOST;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${number(values, 'port', 1) ?? 80}`;
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      if (action.action === 'close') return; // each call has its own connection
+      const call = action.action === 'get' ? get : action.action === 'head' ? head : undefined;
+      if (!call || typeof action.path !== 'string') throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      const { status, headers, body } = await call(origin + action.path, { timeoutMs, maxBytes });
+      deliver(body, { status, headers });
+    },
+    close: () => undefined,
+  };
 }
 
 /**
@@ -235,6 +310,8 @@ const CLIENTS: Record<string, ClientEntry> = {
       'control-port': { type: 'string', description: "the server's control port" },
     },
     run: runCobra,
+    driver: cobraDriver,
+    driverPorts: '--file-port {port} --control-port {port2}',
   },
   echo: {
     usage: `echo [TEXT]            connects, prints the server's address, sends TEXT (default "Hello, world"),
@@ -247,6 +324,7 @@ const CLIENTS: Record<string, ClientEntry> = {
                            standard error; exits 1 for a status of 400 or more  --max-bytes N  largest body accepted`,
     options: { 'max-bytes': { type: 'string', description: 'largest body accepted in bytes' } },
     run: runHttp,
+    driver: httpDriver,
   },
   lenmsg: {
     usage: `lenmsg [BODY...]       plays a remote: says hello with its own server's address, sends each BODY (or each line
@@ -281,7 +359,9 @@ function help(): string {
     '  common options: --host H (default 127.0.0.1)  --port N  --timeout MS (default 5000)',
     `  --driver               the client behind the driver contract of \`conform --client\` (JSON lines on standard
                            input and output; README, "Verifying a client"): ${Object.keys(CLIENTS).filter((n) => CLIENTS[n].driver).join(', ')}
-                           (oneline: --max-bytes N, the largest response line; default 65536)`,
+                           (oneline: --max-bytes N, the largest response line; default 65536. http: --max-bytes N,
+                           the largest body; default 1048576 with --driver, as a whole body is one report line.
+                           cobra: --file-port N --control-port N, --max-bytes N, the longest line; default 4194304)`,
   ].join('\n');
 }
 
@@ -291,7 +371,7 @@ export function referenceClientCommand(protocol: string, timeoutMs: number): str
   const { PROJECT_ROOT } = require('../conform/srs') as typeof import('../conform/srs');
   const { shellQuote } = require('../conform/properties') as typeof import('../conform/properties');
   const bin = path.join(PROJECT_ROOT, 'bin', 'wireproof.js');
-  return `node ${shellQuote(bin)} client ${protocol} --driver --host {host} --port {port} --timeout ${Math.round(timeoutMs)}`;
+  return `node ${shellQuote(bin)} client ${protocol} --driver --host {host} ${CLIENTS[protocol].driverPorts ?? '--port {port}'} --timeout ${Math.round(timeoutMs)}`;
 }
 
 export async function clientCommand(args: string[]): Promise<number> {

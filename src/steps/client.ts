@@ -11,6 +11,7 @@ import { NonConformance, SuiteError } from '../conform/errors';
 import { clientTarget } from '../conform/session';
 import { bytesField } from '../conform/client/contract';
 import type { ClientCase } from '../conform/client/case';
+import { writeToClient } from '../conform/client/fuzz';
 import { exactParse, type WriteOptions } from '../conform/driver';
 import { everyByteValue } from './wire';
 import type { WireWorld } from './world';
@@ -93,7 +94,7 @@ Then('the client closes its sending side, having sent nothing more', async funct
 // ---- the suite's server: what it sends -----------------------------------------------------
 
 async function answer(world: ClientWorld, bytes: Buffer, options: WriteOptions = {}): Promise<void> {
-  await (await underTest(world).connection()).write(bytes, options);
+  await writeToClient(await underTest(world).connection(), bytes, options);
 }
 
 When('the suite answers {string}', async function (this: ClientWorld, text: string) {

@@ -12,10 +12,11 @@ export interface Adapter {
   /** The client's limits, announced in the ready line. */
   ready: { timeoutMs: number; maxBytes?: number };
   /**
-   * Carries out one action with the client, calling `deliver` for each unit it received;
+   * Carries out one action with the client, calling `deliver` for each unit it received
+   * (with the fields a protocol adds to `received`, such as http's status and headers);
    * resolves when the action is done, rejects as the client does.
    */
-  act(action: Action, deliver: (unit: Buffer) => void): Promise<void>;
+  act(action: Action, deliver: (unit: Buffer, fields?: Record<string, unknown>) => void): Promise<void>;
   /** Once standard input closes: releases the client. */
   close(): void | Promise<void>;
 }
@@ -42,7 +43,7 @@ export async function runAdapter(adapter: Adapter, input: NodeJS.ReadableStream 
   for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     try {
-      await adapter.act(JSON.parse(line) as Action, (unit) => write({ event: 'received', ...bytesField(unit) }));
+      await adapter.act(JSON.parse(line) as Action, (unit, fields) => write({ event: 'received', ...fields, ...bytesField(unit) }));
       write({ event: 'done' });
     } catch (err) {
       write({ event: failureEvent(err), message: (err as Error).message ?? String(err) });

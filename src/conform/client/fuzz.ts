@@ -5,10 +5,10 @@
  * to the smallest script; the property's replay command runs it again (--case, --seed).
  */
 import fc from 'fast-check';
-import { SuiteError } from '../errors';
+import { NonConformance, SuiteError } from '../errors';
 import { pieces } from '../arbitraries';
 import type { LiveContext } from '../protocol';
-import type { WireDriver } from '../driver';
+import type { WireDriver, WriteOptions } from '../driver';
 import type { ClientCase } from './case';
 import { expectConform } from '../properties';
 import type { Report, TerminalEvent } from './contract';
@@ -33,9 +33,21 @@ export function endsAfterCut(end: Ending): TerminalEvent[] {
   return end.kind === 'reset' ? ['closed', 'error'] : ['closed'];
 }
 
+/**
+ * Writes what the suite's server sends. A client that closes before all of it is sent (it
+ * saw enough to refuse the answer) is judged by what it reports, not by the suite's writes.
+ */
+export async function writeToClient(conn: WireDriver, bytes: Buffer, options: WriteOptions = {}): Promise<void> {
+  try {
+    await conn.write(bytes, options);
+  } catch (err) {
+    if (!(err instanceof NonConformance && conn.isClosed)) throw err;
+  }
+}
+
 /** Sends the answer as scripted: its first `cutAt` bytes in the given writes, then the ending. */
 export async function answer(conn: WireDriver, bytes: Buffer, end: Ending, { sizes, gapMs }: Segmentation): Promise<void> {
-  await conn.write(bytes.subarray(0, cutAt(end, bytes.length)), { pieces: sizes, delayMs: gapMs });
+  await writeToClient(conn, bytes.subarray(0, cutAt(end, bytes.length)), { pieces: sizes, delayMs: gapMs });
   if (end.kind === 'close') conn.end();
   if (end.kind === 'reset') conn.reset();
 }

@@ -5,6 +5,7 @@ import { TargetUnreachableError } from '../errors';
 import type { ProtocolPlugin } from '../protocol';
 import { FIXTURE_ROOT, prepareHttpRoot } from './fixture';
 import { httpProperties } from './properties';
+import { httpClient } from './client';
 
 export const httpPlugin: ProtocolPlugin = {
   name: 'http',
@@ -22,6 +23,7 @@ export const httpPlugin: ProtocolPlugin = {
     });
   },
   properties: httpProperties,
+  client: httpClient,
   faults: {
     /** The reference client's GET of a file the suite's root holds. */
     async clientCall(endpoint, timeoutMs) {
