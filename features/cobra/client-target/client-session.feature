@@ -110,8 +110,9 @@ Feature: cobra clients load, step and close, and deliver every message exactly
   Scenario: answers in 1-byte writes on both ports are delivered whole
     When the client is told to load "hello.py"
     Then the suite receives exactly "hello.py\n"
-    When the suite answers '{"ok":true,"file":"/srv/cobra/h\\u00e9llo.py"}\n' in 1-byte writes with 2 ms between them
-    And the suite answers '{"event":"output","stream":"stdout","text":"\xc3\xa9\xe2\x82\xac"}\n{"state":"STANDBY","file":"/srv/cobra/h\\u00e9llo.py","line":1,"offset":0,"opcode":151,"arg":0,"opname":"RESUME","argrepr":""}\n' on the control port in 1-byte writes with 1 ms between them
+    When the suite answers '{"ok":true,"file":"/srv/cobra/h\\u00e9llo.py"}\n' in 1-byte writes with 1 ms between them
+    And the suite answers '{"event":"output","stream":"stdout","text":"\xc3\xa9\xe2\x82\xac"}\n' on the control port in 1-byte writes with 1 ms between them
+    And the suite answers '{"state":"STANDBY","file":"/srv/cobra/h\\u00e9llo.py","line":1,"offset":0,"opcode":151,"arg":0,"opname":"RESUME","argrepr":""}\n' on the control port in 16-byte writes with 1 ms between them
     Then the client reports receiving the message '{"ok":true,"file":"/srv/cobra/h\\u00e9llo.py"}'
     And the client reports receiving the message '{"event":"output","stream":"stdout","text":"\xc3\xa9\xe2\x82\xac"}'
     And the client reports receiving the message '{"state":"STANDBY","file":"/srv/cobra/h\\u00e9llo.py","line":1,"offset":0,"opcode":151,"arg":0,"opname":"RESUME","argrepr":""}'

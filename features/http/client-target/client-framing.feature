@@ -94,7 +94,7 @@ Feature: http clients send requests exactly and read responses by their framing
   Scenario: a response in 1-byte writes is delivered whole
     When the client is told to get "/x"
     Then the suite receives a request
-    When the suite answers "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world" in 1-byte writes with 2 ms between them
+    When the suite answers "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world" in 1-byte writes with 1 ms between them
     Then the client reports status 200 and the body "hello world"
     And the client reports the call done
 
@@ -126,7 +126,7 @@ Feature: http clients send requests exactly and read responses by their framing
   Scenario: a chunked response in 1-byte writes is decoded whole
     When the client is told to get "/x"
     Then the suite receives a request
-    When the suite answers "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n" in 1-byte writes with 2 ms between them
+    When the suite answers "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n" in 1-byte writes with 1 ms between them
     Then the client reports status 200 and the body "hello world"
     And the client reports the call done
 
