@@ -127,8 +127,9 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
 
 /** A target that never answered: every chosen case ERROR, so that a CI system's test view shows what was not verified. */
 function unreachableRun(options: ConformOptions, label: string, requirements: Requirement[], scenarios: { name: string; ids: string[] }[], properties: PropertyCase[], reason: string): ProtocolRun {
-  options.log(`  ${options.protocol}: target unreachable: ${reason}`);
-  const message = `not run: the target is unreachable: ${reason}`;
+  const what = options.client !== undefined ? 'the client under test cannot be run' : 'the target is unreachable';
+  options.log(`  ${options.protocol}: ${what}: ${reason}`);
+  const message = `not run: ${what}: ${reason}`;
   const notRun = (kind: CaseOutcome['kind']) => (c: { name: string; ids: string[] }): CaseOutcome =>
     ({ name: c.name, kind, ids: c.ids, durationMs: 0, outcome: 'error', message });
   const outcomes = [...scenarios.map(notRun('scenario')), ...properties.map(notRun('property'))];
