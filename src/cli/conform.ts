@@ -11,6 +11,7 @@ import { FORMATS, parseFormats, UnknownFormatError, writeReports } from '../repo
 import type { Report } from '../report/types';
 import type { Profile } from '../conform/select';
 import { FAULT_NAMES, type FaultName } from '../conform/faults';
+import { anyLoadOption, LOAD_HELP, LOAD_OPTIONS, loadOptions, withLoadSection } from './load-options';
 
 const HELP = `wireproof conform: verify a server against the requirements in srs.json
 
@@ -27,6 +28,11 @@ const HELP = `wireproof conform: verify a server against the requirements in srs
                         stream and one that adds latency (same verdicts), and the reference client's
                         call cut by a reset and a stall (typed error in time; the server serves the next client)
   --fault NAME          only these faults of the profile (repeatable; implies --faults): ${FAULT_NAMES.join(', ')}
+  --load                also the load profile (SRS-<P>-093..099): 10,000 messages on one connection, 1,000
+                        clients x 100 messages, the hostile loads; the server's memory where the suite knows
+                        its process (the embedded server's loads go to a reference server of its own, a child
+                        process; --spawn: the process tree; --target: with --pid)
+${LOAD_HELP}
   --seed N              seed of every property (a failure prints the one that replays it)
   --runs N              runs of every property (default: each property's own)
   --timeout-scale X     multiply every wait (slow targets, loaded CI machines); default 1
@@ -49,6 +55,8 @@ export async function conformCommand(args: string[]): Promise<number> {
     strict: { type: 'boolean', default: false },
     faults: { type: 'boolean', default: false },
     fault: { type: 'string', multiple: true },
+    load: { type: 'boolean', default: false },
+    ...LOAD_OPTIONS,
     seed: { type: 'string' },
     runs: { type: 'string' },
     'timeout-scale': { type: 'string' },
@@ -76,6 +84,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     throw err;
   }
   const faults = chosenFaults(values.faults, values.fault);
+  const load = values.load || anyLoadOption(values) ? loadOptions(values, values) : undefined;
   const seed = seedOption(values.seed);
   const srs = loadSrs(values.srs);
   const started = new Date();
@@ -88,6 +97,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     exclude: values.exclude,
     cases: values.case,
     faults,
+    ...(load ? { load } : {}),
     seed,
     runs: toNumber('runs', values.runs, { min: 1, integer: true }),
     timeoutScale: toNumber('timeout-scale', values['timeout-scale'], { min: 0.1 }) ?? 1,
@@ -105,7 +115,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     }
     throw err;
   }
-  const report = buildReport([part], { seed, started, strict: values.strict });
+  const report = withLoadSection(buildReport([part], { seed, started, strict: values.strict }), part, load);
   const written = await writeReports(report, values['report-dir'], formats, { strict: values.strict });
   printSummary(report, written);
   return report.exitCode;
@@ -127,6 +137,7 @@ function replayBase(values: Record<string, unknown>): string {
   if (values.spawn) parts.push('--spawn', shellQuote(String(values.spawn)));
   if (values.profile) parts.push('--profile', String(values.profile));
   if (values['timeout-scale']) parts.push('--timeout-scale', String(values['timeout-scale']));
+  for (const option of ['load-scale', 'pid', 'duration'] as const) if (values[option]) parts.push(`--${option}`, String(values[option]));
   return parts.join(' ');
 }
 

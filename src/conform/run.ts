@@ -7,9 +7,11 @@ import { openTarget } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
 import { faultCases, faultRequirementIds, runFaultCases, type FaultName } from './faults';
+import { isLoadRequirement, loadRequirementIds, runLoadPhase, type LoadOptions } from './load';
 import type { Requirement } from './srs';
 import type { PropertyCase } from './protocol';
-import type { RequirementResult } from '../report/types';
+import { LOAD_TIMEOUT_MS } from '../robustness/run';
+import type { RequirementResult, RobustnessRun } from '../report/types';
 
 export interface ConformOptions {
   protocol: string;
@@ -27,6 +29,8 @@ export interface ConformOptions {
   includePure?: boolean;
   /** The fault profile: these faults through the chaos proxy (src/conform/faults.ts); none by default. */
   faults?: FaultName[];
+  /** The load profile (src/conform/load.ts); none by default. */
+  load?: LoadOptions;
   /** The command line that reproduces this run, without --case/--seed (for replay commands). */
   replayBase: string;
   log: (line: string) => void;
@@ -39,6 +43,8 @@ export interface ProtocolRun {
   cases: number;
   /** Set when the target died during the run. */
   died?: string;
+  /** The load profile's runs and what of the server's memory was read, for the report's load section. */
+  load?: { runs: RobustnessRun[]; memory?: string };
 }
 
 const BASE_TIMEOUT_MS = 2000;
@@ -51,16 +57,21 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   const faults = options.faults ?? [];
   // The fault requirements count only when their faults run: never UNTRACED otherwise.
   const withoutFaults = faultRequirementIds(plugin).filter((id) => !faultRequirementIds(plugin, faults).includes(id));
-  const exclude = [...(options.exclude ?? []), ...withoutFaults];
+  // So do the load requirements; a shard after the first runs its share of the loads and nothing else.
+  const loadIds = options.load ? loadRequirementIds(plugin, options.load) : [];
+  const withoutLoad = srs.filter((r) => r.protocol === options.protocol && isLoadRequirement(r.id) && !loadIds.includes(r.id)).map((r) => r.id);
+  const otherShard = (options.load?.shard?.index ?? 1) > 1 ? srs.filter((r) => r.protocol === options.protocol && !loadIds.includes(r.id)).map((r) => r.id) : [];
+  const exclude = [...(options.exclude ?? []), ...withoutFaults, ...withoutLoad, ...otherShard];
   const selection = selectRequirements(srs, options.protocol, { profile, req: options.req, exclude });
   if (selection.requirements.length === 0) {
-    const asked = withoutFaults.filter((id) => (options.req ?? []).some((glob) => globToRegExp(glob).test(id)));
+    const asked = (ids: string[]) => ids.filter((id) => (options.req ?? []).some((glob) => globToRegExp(glob).test(id)));
     throw new UsageError(`empty selection: no ${options.protocol} requirement matches the profile "${profile}" and --req/--exclude` +
-      (asked.length ? ` (${asked.join(', ')} only with --faults)` : ''));
+      (asked(withoutFaults).length ? ` (${asked(withoutFaults).join(', ')} only with --faults)` : '') +
+      (asked(withoutLoad).length ? ` (${asked(withoutLoad).join(', ')} only with --load${options.load ? ' and the loads that verify them' : ''})` : ''));
   }
   const known = new Set(srs.map((r) => r.id));
   const scenarios = await listScenarios(options.protocol);
-  for (const item of [...scenarios.map((s) => ({ name: s.name, ids: s.ids })), ...plugin.properties, { name: 'faults', ids: faultRequirementIds(plugin) }]) {
+  for (const item of [...scenarios.map((s) => ({ name: s.name, ids: s.ids })), ...plugin.properties, { name: 'faults', ids: faultRequirementIds(plugin) }, { name: 'load', ids: loadIds }]) {
     const unknown = item.ids.filter((id) => !known.has(id));
     if (unknown.length) throw new UsageError(`"${item.name}" names unknown requirement(s) ${unknown.join(', ')} (not in srs.json)`);
   }
@@ -73,13 +84,15 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   );
   const scopes = new Map(srs.map((r) => [r.id, r.scope]));
   const chosenFaultCases = faultCases(plugin, scenarios, (id) => scopes.get(id) === 'core', faults).filter((c) => wanted(c.name, c.ids));
-  if (chosenScenarios.length + chosenProperties.length + chosenFaultCases.length === 0) {
+  const loadSelected = loadIds.some((id) => selection.selected.has(id));
+  if (chosenScenarios.length + chosenProperties.length + chosenFaultCases.length === 0 && !loadSelected) {
     throw new UsageError(`empty selection: no ${options.protocol} case verifies the selected requirements`);
   }
 
   const timeoutMs = BASE_TIMEOUT_MS * options.timeoutScale;
   const target = await openTarget(plugin, { target: options.target, spawn: options.spawn }, timeoutMs);
   const outcomes: CaseOutcome[] = [];
+  let load: ProtocolRun['load'];
   const onCase = (o: CaseOutcome) => {
     options.log(`  ${MARK[o.outcome]} ${o.kind === 'property' ? '[property] ' : ''}${o.name} (${o.durationMs} ms)` +
       (o.outcome === 'passed' ? '' : `\n         ${(o.message ?? '').split('\n')[0]}`));
@@ -108,6 +121,11 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
       const direct = new Map(outcomes.filter((o) => o.kind === 'scenario').map((o) => [o.name, o.outcome]));
       outcomes.push(...(await runFaultCases(chosenFaultCases, { protocol: options.protocol, session: current, seed: options.seed, replayBase: options.replayBase, direct, onCase })));
     }
+    if (options.load && loadSelected && !current.hungSince) {
+      const phase = await runLoadPhase({ plugin, target, load: options.load, selected: selection.selected, seed: options.seed, timeoutMs: LOAD_TIMEOUT_MS * options.timeoutScale, replayBase: options.replayBase, log: options.log, onCase });
+      outcomes.push(...phase.outcomes);
+      load = { runs: phase.runs, memory: phase.memory };
+    }
     // Cases that stop the server run last (CONFORMANCE.md, Targets).
     await scenarioBatch(true);
   } finally {
@@ -122,6 +140,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     requirements: requirementResults(selection.requirements, outcomes),
     cases: outcomes.length,
     ...(died ? { died } : {}),
+    ...(load ? { load } : {}),
   };
 }
 

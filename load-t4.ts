@@ -1,0 +1,3 @@
+const { loadRequirementIds } = require('./src/conform/load');
+const { protocolPlugin } = require('./src/conform/protocols');
+console.log(loadRequirementIds(protocolPlugin('channel'), {}));
