@@ -103,6 +103,7 @@ const robustnessRun = closedObject(
       ['count', 'p50Ms', 'p99Ms', 'maxMs', 'histogram'],
     ),
     repetitions: count,
+    handled: count,
   },
   ['protocol', 'load', 'count', 'unit', 'durationMs', 'verdict', 'note'],
 );

@@ -99,6 +99,7 @@ export function mergeRuns(runs: RobustnessRun[], shards: number): RobustnessRun 
     } : {}),
     ...(latency.summary() ? { latency: latency.summary() } : {}),
     ...(real.some((run) => run.repetitions) ? { repetitions: Math.max(...real.map((run) => run.repetitions ?? 1)) } : {}),
+    ...(real.some((run) => run.handled !== undefined) ? { handled: sum(real.map((run) => run.handled ?? 0)) } : {}),
   };
   merged.verdict = runVerdict(merged);
   merged.note = `${real.length} of ${shards} shards ran it, merged: ${figures(merged) || `${merged.count} ${merged.unit}`}` +

@@ -145,6 +145,8 @@ export interface RobustnessRun {
   latency?: { count: number; p50Ms: number; p99Ms: number; maxMs: number; histogram: [number, number][] };
   /** The soak (--duration): how many times the load ran. */
   repetitions?: number;
+  /** Hostile loads: how much of the load this run did (inputs sent, connections held, bytes streamed): a shard's share. */
+  handled?: number;
 }
 
 export interface RobustnessSection {

@@ -29,7 +29,7 @@ export type KeeperFactory = (endpoint: Endpoint, rng: Rng, timeoutMs: number) =>
 export type Check = () => Promise<string | undefined>;
 
 /** Checks answers in order; the first one missing or wrong counts it and every later one as lost. */
-async function countLost(checks: Check[]): Promise<KeeperResult> {
+export async function countLost(checks: Check[]): Promise<KeeperResult> {
   for (let i = 0; i < checks.length; i++) {
     let problem: string | undefined;
     try {
@@ -55,12 +55,14 @@ export async function keeper(write: (bytes: Buffer) => Promise<void>, whole: Buf
   }
   return {
     async finish() {
+      let unsent: string | undefined;
       try {
         await write(rest);
       } catch (err) {
-        return { expected: checks.length, lost: checks.length, problem: `the rest of the cut request: ${(err as Error).message}` };
+        unsent = (err as Error).message; // the answers already sent may still be there to read
       }
-      return countLost(checks);
+      const kept = await countLost(checks);
+      return unsent && kept.lost > 0 ? { ...kept, problem: `${kept.problem}; the rest of the cut request could not be sent: ${unsent}` } : kept;
     },
     close,
   };

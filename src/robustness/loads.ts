@@ -43,6 +43,8 @@ export interface LoadOutcome {
   clients?: { total: number; served: number; failed: number; atOnce: number };
   /** The soak: how many times the load ran in its duration. */
   repetitions?: number;
+  /** How much of the load this run did (inputs sent, connections held, bytes streamed): a shard's share. */
+  handled?: number;
 }
 
 export interface Load {
@@ -100,7 +102,7 @@ export function oversizedLine(total: number): Load {
       // Lost: the answer to the request accepted before the stream, or to the ping after it.
       const lost = [token, 'pong'].filter((answer) => !got.includes(answer)).length;
       if (expected.some((answer, i) => got[i] !== answer)) problems.push(`expected the answers ${JSON.stringify(expected)}`);
-      return { lost, problems, note: `${mib(total).toFixed(0)} MiB streamed at ${(mib(total) / seconds).toFixed(0)} MiB/s; answers ${JSON.stringify(got)}` };
+      return { lost, problems, handled: total, note: `${mib(total).toFixed(0)} MiB streamed at ${(mib(total) / seconds).toFixed(0)} MiB/s; answers ${JSON.stringify(got)}` };
     },
   };
 }
@@ -121,7 +123,7 @@ export function lengthClaims(claims: { what: string; bytes: Buffer }[], each = 8
         const open = endings.filter((e) => e !== 'closed' && e !== 'reset');
         if (open.length > 0) problems.push(`${claim.what}: ${open.length} of ${each} connections not closed (${[...new Set(open)].join(', ')})`);
       }
-      return { lost: 0, problems, note: `${claims.map((c) => c.what).join('; ')}; each on ${each} connections with 256 KiB of body` };
+      return { lost: 0, problems, handled: claims.length * each, note: `${claims.map((c) => c.what).join('; ')}; each on ${each} connections with 256 KiB of body` };
     },
   };
 }
@@ -157,7 +159,7 @@ export function slowloris(prefix: Buffer, count = 1000): Load {
         await ctx.served();
         const servedMs = Math.round(performance.now() - started);
         const problems = failed > 0 ? [`${failed} of ${mine} idle connections could not connect`] : [];
-        return { lost: 0, problems, note: `${sockets.length} held; the real client was served in ${servedMs} ms while they were; the server had closed ${closedByServer} of them by then` };
+        return { lost: 0, problems, handled: sockets.length, note: `${sockets.length} held; the real client was served in ${servedMs} ms while they were; the server had closed ${closedByServer} of them by then` };
       } finally {
         for (const socket of sockets) socket.destroy();
       }
@@ -189,7 +191,7 @@ export function malformedPerConnection(input: fc.Arbitrary<Buffer>, count = 10_0
         }
         done++;
       }, () => problems.length >= MAX_PROBLEMS);
-      return { lost: 0, problems, note: `${done} connections of ${concurrency} at a time (seed ${seed}); ${answered} got bytes back before the close` };
+      return { lost: 0, problems, handled: done, note: `${done} connections of ${concurrency} at a time (seed ${seed}); ${answered} got bytes back before the close` };
     },
   };
 }
@@ -223,8 +225,10 @@ function sequentialBatches(
       const batches = batchesOf(draw(inputs, count, seed), connections);
       const problems: string[] = [];
       let lost = 0;
+      let handled = 0;
       for (const c of shareOf(batches.length, shard)) {
         const batch = batches[c];
+        handled += batch.length;
         const socket = await connect(endpoint, timeoutMs);
         socket.on('error', () => undefined);
         const finding = await exchange(socket, batch, c, seed, timeoutMs);
@@ -237,6 +241,7 @@ function sequentialBatches(
       return {
         lost,
         problems,
+        handled,
         note: `${shareOf(batches.length, shard).length} connections one after another (one client at a time), ${batches[0]?.length ?? 0} ${what.unit} each (seed ${seed}); ${what.checked}`,
       };
     },
@@ -332,7 +337,7 @@ export function cobraLines(lines: fc.Arbitrary<Buffer>, count = 10_000, fileConn
       }));
       const files = mine.filter((c) => c < fileConnections).length;
       const control = mine.includes(fileConnections) ? `, ${count - half} to the control port over its one client` : '';
-      return { lost, problems, note: `${files} of ${fileConnections} file-port connections at once, ${perConnection} lines each${control} (seed ${seed}); one reply line each` };
+      return { lost, problems, handled: mine.reduce((sum, c) => sum + batches[c].length, 0), note: `${files} of ${fileConnections} file-port connections at once, ${perConnection} lines each${control} (seed ${seed}); one reply line each` };
     },
   };
 }

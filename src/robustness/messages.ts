@@ -124,16 +124,13 @@ export function nextRecord(received: Buffer, max: number): StreamPiece | undefin
   const size = received.readUInt32BE(12);
   const id = { client: received.readUInt32BE(4), seq: received.readUInt32BE(8) };
   const expected = binaryRecord(id, max);
+  // A record start inside this record's span: it was cut short (or its length damaged), and the next one begins there.
+  const next = received.indexOf(RECORD_MAGIC, 1);
+  if (next !== -1 && next < Math.max(size, expected.length)) return { record: { ...id, intact: false }, consumed: next };
   if (size !== expected.length) {
-    // A damaged header: what follows up to the next record start is this record's, damaged.
-    const next = received.indexOf(RECORD_MAGIC, 1);
-    if (next === -1) return received.length >= expected.length ? { record: { ...id, intact: false }, consumed: received.length } : undefined;
-    return { record: { ...id, intact: false }, consumed: next };
+    // A damaged length with no record after it yet: wait for one, or for as many bytes as the record should have.
+    return received.length >= expected.length ? { record: { ...id, intact: false }, consumed: received.length } : undefined;
   }
-  if (received.length < size) {
-    // A shorter record than announced shows as the next record's start inside it.
-    const next = received.indexOf(RECORD_MAGIC, 1);
-    return next === -1 ? undefined : { record: { ...id, intact: false }, consumed: next };
-  }
+  if (received.length < size) return undefined;
   return { record: { ...id, intact: expected.equals(received.subarray(0, size)) }, consumed: size };
 }

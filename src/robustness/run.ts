@@ -164,6 +164,7 @@ async function runLoad(plugin: ProtocolPlugin, load: Load, warmUp: Load, server:
     ...(answered !== undefined ? { throughput: { messagesPerSecond: Math.round(answered / seconds), mibPerSecond: Math.round(((outcome.bytes ?? 0) / seconds / (1 << 20)) * 100) / 100 } } : {}),
     ...(outcome.latency ? { latency: outcome.latency } : {}),
     ...(outcome.repetitions ? { repetitions: outcome.repetitions } : {}),
+    ...(outcome.handled !== undefined ? { handled: outcome.handled } : {}),
   };
   run.verdict = runVerdict(run);
   run.note = note(run, outcome, warmUp, memory !== undefined);

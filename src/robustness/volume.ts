@@ -11,6 +11,9 @@ import type { Load, LoadContext, LoadOutcome } from './loads';
 import { openFileShortfall } from './sockets';
 import { addCounts, NO_MESSAGES, SequenceTally, wrongCount, type MessageCounts } from './tally';
 
+/** How long a missing answer is waited for once the last message's answer came (it could only come out of order). */
+const STRAGGLER_WAIT_MS = 1000;
+
 /** Messages of the many-clients load stay small: it is about clients, not bytes. */
 export const MANY_CLIENTS_MAX_BYTES = 1024;
 
@@ -35,8 +38,10 @@ async function converse(messaging: Messaging, client: number, count: number, max
   let wake: (() => void) | undefined;
   let ended: string | undefined;
   let closeAnnounced = false;
+  let lastAnswered = false;
   const events = {
     answer(answer: { seq?: number; intact: boolean; what?: string; closes?: boolean }) {
+      if (answer.seq === count - 1) lastAnswered = true;
       const at = answer.seq === undefined ? undefined : sentAt.get(answer.seq);
       if (at !== undefined) {
         latency.record(performance.now() - at);
@@ -84,8 +89,10 @@ async function converse(messaging: Messaging, client: number, count: number, max
       }
     }
     if (ended !== undefined && !link.canSend()) break;
+    // Once the last message is answered, a missing answer could only come out of order: a short wait for it.
+    const wait = lastAnswered ? Math.min(timeoutMs, STRAGGLER_WAIT_MS) : timeoutMs;
     const progressed = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => { wake = undefined; resolve(false); }, timeoutMs);
+      const timer = setTimeout(() => { wake = undefined; resolve(false); }, wait);
       wake = () => { clearTimeout(timer); wake = undefined; resolve(true); };
     });
     if (!progressed) {
@@ -93,13 +100,14 @@ async function converse(messaging: Messaging, client: number, count: number, max
       break;
     }
   }
+  const endedEarly = ended;
   if (ended === undefined || closeAnnounced) await link.finish(timeoutMs);
   else link.destroy();
   const counts = tally.counts();
   const findings = [...tally.findings];
   if (wrongCount(counts) > 0) {
-    if (stalled) findings.push(`${label}: no answer for ${timeoutMs} ms with ${tally.outstanding} outstanding; the load stopped waiting`);
-    if (ended !== undefined) findings.push(`${label}: the connection ended after ${counts.sent} messages sent: ${ended}`);
+    if (stalled) findings.push(`${label}: no answer for ${lastAnswered ? `${Math.min(timeoutMs, STRAGGLER_WAIT_MS)} ms after the last message's` : `${timeoutMs} ms`} with ${tally.outstanding} outstanding; the load stopped waiting`);
+    if (endedEarly !== undefined) findings.push(`${label}: the connection ended after ${counts.sent} messages sent: ${endedEarly}`);
   }
   return { counts, findings, connected: true, connections, bytes };
 }

@@ -10,13 +10,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { socketMessaging } from '../../robustness/conversation';
-import { rawKeeper, type KeeperFactory } from '../../robustness/keepers';
+import { countLost, type Check, type KeeperFactory } from '../../robustness/keepers';
 import { malformedPerConnection, slowloris } from '../../robustness/loads';
 import * as malformed from '../../robustness/malformed';
 import { textMessage } from '../../robustness/messages';
-import type { Parse } from '../driver';
+import { WireDriver, type Parse } from '../driver';
 import { NonConformance } from '../errors';
 import type { LoadSupport } from '../protocol';
+import { TraceRecorder } from '../trace';
 import { FIXTURE_FILES, FIXTURE_ROOT } from './fixture';
 
 /** Longest request target: far under every server's limit on a request line. */
@@ -94,15 +95,32 @@ function request(client: number, seq: number, maxBytes: number) {
   return { file, head, bytes };
 }
 
-const keeper: KeeperFactory = (endpoint, _rng, timeoutMs) => {
-  const wire = Buffer.from('GET /hello.txt HTTP/1.1\r\nHost: wireproof-keeper\r\n\r\n');
+/**
+ * Two whole requests, each on a connection of its own, read after the load. Not pipelined
+ * on one connection (an HTTP/1.0 server answers one request per connection, and says so)
+ * and not one cut in half: an HTTP server may time out a request that stops arriving (its
+ * keep-alive or header timeout; RFC 9112 §9.5), so a partial request is no request accepted.
+ */
+const keeper: KeeperFactory = async (endpoint, _rng, timeoutMs) => {
+  const request = Buffer.from('GET /hello.txt HTTP/1.1\r\nHost: wireproof-keeper\r\n\r\n');
   const expected = files.find((f) => f.name === 'hello.txt')!.bytes;
-  return rawKeeper(endpoint, timeoutMs, wire, wire, (driver) =>
-    [1, 2].map((n) => async () => {
-      const response = await driver.read(responseParse(false), timeoutMs, `the response to the keeper's request ${n}`);
-      return response.status === 200 && response.body.equals(expected) ? undefined : `status ${response.status}, ${response.body.length} bytes`;
-    }),
-  );
+  const drivers: WireDriver[] = [];
+  const close = () => drivers.forEach((driver) => driver.destroy());
+  try {
+    for (let i = 0; i < 2; i++) {
+      const driver = await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs);
+      drivers.push(driver);
+      await driver.write(request);
+    }
+  } catch (err) {
+    close();
+    throw err;
+  }
+  const checks: Check[] = drivers.map((driver, i) => async () => {
+    const response = await driver.read(responseParse(false), timeoutMs, `the response to the keeper's request ${i + 1}`);
+    return response.status === 200 && response.body.equals(expected) ? undefined : `status ${response.status}, ${response.body.length} bytes`;
+  });
+  return { finish: () => countLost(checks), close };
 };
 
 export const httpLoad: LoadSupport = {

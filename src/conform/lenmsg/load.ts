@@ -30,7 +30,8 @@ const HEARTBEAT_TIMEOUT_MS = HEARTBEAT_TIMEOUT_INTERVALS * DEFAULT_HEARTBEAT_INT
 
 /** The suite's remote server, shared by every client of one load. */
 class LoadRemote {
-  private readonly clients = new Map<number, LinkEvents>();
+  /** Each client's events, and the largest message it sends (its messages' sizes follow from it). */
+  private readonly clients = new Map<number, { events: LinkEvents; maxBytes: number }>();
   /** The central's connection for each client, once its first echo said whose it is. */
   private readonly links = new Map<number, net.Socket>();
   private readonly problems: string[] = [];
@@ -47,8 +48,8 @@ class LoadRemote {
     return { host: this.listener.host, port: this.listener.port };
   }
 
-  attach(client: number, events: LinkEvents): void {
-    this.clients.set(client, events);
+  attach(client: number, maxBytes: number, events: LinkEvents): void {
+    this.clients.set(client, { events, maxBytes });
   }
 
   /** The client is done: its link (if the central has not closed it on the shutdown yet) goes too. */
@@ -102,15 +103,18 @@ class LoadRemote {
 
   /** Books one echo with the client its mark names (or, unmarked, the link's client); returns the link's client. */
   private echo(body: unknown, owner: number | undefined, socket: net.Socket): number | undefined {
-    const found = typeof body === 'string' ? identifyText(Buffer.from(body, 'latin1'), MAX_MESSAGE) : undefined;
-    const client = owner ?? found?.client;
-    const events = client === undefined ? undefined : this.clients.get(client);
-    if (!events || client === undefined) {
+    const text = typeof body === 'string' ? Buffer.from(body, 'latin1') : undefined;
+    const marked = text && identifyText(text, MAX_MESSAGE); // whose it is; whether it is whole follows below
+    const client = owner ?? marked?.client;
+    const known = client === undefined ? undefined : this.clients.get(client);
+    if (!known || client === undefined) {
       this.problems.push(`an echo no client of the load sent: ${JSON.stringify(body)?.slice(0, 80)}`);
       return owner;
     }
     if (owner === undefined) this.links.set(client, socket);
-    events.answer(typeof body === 'string' ? answerOf(found, client, 'an echo') : { intact: false, what: `an echo whose body is ${JSON.stringify(body)?.slice(0, 40)}, not the string sent` });
+    known.events.answer(text
+      ? answerOf(identifyText(text, known.maxBytes), client, 'an echo')
+      : { intact: false, what: `an echo whose body is ${JSON.stringify(body)?.slice(0, 40)}, not the string sent` });
     return client;
   }
 }
@@ -128,7 +132,7 @@ async function lenmsgMessaging(endpoint: Endpoint): Promise<Messaging> {
     },
     async open({ client, maxBytes, timeoutMs }, events): Promise<ClientLink> {
       const socket = await connectTcp(endpoint.host, endpoint.port, timeoutMs);
-      remote.attach(client, events);
+      remote.attach(client, maxBytes, events);
       let ended = false;
       socket.on('error', (err: NodeJS.ErrnoException) => { ended = true; events.ended(`reset by the central (${err.code ?? err.message})`); });
       socket.once('close', () => { if (!ended) events.ended('closed by the central'); ended = true; });
