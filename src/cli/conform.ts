@@ -7,7 +7,7 @@ import { shellQuote } from '../conform/properties';
 import { TargetUnreachableError, UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 import { buildReport } from '../report/build';
-import { FORMATS, parseFormats, UnknownFormatError, writeReports } from '../report/write';
+import { FORMATS, formatsOption, writeReports } from '../report/write';
 import type { Report } from '../report/types';
 import type { Profile } from '../conform/select';
 import { FAULT_NAMES, type FaultName } from '../conform/faults';
@@ -76,13 +76,7 @@ export async function conformCommand(args: string[]): Promise<number> {
     throw new UsageError(`--profile is core or full, not "${values.profile}"`);
   }
   if (values.target && values.spawn) throw new UsageError('--target and --spawn exclude each other');
-  let formats;
-  try {
-    formats = parseFormats(values.format);
-  } catch (err) {
-    if (err instanceof UnknownFormatError) throw new UsageError(err.message);
-    throw err;
-  }
+  const formats = formatsOption(values.format);
   const faults = chosenFaults(values.faults, values.fault);
   const load = values.load || anyLoadOption(values) ? loadOptions(values, values) : undefined;
   const seed = seedOption(values.seed);

@@ -26,8 +26,8 @@ export interface Answer {
 
 export interface LinkEvents {
   answer(answer: Answer): void;
-  /** The connection ended; `how` says by whom and how. */
-  ended(how: string): void;
+  /** The connection ended; `how` says by whom and how; `midAnswer`: part of an answer had arrived. */
+  ended(how: string, midAnswer: boolean): void;
 }
 
 export interface ClientLink {
@@ -57,6 +57,12 @@ export interface Messaging {
   maxMessageBytes: number;
   /** Sockets of the suite's own per client (lenmsg: the central's connection back too). */
   socketsPerClient?: number;
+  /**
+   * A request the server closed the connection on before any byte of its answer is sent
+   * again on a new connection (HTTP's idempotent requests, RFC 9112 §9.3.1: a keep-alive
+   * timeout may strike as a request is sent). Elsewhere such a request is lost.
+   */
+  retryAfterClose?: boolean;
   /** What the messages are, for the report. */
   describe: string;
   open(options: LinkOptions, events: LinkEvents): Promise<ClientLink>;
@@ -89,7 +95,7 @@ export function streamLink(socket: net.Socket, codec: StreamCodec, events: LinkE
   const end = (how: string) => {
     if (ended) return;
     ended = true;
-    events.ended(how);
+    events.ended(how, pending.length > 0);
   };
   const broken = (what: string) => {
     events.answer({ intact: false, what });
@@ -117,18 +123,13 @@ export function streamLink(socket: net.Socket, codec: StreamCodec, events: LinkE
     if (pending.length > codec.maxAnswerBytes) broken(`${pending.length} bytes that make no answer`);
   });
   socket.on('error', (err: NodeJS.ErrnoException) => end(`reset by the server (${err.code ?? err.message})`));
+  socket.once('end', () => end('closed by the server (FIN)'));
   socket.once('close', () => end('closed by the server'));
   return {
     canSend: () => !ended && !socket.destroyed && !socket.writableEnded,
     send(seq) {
       if (codec.byPosition) inFlight.push(seq);
-      const message = codec.encode(seq);
-      if (socket.write(message)) return Promise.resolve(message.length);
-      return new Promise((resolve) => {
-        const done = () => { socket.off('drain', done); socket.off('close', done); resolve(message.length); };
-        socket.once('drain', done);
-        socket.once('close', done);
-      });
+      return writeMessage(socket, codec.encode(seq));
     },
     async finish(timeoutMs) {
       if (!socket.destroyed) socket.end();
@@ -136,6 +137,16 @@ export function streamLink(socket: net.Socket, codec: StreamCodec, events: LinkE
     },
     destroy: () => socket.destroy(),
   };
+}
+
+/** Writes one message; resolves with its size once the socket can take more (drained or closed). */
+export function writeMessage(socket: net.Socket, message: Buffer): Promise<number> {
+  if (socket.write(message)) return Promise.resolve(message.length);
+  return new Promise((resolve) => {
+    const done = () => { socket.off('drain', done); socket.off('close', done); resolve(message.length); };
+    socket.once('drain', done);
+    socket.once('close', done);
+  });
 }
 
 /** Resolves when the socket is closed; destroys it after `timeoutMs`. */

@@ -11,6 +11,9 @@ import type { Load, LoadContext, LoadOutcome } from './loads';
 import { openFileShortfall } from './sockets';
 import { addCounts, NO_MESSAGES, SequenceTally, wrongCount, type MessageCounts } from './tally';
 
+/** Requests a client sends again after the server closed on them (retryAfterClose), at most. */
+const MAX_RETRIES = 3;
+
 /** How long a missing answer is waited for once the last message's answer came (it could only come out of order). */
 const STRAGGLER_WAIT_MS = 1000;
 
@@ -25,6 +28,8 @@ interface ClientResult {
   /** Connections it took (an HTTP server may close after each answer, saying so). */
   connections: number;
   bytes: number;
+  /** Requests sent again after the server closed on them before answering (retryAfterClose). */
+  retries: number;
 }
 
 /**
@@ -37,6 +42,9 @@ async function converse(messaging: Messaging, client: number, count: number, max
   const sentAt = new Map<number, number>();
   let wake: (() => void) | undefined;
   let ended: string | undefined;
+  /** The connection ended with part of an answer received (no request may then be sent again). */
+  let endedMidAnswer = false;
+  let retries = 0;
   let closeAnnounced = false;
   let lastAnswered = false;
   const events = {
@@ -51,8 +59,9 @@ async function converse(messaging: Messaging, client: number, count: number, max
       if (answer.closes) closeAnnounced = true;
       wake?.();
     },
-    ended(how: string) {
+    ended(how: string, midAnswer: boolean) {
       ended = how;
+      endedMidAnswer = midAnswer;
       wake?.();
     },
   };
@@ -61,7 +70,7 @@ async function converse(messaging: Messaging, client: number, count: number, max
   try {
     link = await open();
   } catch (err) {
-    return { counts: { ...NO_MESSAGES, unsent: count }, findings: [`${label} could not connect: ${(err as Error).message}`], connected: false, connections: 0, bytes: 0 };
+    return { counts: { ...NO_MESSAGES, unsent: count }, findings: [`${label} could not connect: ${(err as Error).message}`], connected: false, connections: 0, bytes: 0, retries: 0 };
   }
   let connections = 1;
   let next = 0;
@@ -88,7 +97,26 @@ async function converse(messaging: Messaging, client: number, count: number, max
         break;
       }
     }
-    if (ended !== undefined && !link.canSend()) break;
+    if (ended !== undefined && !link.canSend()) {
+      // HTTP: a request the server closed on before any byte of its answer (say, as its keep-alive
+      // timeout struck) is sent again on a new connection, once, as RFC 9112 §9.3.1 lets a client.
+      const unanswered = [...sentAt.keys()];
+      if (!messaging.retryAfterClose || endedMidAnswer || unanswered.length === 0 || retries >= MAX_RETRIES) break;
+      try {
+        link.destroy();
+        link = await open();
+        connections++;
+        retries++;
+        ended = undefined;
+      } catch {
+        break;
+      }
+      for (const seq of unanswered) {
+        sentAt.set(seq, performance.now());
+        await link.send(seq);
+      }
+      continue;
+    }
     // Once the last message is answered, a missing answer could only come out of order: a short wait for it.
     const wait = lastAnswered ? Math.min(timeoutMs, STRAGGLER_WAIT_MS) : timeoutMs;
     const progressed = await new Promise<boolean>((resolve) => {
@@ -109,7 +137,7 @@ async function converse(messaging: Messaging, client: number, count: number, max
     if (stalled) findings.push(`${label}: no answer for ${lastAnswered ? `${Math.min(timeoutMs, STRAGGLER_WAIT_MS)} ms after the last message's` : `${timeoutMs} ms`} with ${tally.outstanding} outstanding; the load stopped waiting`);
     if (endedEarly !== undefined) findings.push(`${label}: the connection ended after ${counts.sent} messages sent: ${endedEarly}`);
   }
-  return { counts, findings, connected: true, connections, bytes };
+  return { counts, findings, connected: true, connections, bytes, retries };
 }
 
 /** At most this many findings are listed per load. */
@@ -153,6 +181,7 @@ export function volume(messagingFor: MessagingFactory, count: number): Load {
       const findings: string[] = [];
       let bytes = 0;
       let connections = 0;
+      let retries = 0;
       try {
         const repetitions = await repeated(ctx, async () => {
           const result = await converse(messaging, 0, count, messaging.maxMessageBytes, ctx.timeoutMs, latency, 'the connection');
@@ -160,9 +189,10 @@ export function volume(messagingFor: MessagingFactory, count: number): Load {
           findings.push(...result.findings);
           bytes += result.bytes;
           connections += result.connections;
+          retries += result.retries;
         });
         findings.push(...(messaging.findings?.() ?? []));
-        const closing = connections > repetitions ? `; the server closed after each answer it said so of: ${connections} connections` : '';
+        const closing = connections > repetitions ? `; ${connections} connections (the server closed after answers it said so of${retries ? `, and ${retries} times before answering, the request then sent again` : ''})` : '';
         const by = messaging.byPosition ? ' (answers told apart by their place: they carry no mark)' : '';
         return outcome(messaging, counts, findings, latency, `${messaging.describe}, up to ${messaging.maxMessageBytes} bytes, ${messaging.window} in flight${by}; ${describeCounts(counts)}${closing}`, {
           bytes,
@@ -205,6 +235,7 @@ export function manyClients(
         const findings: string[] = [];
         let failed = 0;
         let bytes = 0;
+        let retries = 0;
         const repetitions = await repeated(ctx, async () => {
           let next = 0;
           const lane = async () => {
@@ -213,6 +244,7 @@ export function manyClients(
               const result = await converse(messaging, client, perClient, MANY_CLIENTS_MAX_BYTES, ctx.timeoutMs, latency, `client ${client + 1}`);
               counts = addCounts(counts, result.counts);
               bytes += result.bytes;
+              retries += result.retries;
               if (!result.connected || wrongCount(result.counts) > 0) {
                 failed++;
                 if (findings.length < MAX_FINDINGS) findings.push(...result.findings.slice(0, 2));
@@ -225,7 +257,7 @@ export function manyClients(
         const total = mine.length * repetitions;
         const how = sequential ? 'one after another (the server serves one client at a time)' : `${Math.min(lanes, mine.length)} at once`;
         const share = ctx.shard.count > 1 ? ` (shard ${ctx.shard.index}/${ctx.shard.count}: every ${ctx.shard.count}th client)` : '';
-        return outcome(messaging, counts, findings, latency, `${total} clients${share} ${how}, ${perClient} messages each (${messaging.describe}, up to ${MANY_CLIENTS_MAX_BYTES} bytes); ${total - failed} served; ${describeCounts(counts)}`, {
+        return outcome(messaging, counts, findings, latency, `${total} clients${share} ${how}, ${perClient} messages each (${messaging.describe}, up to ${MANY_CLIENTS_MAX_BYTES} bytes); ${total - failed} served; ${describeCounts(counts)}${retries ? `; ${retries} requests sent again after the server closed on them before answering` : ''}`, {
           bytes,
           clients: { total, served: total - failed, failed, atOnce: Math.min(lanes, mine.length) },
           ...(repetitions > 1 ? { repetitions } : {}),

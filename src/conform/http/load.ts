@@ -127,6 +127,7 @@ export const httpLoad: LoadSupport = {
   messaging: async (endpoint) => socketMessaging(endpoint, {
     window: 1,
     byPosition: true,
+    retryAfterClose: true,
     maxMessageBytes: MAX_TARGET,
     describe: `GET and HEAD requests for the ${files.length} files of features/http/root, query strings of mixed length, on a keep-alive connection`,
     codec: ({ client, maxBytes }) => ({

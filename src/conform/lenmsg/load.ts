@@ -12,7 +12,7 @@ import { FramingError } from '../../impl/common/framer';
 import { connectTcp, listenTcp, type TcpListener } from '../../impl/common/net';
 import { encodeMessage, LenmsgFramer } from '../../impl/lenmsg/framer';
 import { asMessage, DEFAULT_HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_INTERVALS } from '../../impl/lenmsg/messages';
-import { answerOf, closed, type ClientLink, type LinkEvents, type Messaging } from '../../robustness/conversation';
+import { answerOf, closed, writeMessage, type ClientLink, type LinkEvents, type Messaging } from '../../robustness/conversation';
 import { rawKeeper, type KeeperFactory } from '../../robustness/keepers';
 import { lengthClaims, malformedPerConnection, slowloris } from '../../robustness/loads';
 import * as malformed from '../../robustness/malformed';
@@ -134,21 +134,13 @@ async function lenmsgMessaging(endpoint: Endpoint): Promise<Messaging> {
       const socket = await connectTcp(endpoint.host, endpoint.port, timeoutMs);
       remote.attach(client, maxBytes, events);
       let ended = false;
-      socket.on('error', (err: NodeJS.ErrnoException) => { ended = true; events.ended(`reset by the central (${err.code ?? err.message})`); });
-      socket.once('close', () => { if (!ended) events.ended('closed by the central'); ended = true; });
+      socket.on('error', (err: NodeJS.ErrnoException) => { if (!ended) events.ended(`reset by the central (${err.code ?? err.message})`, false); ended = true; });
+      socket.once('close', () => { if (!ended) events.ended('closed by the central', false); ended = true; });
       socket.on('data', () => undefined); // a central answers on the connection it makes back, never on this one
       socket.write(encodeMessage({ type: 'hello', id: `wireproof-load-${run}-${client}`, ...remote.address }));
       return {
         canSend: () => !ended && !socket.writableEnded,
-        send(seq) {
-          const frame = dataFrame(textMessage({ client, seq }, maxBytes).toString('latin1'));
-          if (socket.write(frame)) return Promise.resolve(frame.length);
-          return new Promise((resolve) => {
-            const done = () => { socket.off('drain', done); socket.off('close', done); resolve(frame.length); };
-            socket.once('drain', done);
-            socket.once('close', done);
-          });
-        },
+        send: (seq) => writeMessage(socket, dataFrame(textMessage({ client, seq }, maxBytes).toString('latin1'))),
         async finish(waitMs) {
           ended = true;
           socket.end(encodeMessage({ type: 'shutdown' })); // a remote going away: the central forgets it
