@@ -67,11 +67,25 @@ export function loadRequirementIds(plugin: ProtocolPlugin, options: LoadOptions 
   return [...new Set([...loads.map((load) => LOAD_REQUIREMENT[load.name]), KEPT, MEMORY])].sort((a, b) => a - b).map((n) => idOf(plugin.name, n));
 }
 
-function caseOf(run: RobustnessRun, name: string, id: number, judged: Judgement, replay: string | undefined): CaseOutcome {
+/** The three cases of a load: its own requirement, kept (098), memory (099). */
+function casesOfLoad(protocol: string, load: string): { name: string; ids: string[] }[] {
+  return [
+    { name: `load: ${load}`, ids: [idOf(protocol, LOAD_REQUIREMENT[load])] },
+    { name: `load: ${load}: the server alive after it, requests accepted before it answered`, ids: [idOf(protocol, KEPT)] },
+    { name: `load: ${load}: resident memory`, ids: [idOf(protocol, MEMORY)] },
+  ];
+}
+
+/** Every case the load profile adds for a protocol, before selection (`wireproof list`). */
+export function loadCaseNames(plugin: ProtocolPlugin): { name: string; ids: string[] }[] {
+  return applicableLoads(plugin).flatMap((load) => casesOfLoad(plugin.name, load.name));
+}
+
+function caseOf(run: RobustnessRun, { name, ids }: { name: string; ids: string[] }, judged: Judgement, replay: string | undefined): CaseOutcome {
   return {
     name,
     kind: 'scenario',
-    ids: [idOf(run.protocol, id)],
+    ids,
     outcome: judged.outcome,
     durationMs: run.durationMs,
     message: judged.message,
@@ -89,11 +103,8 @@ export function loadCases(runs: RobustnessRun[], replay?: { base: string; seed: 
   return runs.filter((run) => run.verdict !== 'N/A').flatMap((run) => {
     const judged = judgeRun(run);
     const again = replay && `${replay.base} --load-only ${run.load} --seed ${replay.seed}${run.shard && !run.shard.includes('-') ? ` --shard ${run.shard}` : ''}`;
-    return [
-      caseOf(run, `load: ${run.load}`, LOAD_REQUIREMENT[run.load], judged.load, again),
-      caseOf(run, `load: ${run.load}: the server alive after it, requests accepted before it answered`, KEPT, judged.kept, again),
-      caseOf(run, `load: ${run.load}: resident memory`, MEMORY, judged.memory, again),
-    ];
+    const [own, kept, memory] = casesOfLoad(run.protocol, run.load);
+    return [caseOf(run, own, judged.load, again), caseOf(run, kept, judged.kept, again), caseOf(run, memory, judged.memory, again)];
   });
 }
 

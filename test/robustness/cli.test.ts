@@ -65,3 +65,13 @@ test('wireproof robustness: --help names every target and option; usage errors e
   assert.match(wireproof(['--help']).stdout, /wireproof robustness .*--target/);
   assert.match(wireproof(['--help']).stdout, /wireproof merge/);
 });
+
+test('--duration soaks: the volume load repeats for that long, every repetition counted', () => {
+  const run = robustness(['--protocol', 'channel', '--load-only', 'volume', '--load-scale', '0.02', '--duration', '2s', '--seed', '7']);
+  assert.equal(run.status, 0, run.stderr);
+  const volume = run.written.runs[0];
+  assert.ok(volume.repetitions >= 2, `${volume.repetitions} repetitions`);
+  assert.equal(volume.messages.sent, 200 * volume.repetitions);
+  assert.equal(volume.messages.answered, volume.messages.sent);
+  assert.ok(volume.durationMs >= 2000, `${volume.durationMs} ms`);
+});
