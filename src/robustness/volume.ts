@@ -75,7 +75,8 @@ async function converse(messaging: Messaging, client: number, count: number, max
   let connections = 1;
   let next = 0;
   let bytes = 0;
-  let stalled = false;
+  /** Answers outstanding when the load stopped waiting for them (undefined: it did not). */
+  let stalled: number | undefined;
   for (;;) {
     while (next < count && tally.outstanding < messaging.window && link.canSend() && !closeAnnounced) {
       sentAt.set(next, performance.now());
@@ -124,7 +125,7 @@ async function converse(messaging: Messaging, client: number, count: number, max
       wake = () => { clearTimeout(timer); wake = undefined; resolve(true); };
     });
     if (!progressed) {
-      stalled = true;
+      stalled = tally.outstanding;
       break;
     }
   }
@@ -134,7 +135,10 @@ async function converse(messaging: Messaging, client: number, count: number, max
   const counts = tally.counts();
   const findings = [...tally.findings];
   if (wrongCount(counts) > 0) {
-    if (stalled) findings.push(`${label}: no answer for ${lastAnswered ? `${Math.min(timeoutMs, STRAGGLER_WAIT_MS)} ms after the last message's` : `${timeoutMs} ms`} with ${tally.outstanding} outstanding; the load stopped waiting`);
+    if (stalled !== undefined) {
+      const late = stalled - tally.outstanding;
+      findings.push(`${label}: no answer for ${lastAnswered ? `${Math.min(timeoutMs, STRAGGLER_WAIT_MS)} ms after the last message's` : `${timeoutMs} ms`} with ${stalled} outstanding; the load stopped waiting${late > 0 ? ` (${late} came later still, before the connection closed)` : ''}`);
+    }
     if (endedEarly !== undefined) findings.push(`${label}: the connection ended after ${counts.sent} messages sent: ${endedEarly}`);
   }
   return { counts, findings, connected: true, connections, bytes, retries };
