@@ -2,12 +2,11 @@
 import { UsageError } from '../conform/errors';
 import type { LoadOptions } from '../conform/load';
 import { withSections } from '../report/build';
-import type { Report } from '../report/types';
+import type { Report, RobustnessRun } from '../report/types';
 import { processExists } from '../robustness/memory';
 import { LOAD_NAMES, scaledSizes } from '../robustness/profiles';
 import { loadSection } from '../robustness/run';
 import { parseShard, shardLabel } from '../robustness/shard';
-import type { RobustnessRun } from '../report/types';
 import { toNumber } from './args';
 
 export const LOAD_OPTIONS = {

@@ -121,7 +121,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
       const direct = new Map(outcomes.filter((o) => o.kind === 'scenario').map((o) => [o.name, o.outcome]));
       outcomes.push(...(await runFaultCases(chosenFaultCases, { protocol: options.protocol, session: current, seed: options.seed, replayBase: options.replayBase, direct, onCase })));
     }
-    if (options.load && loadSelected && !current.hungSince) {
+    if (options.load && loadSelected) {
       const phase = await runLoadPhase({ plugin, target, load: options.load, selected: selection.selected, seed: options.seed, timeoutMs: LOAD_TIMEOUT_MS * options.timeoutScale, replayBase: options.replayBase, log: options.log, onCase });
       outcomes.push(...phase.outcomes);
       load = { runs: phase.runs, memory: phase.memory };
