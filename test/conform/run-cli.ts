@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { main } from '../../src/cli/main';
 import type { Report, RequirementVerdict } from '../../src/report/types';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -36,4 +37,17 @@ export function verdictOf(report: Report | undefined, id: string): RequirementVe
 /** A spawn command for one of the Python servers in test/fixtures. */
 export function pythonServer(file: string, ...args: string[]): string {
   return ['python3', path.join(ROOT, 'test', 'fixtures', file), '--port', '{port}', ...args].join(' ');
+}
+
+/** The command in this process (no start-up to pay for usage errors): its exit code and what it printed. */
+export async function inProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const printed = { out: '', err: '' };
+  const { log, error } = console;
+  console.log = (...parts: unknown[]) => { printed.out += `${parts.join(' ')}\n`; };
+  console.error = (...parts: unknown[]) => { printed.err += `${parts.join(' ')}\n`; };
+  try {
+    return { code: await main(args), ...printed };
+  } finally {
+    Object.assign(console, { log, error });
+  }
 }

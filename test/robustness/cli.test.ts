@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { robustnessFileErrors } from '../../src/report/json';
+import { inProcess } from '../conform/run-cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'wireproof.js');
@@ -49,21 +50,22 @@ test('wireproof robustness --spawn loads the user\'s server and reads the memory
   assert.ok(run.written.runs[0].rssBeforeMiB > 0);
 });
 
-test('wireproof robustness: --help names every target and option; usage errors exit 3', () => {
-  const help = wireproof(['robustness', '--help']);
-  assert.equal(help.status, 0);
-  for (const option of ['--target', '--spawn', '--shard', '--pid', '--duration', '--load-scale', '--load-only', '1,000 idle connections']) assert.ok(help.stdout.includes(option), option);
+test('wireproof robustness: --help names every target and option; usage errors exit 3', async () => {
+  const help = await inProcess(['robustness', '--help']);
+  assert.equal(help.code, 0);
+  for (const option of ['--target', '--spawn', '--shard', '--pid', '--duration', '--load-scale', '--load-only', '1,000 idle connections']) assert.ok(help.out.includes(option), option);
   for (const [args, error] of [
     [['--protocol', 'gopher'], /unknown protocol "gopher"/],
     [['--protocol', 'echo', '--protocol', 'oneline', '--target', '127.0.0.1:1'], /exactly one --protocol/],
     [['--protocol', 'echo', '--duration', 'soon'], /--duration/],
   ] as [string[], RegExp][]) {
-    const run = wireproof(['robustness', ...args]);
-    assert.equal(run.status, 3, `${args.join(' ')}: ${run.stderr}`);
-    assert.match(run.stderr, error);
+    const run = await inProcess(['robustness', ...args]);
+    assert.equal(run.code, 3, `${args.join(' ')}: ${run.err}`);
+    assert.match(run.err, error);
   }
-  assert.match(wireproof(['--help']).stdout, /wireproof robustness .*--target/);
-  assert.match(wireproof(['--help']).stdout, /wireproof merge/);
+  const usage = (await inProcess(['--help'])).out;
+  assert.match(usage, /wireproof robustness .*--target/);
+  assert.match(usage, /wireproof merge/);
 });
 
 test('--duration soaks: the volume load repeats for that long, every repetition counted', () => {
