@@ -37,7 +37,11 @@ interface ClientResult {
  * over a new connection only where the server announced its close with an answer; stops at
  * any other end, and when no answer came for `timeoutMs`.
  */
-async function converse(messaging: Messaging, client: number, count: number, maxBytes: number, timeoutMs: number, latency: LatencyHistogram, label: string): Promise<ClientResult> {
+async function converse(
+  messaging: Messaging, client: number, count: number, maxBytes: number, timeoutMs: number, latency: LatencyHistogram, label: string,
+  /** Called once connected (or failed to): resolves when the client may start sending. */
+  connected: () => Promise<void> = async () => undefined,
+): Promise<ClientResult> {
   const tally = new SequenceTally(count, label);
   const sentAt = new Map<number, number>();
   let wake: (() => void) | undefined;
@@ -70,8 +74,10 @@ async function converse(messaging: Messaging, client: number, count: number, max
   try {
     link = await open();
   } catch (err) {
+    void connected();
     return { counts: { ...NO_MESSAGES, unsent: count }, findings: [`${label} could not connect: ${(err as Error).message}`], connected: false, connections: 0, bytes: 0, retries: 0 };
   }
+  await connected();
   let connections = 1;
   let next = 0;
   let bytes = 0;
@@ -142,6 +148,14 @@ async function converse(messaging: Messaging, client: number, count: number, max
     if (endedEarly !== undefined) findings.push(`${label}: the connection ended after ${counts.sent} messages sent: ${endedEarly}`);
   }
   return { counts, findings, connected: true, connections, bytes, retries };
+}
+
+/** `size` parties that each arrive once; every arrival resolves when the last has arrived. */
+function barrier(size: number): { size: number; arrive(): Promise<void> } {
+  let arrived = 0;
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => { release = resolve; });
+  return { size, arrive: () => { if (++arrived >= size) release(); return all; } };
 }
 
 /** At most this many findings are listed per load. */
@@ -242,10 +256,14 @@ export function manyClients(
         let retries = 0;
         const repetitions = await repeated(ctx, async () => {
           let next = 0;
+          // The first wave (as many clients as run at once) is all connected before any sends: the server
+          // holds that many connections at the same moment, however fast it serves each.
+          const wave = barrier(Math.min(lanes, mine.length));
           const lane = async () => {
             while (next < mine.length) {
+              const first = next < wave.size;
               const client = mine[next++];
-              const result = await converse(messaging, client, perClient, MANY_CLIENTS_MAX_BYTES, ctx.timeoutMs, latency, `client ${client + 1}`);
+              const result = await converse(messaging, client, perClient, MANY_CLIENTS_MAX_BYTES, ctx.timeoutMs, latency, `client ${client + 1}`, first ? wave.arrive : undefined);
               counts = addCounts(counts, result.counts);
               bytes += result.bytes;
               retries += result.retries;

@@ -153,9 +153,9 @@ test('4 shards as 4 processes against one target, merged, count what one unshard
     assert.deepEqual(figures(merged.report!), figures(whole.report!));
     assert.equal(merged.report!.robustness!.runs.find((r) => r.load === 'many-clients')!.latency!.count, 5000, 'every answer of every shard in the merged histogram');
     assert.deepEqual(merged.report!.requirements.map((r) => `${r.id} ${r.verdict}`), whole.report!.requirements.map((r) => `${r.id} ${r.verdict}`));
-    const missing = await runCli(['merge', ...files.slice(1)]);
+    const missing = await inProcess(['merge', ...files.slice(1)]);
     assert.equal(missing.code, 3);
-    assert.match(missing.stderr, /shard 1\/4 missing/);
+    assert.match(missing.err, /shard 1\/4 missing/);
   } finally {
     child.kill();
     fs.rmSync(dir, { recursive: true, force: true });
