@@ -20,6 +20,8 @@ export interface TargetInstance {
   root?: string;
   /** Why the server is gone, when a spawned one exited on its own. */
   exited(): string | undefined;
+  /** The process the suite spawned (`sh -c COMMAND`): the root of the tree whose memory the load profile reads. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -182,6 +184,7 @@ async function spawnServer(template: string, timeoutMs: number, root: string | u
   return {
     endpoint,
     exited: () => exitReason,
+    pid: child.pid,
     async stop() {
       if (exitReason || stopping) return;
       stopping = true;

@@ -31,4 +31,8 @@ export const channelPlugin: ProtocolPlugin = {
       }
     },
   },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).channelLoad;
+  },
 };

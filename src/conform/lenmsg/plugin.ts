@@ -34,4 +34,8 @@ export const lenmsgPlugin: ProtocolPlugin = {
       }
     },
   },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).lenmsgLoad;
+  },
 };
