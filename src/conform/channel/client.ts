@@ -12,7 +12,7 @@ import { MAX_BODY } from '../../impl/channel/framer';
 import { escapeBytes } from '../bytes-text';
 import { bytesField } from '../client/contract';
 import {
-  allowedByScript, answer, awaitedUnits, cutEnding, describeEnding, expectAllowedReports, segmentation, withClient,
+  allowedByScript, answer, awaitedUnits, cutEnding, describeWrites, expectAllowedReports, segmentation, withClient,
   type Ending, type ScriptedUnit, type Segmentation,
 } from '../client/fuzz';
 import { expectConform } from '../properties';
@@ -65,15 +65,14 @@ function exchange(ctx: LiveContext, sent: Buffer, script: Scripted[], writes: Se
     const framed = await conn.read(channelFrameParse, client.suiteTimeoutMs, `a frame holding the ${told.length} bytes it was told to send`);
     if (judgeSent) expectConform(framed.equals(told), () => `the client sent the body ${shown(told)} as ${shown(framed)}`);
     await answer(conn, Buffer.concat(units.map((u) => u.wire)), end, writes);
-    expectAllowedReports(await client.collect(), allowedByScript(units, end), 'body', (got, want) => got.equals(want), shown);
+    expectAllowedReports(await client.collect(), allowedByScript(units, end), ['body', 'bodies'], (got, want) => got.equals(want), shown);
   });
 }
 
 function describe(sent: unknown, script: unknown, writes: unknown, end: Ending): string {
-  const shown = (script as Scripted[]).map((s) => (s.kind === 'oversize' ? `<a length ${s.extra} over the maximum>`
+  const listed = (script as Scripted[]).map((s) => (s.kind === 'oversize' ? `<a length ${s.extra} over the maximum>`
     : s.kind === 'malformed' ? `<${s.what}: "${escapeBytes(s.bytes)}">` : `"${escapeBytes(s.bytes.subarray(0, 60))}"${s.bytes.length > 60 ? `… (${s.bytes.length} bytes)` : ''}`));
-  const { sizes, gapMs } = writes as Segmentation;
-  return `told to send "${escapeBytes((sent as Buffer).subarray(0, 60))}"; answered ${shown.join(', ')}; write sizes ${JSON.stringify(sizes)}, ${gapMs} ms apart; ${describeEnding(end)}`;
+  return `told to send "${escapeBytes((sent as Buffer).subarray(0, 60))}"; answered ${listed.join(', ')}; ${describeWrites(writes, end)}`;
 }
 
 const WHOLE: Ending = { kind: 'whole' };

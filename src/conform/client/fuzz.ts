@@ -56,6 +56,12 @@ export function describeEnding(end: Ending, length?: number): string {
   return `cut at ${at} by a ${end.kind === 'close' ? 'close (FIN)' : 'reset (RST)'}`;
 }
 
+/** How a scripted answer was written and how it ended, for a counterexample. */
+export function describeWrites(writes: unknown, end: Ending, length?: number): string {
+  const { sizes, gapMs } = writes as Segmentation;
+  return `write sizes ${JSON.stringify(sizes)}, ${gapMs} ms apart; ${describeEnding(end, length)}`;
+}
+
 /**
  * One property run: a fresh client process against a fresh scripted server. A run that
  * passes ends the client as a scenario does (it must exit 0 once its input closes).
@@ -126,12 +132,13 @@ export function allowedByScript<T>(units: ScriptedUnit<T>[], end: Ending): { del
 
 /**
  * Judges a call's reports against what its script allows: each unit reported is the next one
- * allowed (`same` compares them, `show` renders a reported one), and the call ends as allowed.
+ * allowed (`same` compares them, `show` renders one), and the call ends as allowed. `unit`
+ * names one unit and several, for the messages.
  */
 export function expectAllowedReports<T>(
   call: { received: Buffer[]; end: Report },
   allowed: { delivered: T[]; ends: TerminalEvent[] },
-  unit: string,
+  [unit, units]: [string, string],
   same: (got: Buffer, want: T) => boolean,
   show: (value: Buffer | T) => string,
 ): void {
@@ -140,5 +147,5 @@ export function expectAllowedReports<T>(
   const wrong = received.findIndex((got, i) => i >= delivered.length || !same(got, delivered[i]));
   expectConform(wrong === -1, () => `${unit} ${wrong + 1} was reported as ${show(received[wrong])}` +
     (wrong < delivered.length ? `, sent as ${show(delivered[wrong])}` : `, but no such ${unit} may be delivered`));
-  expectEndAllowed(end, ends, received.length === delivered.length, `${received.length} of ${delivered.length} ${unit}s`);
+  expectEndAllowed(end, ends, received.length === delivered.length, `${received.length} of ${delivered.length} ${units}`);
 }

@@ -14,7 +14,7 @@ import { decodeBody, encodeMessage, HEADER_BYTES, MAX_MESSAGE } from '../../impl
 import { escapeBytes } from '../bytes-text';
 import type { ClientCase } from '../client/case';
 import {
-  allowedByScript, answer, awaitedUnits, cutEnding, describeEnding, expectAllowedReports, segmentation, withClient,
+  allowedByScript, answer, awaitedUnits, cutEnding, describeWrites, expectAllowedReports, segmentation, withClient,
   type Ending, type ScriptedUnit, type Segmentation,
 } from '../client/fuzz';
 import type { Parse, WireDriver } from '../driver';
@@ -178,7 +178,7 @@ function exchange(ctx: LiveContext, sendBody: { body: unknown } | undefined, fra
     const units = frames.map((s, i) => unitOf(s, max, i + 1));
     client.tell({ action: 'receive', expect: awaitedUnits(units) });
     await answer(remote.link, Buffer.concat(units.map((u) => u.wire)), end, writes);
-    expectAllowedReports(await client.collect(), allowedByScript(units, end), 'data message', (got, want) => sameEcho(want, reportedBody(got)), shown);
+    expectAllowedReports(await client.collect(), allowedByScript(units, end), ['data message', 'data messages'], (got, want) => sameEcho(want, reportedBody(got)), shown);
   });
 }
 
@@ -191,8 +191,7 @@ function describe(frames: unknown, writes: unknown, end: Ending, sent?: unknown)
       default: return `<a body ${s.kind}: "${escapeBytes(s.body)}">`;
     }
   });
-  const { sizes, gapMs } = writes as Segmentation;
-  return `${sent === undefined ? '' : `told to send ${preview(sent)}; `}the central sent ${listed.join(', ')}; write sizes ${JSON.stringify(sizes)}, ${gapMs} ms apart; ${describeEnding(end)}`;
+  return `${sent === undefined ? '' : `told to send ${preview(sent)}; `}the central sent ${listed.join(', ')}; ${describeWrites(writes, end)}`;
 }
 
 const WHOLE: Ending = { kind: 'whole' };
