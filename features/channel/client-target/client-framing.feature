@@ -81,7 +81,7 @@ Feature: channel clients frame and reassemble
     Examples:
       | size | gap |
       | 1    | 2   |
-      | 7    | 30  |
+      | 7    | 20  |
 
   @SRS-CHANNEL-102
   Scenario: a frame merged with the start of the next stays two bodies

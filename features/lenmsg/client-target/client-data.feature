@@ -56,17 +56,16 @@ Feature: lenmsg remotes frame what they send and deliver what the central sends
 
   @SRS-LENMSG-103
   Scenario Outline: data in <size>-byte writes <gap> ms apart is reassembled
-    When the client is told to receive 3 messages
-    And the central sends the data messages '[1, "two", {"three": [3]}]' in <size>-byte writes with <gap> ms between them
+    When the client is told to receive 2 messages
+    And the central sends the data messages '[1, {"two": [2]}]' in <size>-byte writes with <gap> ms between them
     Then the client reports receiving the data '1'
-    And the client reports receiving the data '"two"'
-    And the client reports receiving the data '{"three": [3]}'
+    And the client reports receiving the data '{"two": [2]}'
     And the client reports the call done
 
     Examples:
       | size | gap |
       | 1    | 2   |
-      | 6    | 30  |
+      | 7    | 25  |
 
   @SRS-LENMSG-103
   Scenario: several messages in one write stay several messages
