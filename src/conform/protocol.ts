@@ -75,6 +75,12 @@ export interface ProtocolPlugin {
 export interface ClientSupport {
   /** Ports the suite's server listens on: {port}, and {port2} when 2. Default 1. */
   ports?: 1 | 2;
+  /**
+   * Whether the suite's server keeps its sending side open once the client closed its own
+   * (default true: an echo client ends its sending side and still reads the echo). False
+   * closes it then, as a lenmsg central does: its remote's client only sends.
+   */
+  halfOpen?: boolean;
   /** The protocol's maximum unit (a oneline response line) assumed when the client announces no maxBytes. */
   defaultMaxBytes?: number;
   /** Live fuzzing: fast-check scripts what the suite's server sends; each run starts a client process (LiveContext.client). */

@@ -60,6 +60,7 @@ export function openClientTarget(plugin: ProtocolPlugin, command: string, waits:
       return ClientCase.start(trace, {
         command,
         ports: plugin.client?.ports ?? 1,
+        halfOpen: plugin.client?.halfOpen ?? true,
         defaultMaxBytes: plugin.client?.defaultMaxBytes,
         live,
         ...waits,

@@ -15,42 +15,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ROOT, runCli, verdictOf } from './run-cli';
+import { runCli, verdictOf } from './run-cli';
+import { assertAllPass, conformClient, failures, fixture, numbered, python, verdicts } from './client-run';
 import { conformProtocol } from '../../src/conform/run';
 import { UsageError } from '../../src/conform/errors';
 import { loadSrs } from '../../src/conform/srs';
-import { buildReport } from '../../src/report/build';
-import type { Report } from '../../src/report/types';
 
-/** The interpreter itself, not a version manager's shim: a client process starts per case. */
-const PYTHON = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout?.trim() || 'python3';
-const python = (file: string, ...args: string[]) => [PYTHON, path.join(ROOT, file), '{host}', '{port}', ...args].join(' ');
-const fixture = (protocol: string, broken?: string) => python(`test/fixtures/${protocol}_client.py`, ...(broken ? ['--break', broken] : []));
-
-/** Runs per client property here: the CI budget (a process each); users get each property's own. */
-const RUNS = 3;
 const srs = loadSrs();
 const hasSocat = spawnSync('socat', ['-V']).status === 0;
-
-/** One client run, as `wireproof conform --client` runs it; its report (with the exit code the CLI would give). */
-async function conformClient(protocol: string, client: string, select: { req?: string[]; cases?: string[]; seed?: number } = {}): Promise<Report> {
-  const started = new Date();
-  const part = await conformProtocol(srs, {
-    protocol, client, req: select.req, cases: select.cases, seed: select.seed ?? 1, runs: RUNS, timeoutScale: 1,
-    replayBase: `npx wireproof conform --protocol ${protocol} --client '${client}'`, log: () => undefined,
-  });
-  return buildReport([part], { seed: 1, started, strict: false });
-}
-
-const verdicts = (report: Report) => Object.fromEntries(report.requirements.map((r) => [r.id, r.verdict]));
-const numbered = (protocol: string, numbers: number[]) => numbers.map((n) => `SRS-${protocol.toUpperCase()}-${n}`);
 const CLIENT_IDS: Record<string, string[]> = { oneline: numbered('oneline', [100, 101, 102, 103, 104, 105, 106]), echo: numbered('echo', [100, 101, 102, 103, 104]) };
-const failures = (report: Report) => report.requirements.flatMap((r) => r.cases.filter((c) => c.verdict !== 'PASS').map((c) => `${r.id} ${c.name}: ${c.message}`)).join('\n');
-
-function assertAllPass(report: Report, ids: string[]): void {
-  assert.equal(report.exitCode, 0, failures(report));
-  assert.deepEqual(verdicts(report), Object.fromEntries(ids.map((id) => [id, 'PASS'])));
-}
 
 // The CLI runs are processes of their own: they run beside the in-process ones, which wait on clients most of the time.
 describe('conform --client', { concurrency: true }, () => {
@@ -160,7 +133,7 @@ describe('conform --client', { concurrency: true }, () => {
     test('a client that never says ready exits 2; --client with --spawn exits 3', async () => {
       const run = await runCli(['conform', '--protocol', 'oneline', '--client', fixture('oneline', 'no-ready'), '--timeout-scale', '0.2']);
       assert.equal(run.code, 2, run.stdout + run.stderr);
-      assert.match(run.stderr, /the client under test cannot be run: the client did not start: no "ready" line/);
+      assert.match(run.stderr, /target unreachable: the client did not start: no "ready" line/);
       const clash = await runCli(['conform', '--protocol', 'echo', '--client', fixture('echo'), '--spawn', 'x {port}']);
       assert.equal(clash.code, 3);
       assert.match(clash.stderr, /--client excludes --spawn/);
