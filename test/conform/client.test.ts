@@ -133,7 +133,7 @@ describe('conform --client', { concurrency: true }, () => {
     test('a client that never says ready exits 2; --client with --spawn exits 3', async () => {
       const run = await runCli(['conform', '--protocol', 'oneline', '--client', fixture('oneline', 'no-ready'), '--timeout-scale', '0.2']);
       assert.equal(run.code, 2, run.stdout + run.stderr);
-      assert.match(run.stderr, /target unreachable: the client did not start: no "ready" line/);
+      assert.match(run.stderr, /the client under test cannot be run: the client did not start: no "ready" line/);
       const clash = await runCli(['conform', '--protocol', 'echo', '--client', fixture('echo'), '--spawn', 'x {port}']);
       assert.equal(clash.code, 3);
       assert.match(clash.stderr, /--client excludes --spawn/);
