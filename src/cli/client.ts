@@ -92,6 +92,28 @@ async function runChannel(values: Values, bodies: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/**
+ * The channel reference client behind the driver contract: `send` is one body sent as a frame,
+ * then `expect` bodies received; `receive` waits for `expect` bodies. One deadline per action.
+ */
+async function channelDriver(values: Values): Promise<Adapter> {
+  const { connectChannel } = require('../impl/channel/client') as typeof import('../impl/channel/client');
+  const { MAX_BODY } = require('../impl/channel/framer') as typeof import('../impl/channel/framer');
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? MAX_BODY;
+  const channel = await connectChannel((values.host as string) ?? DEFAULT_HOST, number(values, 'port', 1) ?? 5000, { timeoutMs, maxBody: maxBytes });
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      if (action.action === 'close') return void channel.close(); // its FIN goes now; the peer's is not the action's to wait for
+      const deadline = performance.now() + timeoutMs;
+      if (action.action !== 'receive') await channel.send(sendBytes(action), { timeoutMs });
+      for (let i = 0; i < Number(action.expect ?? 0); i++) deliver(await channel.recv({ timeoutMs: Math.max(1, deadline - performance.now()) }));
+    },
+    close: () => void channel.close(),
+  };
+}
+
 /** The lecture's client: prints the peer address, sends, closes its side, prints what came back. */
 async function runEcho(values: Values, words: string[]): Promise<number> {
   const { echoOnce, formatPeer } = require('../impl/echo/client') as typeof import('../impl/echo/client');
@@ -156,6 +178,57 @@ async function runLenmsg(values: Values, bodies: string[]): Promise<number> {
     await remote.close();
   }
   return EXIT.ok;
+}
+
+/**
+ * The reference remote behind the driver contract: `start` starts it (its server, its client
+ * to the central at --host/--port, hello) with the central's `heartbeatMs`; `send` sends
+ * `body` as data, `send-error` an error named `name` with `message`; `receive` waits for
+ * `expect` data bodies (reported as their JSON text); `wait-stop` waits until the remote stops
+ * on its own, done with why; `close` stops it.
+ */
+async function lenmsgDriver(values: Values): Promise<Adapter> {
+  const { startRemote } = require('../impl/lenmsg/remote') as typeof import('../impl/lenmsg/remote');
+  const { MAX_MESSAGE } = require('../impl/lenmsg/framer') as typeof import('../impl/lenmsg/framer');
+  const { withTimeout } = require('../impl/common/errors') as typeof import('../impl/common/errors');
+  const port = number(values, 'port', 1);
+  if (port === undefined) throw new UsageError('client lenmsg needs --port: the central has no default port');
+  const central = { host: (values.host as string) ?? DEFAULT_HOST, port };
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? MAX_MESSAGE;
+  let remote: import('../impl/lenmsg/remote').LenmsgRemote | undefined;
+  const started = () => {
+    if (!remote) throw new Error('the remote is not started (the first action is "start")');
+    return remote;
+  };
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      switch (action.action) {
+        case 'start':
+          remote = await startRemote({ central, timeoutMs, maxMessage: maxBytes, heartbeatIntervalMs: Number(action.heartbeatMs) || undefined });
+          return;
+        case 'send':
+          return started().send(action.body);
+        case 'send-error':
+          return started().sendError(Object.assign(new Error(String(action.message)), { name: String(action.name) }));
+        case 'receive': {
+          const deadline = performance.now() + timeoutMs;
+          for (let i = 0; i < Number(action.expect ?? 0); i++) {
+            deliver(Buffer.from(JSON.stringify(await started().receive({ timeoutMs: Math.max(1, deadline - performance.now()) }))));
+          }
+          return;
+        }
+        case 'wait-stop':
+          return `stopped: ${(await withTimeout(started().closed, timeoutMs, 'the remote stopping')).message}`;
+        case 'close':
+          return void (await started().close());
+        default:
+          throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      }
+    },
+    close: async () => void (await remote?.close()),
+  };
 }
 
 /** The terminal client: loads FILE and steps it on n/space/enter; q sends close. */
@@ -300,6 +373,7 @@ const CLIENTS: Record<string, ClientEntry> = {
     usage: `channel [BODY...]      sends each BODY (or each line of standard input) as a frame and prints the body that comes back
             --port N (default 5000)`,
     run: runChannel,
+    driver: channelDriver,
   },
   cobra: {
     usage: `cobra FILE|URL         steps the Python program FILE (or the program at an http URL of a file server over
@@ -332,6 +406,7 @@ const CLIENTS: Record<string, ClientEntry> = {
             --heartbeat-ms MS  the central's heartbeat interval (default 1000; silence for 3 intervals stops the remote)`,
     options: { 'heartbeat-ms': { type: 'string', description: "the central's heartbeat interval in ms" } },
     run: runLenmsg,
+    driver: lenmsgDriver,
   },
   rpc: {
     usage: `rpc URI METHOD [ARG...]  calls METHOD on the object at URI (PYRO:id@host:port or PYRONAME:name[@host:port])
@@ -359,9 +434,10 @@ function help(): string {
     '  common options: --host H (default 127.0.0.1)  --port N  --timeout MS (default 5000)',
     `  --driver               the client behind the driver contract of \`conform --client\` (JSON lines on standard
                            input and output; README, "Verifying a client"): ${Object.keys(CLIENTS).filter((n) => CLIENTS[n].driver).join(', ')}
-                           (oneline: --max-bytes N, the largest response line; default 65536. http: --max-bytes N,
-                           the largest body; default 1048576 with --driver, as a whole body is one report line.
-                           cobra: --file-port N --control-port N, --max-bytes N, the longest line; default 4194304)`,
+                           (--max-bytes N: oneline's largest response line, default 65536; channel's largest
+                           body and lenmsg's largest message, default 16777216; http's largest body, default
+                           1048576, as a whole body is one report line; cobra's longest line, default 4194304.
+                           cobra: --file-port N --control-port N)`,
   ].join('\n');
 }
 

@@ -1,5 +1,9 @@
 import type fc from 'fast-check';
 import type { RunningServer } from '../impl/common/net';
+import type { MessagingFactory } from '../robustness/conversation';
+import type { KeeperFactory } from '../robustness/keepers';
+import type { Load } from '../robustness/loads';
+import type { LoadSizes, NotApplicable } from '../robustness/profiles';
 import type { Endpoint } from './driver';
 import type { TraceRecorder } from './trace';
 import type { ClientTarget } from './target';
@@ -57,6 +61,8 @@ export interface ProtocolPlugin {
   faults?: FaultSupport;
   /** What `conform --client` needs beyond the protocol's @client-target features; a protocol without it has no client runs. */
   client?: ClientSupport;
+  /** What the load profile (`conform --load`, `wireproof robustness`; src/conform/load.ts) needs; a protocol without it has no load cases. */
+  load?: LoadSupport;
 }
 
 /**
@@ -69,6 +75,12 @@ export interface ProtocolPlugin {
 export interface ClientSupport {
   /** Ports the suite's server listens on: {port}, and {port2} when 2. Default 1. */
   ports?: 1 | 2;
+  /**
+   * Whether the suite's server keeps its sending side open once the client closed its own
+   * (default true: an echo client ends its sending side and still reads the echo). False
+   * closes it then, as a lenmsg central does: its remote's client only sends.
+   */
+  halfOpen?: boolean;
   /** The protocol's maximum unit (a oneline response line) assumed when the client announces no maxBytes. */
   defaultMaxBytes?: number;
   /** Live fuzzing: fast-check scripts what the suite's server sends; each run starts a client process (LiveContext.client). */
@@ -87,4 +99,24 @@ export interface FaultSupport {
    * fails). Closes what it opened; that may finish after the call settles.
    */
   clientCall(endpoint: Endpoint, timeoutMs: number): Promise<void>;
+}
+
+/**
+ * A protocol's part in the load profile. Its requirements are SRS-<P>-093 to 099
+ * (loadIds in src/conform/load.ts); the loads themselves are src/robustness/'s, the same
+ * for every protocol.
+ */
+export interface LoadSupport {
+  /** How one client sends the volume and many-clients messages and tells whose each answer is. */
+  messaging: MessagingFactory;
+  /** Whether the server serves one client at a time: its many clients then come one after another. */
+  oneClientAtATime(endpoint: Endpoint, timeoutMs: number): Promise<boolean>;
+  /** The protocol's hostile loads at these sizes, and those that do not apply with the reason. */
+  hostile(sizes: LoadSizes): (Load | NotApplicable)[];
+  /**
+   * Requests placed before each load and answered after it ("nothing accepted is lost").
+   * None where the server serves one client at a time: a keeper would hold it, and its
+   * loads check every answer of their own instead.
+   */
+  keeper?: KeeperFactory;
 }

@@ -55,6 +55,10 @@ When('the client is told to send {string} expecting {int} response(s)', function
   underTest(this).tell({ action: 'send', ...bytesField(unescapeBytes(text)), expect });
 });
 
+When('the client is told to receive {int} message(s)', function (this: ClientWorld, expect: number) {
+  underTest(this).tell({ action: 'receive', expect });
+});
+
 When('the client is told to close', function (this: ClientWorld) {
   underTest(this).tell({ action: 'close' });
 });
@@ -89,6 +93,10 @@ Then('the client closes its sending side, having sent nothing more', async funct
   const how = await driver.expectClosed(this.timeoutMs, 'expected the client to close its sending side');
   if (how !== 'FIN') throw new NonConformance('expected the client to close its sending side (FIN), it reset the connection');
   if (driver.unread.length) throw new NonConformance(`expected nothing more before the client's FIN, received "${escapeBytes(driver.unread.subarray(0, 120))}"`);
+});
+
+Then('the client closes the connection', async function (this: ClientWorld) {
+  await (await underTest(this).connection()).expectClosed(this.timeoutMs, 'expected the client to close the connection');
 });
 
 // ---- the suite's server: what it sends -----------------------------------------------------

@@ -21,8 +21,8 @@ import { conformProtocol } from '../../src/conform/run';
 import { UsageError } from '../../src/conform/errors';
 import { loadSrs } from '../../src/conform/srs';
 
-const hasSocat = spawnSync('socat', ['-V']).status === 0;
 const srs = loadSrs();
+const hasSocat = spawnSync('socat', ['-V']).status === 0;
 const CLIENT_IDS: Record<string, string[]> = { oneline: numbered('oneline', [100, 101, 102, 103, 104, 105, 106]), echo: numbered('echo', [100, 101, 102, 103, 104]) };
 
 // The CLI runs are processes of their own: they run beside the in-process ones, which wait on clients most of the time.

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { main } from '../../src/cli/main';
 import type { Report, RequirementVerdict } from '../../src/report/types';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -65,4 +66,17 @@ export function assertVerdicts(run: CliRun, pinned: VerdictTable): void {
       .map((r) => `${r.id}: not pinned, so PASS expected, now ${r.verdict} ${why(r.id)}`),
   ];
   assert.deepEqual(moved, [], `verdicts that moved:\n${moved.join('\n')}`);
+}
+
+/** The command in this process (no start-up to pay for usage errors): its exit code and what it printed. */
+export async function inProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const printed = { out: '', err: '' };
+  const { log, error } = console;
+  console.log = (...parts: unknown[]) => { printed.out += `${parts.join(' ')}\n`; };
+  console.error = (...parts: unknown[]) => { printed.err += `${parts.join(' ')}\n`; };
+  try {
+    return { code: await main(args), ...printed };
+  } finally {
+    Object.assign(console, { log, error });
+  }
 }

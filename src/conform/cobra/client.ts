@@ -18,10 +18,11 @@ import { escapeBytes } from '../bytes-text';
 import type { ClientCase } from '../client/case';
 import { describeReport } from '../client/case';
 import type { Report } from '../client/contract';
-import { answer, cutAt, cutEnding, describeEnding, endsAfterCut, expectEndAllowed, segmentation, withClient, type Ending, type Segmentation } from '../client/fuzz';
+import {
+  allowedByScript, answer, cutEnding, describeWrites, expectAllowedReports, segmentation, withClient, type Ending, type ScriptedUnit, type Segmentation,
+} from '../client/fuzz';
 import { lineParse, type WireDriver } from '../driver';
 import { NonConformance } from '../errors';
-import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
 
 /** A message as the suite sends it: its JSON and the LF. */
@@ -38,12 +39,12 @@ export function controlConnection(client: ClientCase): Promise<WireDriver> {
   return conn;
 }
 
-/** A `received` report as the message it carries (its JSON); a NonConformance when it carries none. */
-export function reportedMessage(report: Extract<Report, { event: 'received' }>): unknown {
+/** What a `received` report carries, as the message it is (its JSON); a NonConformance when it is none. */
+function messageOf(bytes: Buffer): unknown {
   try {
-    return JSON.parse(report.bytes.toString('utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new NonConformance(`the client reported receiving "${escapeBytes(report.bytes.subarray(0, 120))}", which is not a message's JSON`);
+    throw new NonConformance(`the client reported receiving "${escapeBytes(bytes.subarray(0, 120))}", which is not a message's JSON`);
   }
 }
 
@@ -53,7 +54,7 @@ const sameMessage = (got: unknown, sent: unknown) => isDeepStrictEqual(got, JSON
 /** Why a reported message is not the one the suite sent, or undefined. */
 export function messageFault(report: Report, sent: unknown): string | undefined {
   if (report.event !== 'received') return `expected the client to report the message ${JSON.stringify(sent).slice(0, 200)}; it reported ${describeReport(report)}`;
-  const got = reportedMessage(report);
+  const got = messageOf(report.bytes);
   return sameMessage(got, sent) ? undefined : `the client reported the message ${JSON.stringify(got).slice(0, 200)}, the suite sent ${JSON.stringify(sent).slice(0, 200)}`;
 }
 
@@ -71,7 +72,7 @@ const standby: fc.Arbitrary<StandbyStatus> = fc.record({
   opname: fc.constantFrom('LOAD_CONST', 'STORE_NAME', 'CALL', 'RETURN_VALUE', 'BINARY_OP', 'RESUME'),
   argrepr: fc.constantFrom('', "'hello'", '"quoted"', 'x', 'é €', '+'),
 });
-const end = fc.oneof(
+const endStatus = fc.oneof(
   fc.integer({ min: 0, max: 255 }).map((exitCode) => ({ state: 'FINISHED' as const, exitCode })),
   fc.constantFrom('killed by signal 9', 'Traceback: ZeroDivisionError').map((error) => ({ state: 'ERROR' as const, error })),
 );
@@ -86,10 +87,20 @@ const outputs = (text: fc.Arbitrary<string>) =>
 /** One step's answer: output events, then the status after the instruction. */
 type Step = { output: OutputEvent[]; status: ControlMessage };
 const steps = (text: fc.Arbitrary<string>): fc.Arbitrary<Step[]> =>
-  fc.tuple(fc.array(fc.record({ output: outputs(text), status: standby }), { maxLength: 2 }), fc.record({ output: outputs(text), status: fc.oneof(standby, end) }))
+  fc.tuple(fc.array(fc.record({ output: outputs(text), status: standby }), { maxLength: 2 }), fc.record({ output: outputs(text), status: fc.oneof(standby, endStatus) }))
     .map(([middle, last]) => [...middle, last]);
 
-const stepBytes = (step: Step) => Buffer.concat([...step.output.map(line), line(step.status)]);
+/** A message as a unit of the scripted answer: its line, and the message the client must deliver for it. */
+const unit = (message: ControlMessage | FileReply): ScriptedUnit<unknown> => ({ wire: line(message), delivers: message });
+const stepUnits = (step: Step) => [...step.output, step.status].map(unit);
+const bytesOf = (units: ScriptedUnit<unknown>[]) => Buffer.concat(units.map((u) => u.wire));
+
+/** The reports of the call in progress judged against what its scripted answer, sent whole or cut, allows. */
+async function expectScripted(client: ClientCase, units: ScriptedUnit<unknown>[], end: Ending): Promise<void> {
+  const show = (m: unknown) => (Buffer.isBuffer(m) ? `"${escapeBytes(m.subarray(0, 200))}"` : JSON.stringify(m).slice(0, 200));
+  expectAllowedReports(await client.collect(), allowedByScript(units, end), ['message', 'messages'], (got, want) => sameMessage(messageOf(got), want), show);
+}
+const WHOLE: Ending = { kind: 'whole' };
 
 /** Loads the program: the path on the file port, `ok`, the first status on the control port; both delivered. */
 async function load(client: ClientCase, first: StandbyStatus): Promise<WireDriver> {
@@ -100,11 +111,7 @@ async function load(client: ClientCase, first: StandbyStatus): Promise<WireDrive
   await file.write(line(ok));
   const control = await controlConnection(client);
   await control.write(line(first));
-  const { messages, end: ended } = await collectMessages(client);
-  if (firstWrong(messages, [ok, first]) !== -1 || messages.length !== 2 || ended.event !== 'done') {
-    throw new NonConformance(`loading the program: the client reported ${JSON.stringify(messages).slice(0, 300)}, then ${describeReport(ended)}; ` +
-      `the suite sent ${JSON.stringify([ok, first]).slice(0, 300)}`);
-  }
+  await expectScripted(client, [unit(ok), unit(first)], WHOLE);
   return control;
 }
 
@@ -114,67 +121,18 @@ async function step(client: ClientCase, control: WireDriver): Promise<void> {
   await control.read(lineParse, client.suiteTimeoutMs, 'the command "next" on the control port');
 }
 
-/** Every `received` report and the terminal one of the call in progress. */
-async function collectMessages(client: ClientCase): Promise<{ messages: unknown[]; end: Report }> {
-  const messages: unknown[] = [];
-  for (;;) {
-    const report = await client.report('the client to report how its call ended');
-    if (report.event !== 'received') return { messages, end: report };
-    messages.push(reportedMessage(report));
-  }
-}
-
-/** The first message that differs from what may be delivered, or -1. */
-const firstWrong = (got: unknown[], allowed: unknown[]) => got.findIndex((m, i) => i >= allowed.length || !sameMessage(m, allowed[i]));
-
-/** A program stepped through `script`, each answer in the given writes: every message delivered exactly and in order. */
-function session(ctx: LiveContext, first: StandbyStatus, script: Step[], writes: Segmentation[]): Promise<void> {
+/**
+ * A program stepped through answers scripted as units, each sent in its writes and whole or
+ * cut as its ending says: what the client reports for each must be what that answer allows.
+ */
+function session(ctx: LiveContext, first: StandbyStatus, answers: { units: ScriptedUnit<unknown>[]; writes: Segmentation; end: Ending }[]): Promise<void> {
   return withClient(ctx, async (client) => {
     const control = await load(client, first);
-    for (const [i, s] of script.entries()) {
+    for (const { units, writes, end } of answers) {
       await step(client, control);
-      await answer(control, stepBytes(s), { kind: 'whole' }, writes[i % writes.length]);
-      const { messages, end: ended } = await collectMessages(client);
-      const sent = [...s.output, s.status];
-      const wrong = firstWrong(messages, sent);
-      expectConform(wrong === -1 && messages.length === sent.length, () => wrong === -1
-        ? `step ${i + 1}: the client reported ${messages.length} of the ${sent.length} messages the suite sent`
-        : `step ${i + 1}: message ${wrong + 1} was reported as ${JSON.stringify(messages[wrong])}${wrong < sent.length ? `, sent as ${JSON.stringify(sent[wrong])}` : ', but no such message was sent'}`);
-      expectEndAllowed(ended, ['done'], true, `step ${i + 1}`);
+      await answer(control, bytesOf(units), end, writes);
+      await expectScripted(client, units, end);
     }
-  });
-}
-
-/** One answer to `next` with the first undecodable line among good output: its delivered prefix, then a protocol error. */
-function undecodable(ctx: LiveContext, first: StandbyStatus, before: OutputEvent[], bad: Buffer, writes: Segmentation): Promise<void> {
-  return withClient(ctx, async (client) => {
-    const control = await load(client, first);
-    await step(client, control);
-    await answer(control, Buffer.concat([...before.map(line), bad, Buffer.from('\n'), line(first)]), { kind: 'whole' }, writes);
-    const { messages, end: ended } = await collectMessages(client);
-    const wrong = firstWrong(messages, before);
-    expectConform(wrong === -1, () => `message ${wrong + 1} was reported as ${JSON.stringify(messages[wrong])}, but only the ${before.length} output events before the bad line may be delivered`);
-    expectEndAllowed(ended, ['protocol-error'], false, `${messages.length} messages`);
-  });
-}
-
-/** One answer to `next` cut at any offset by a close or a reset: a prefix of its whole lines, then the close reported. */
-function cut(ctx: LiveContext, first: StandbyStatus, s: Step, writes: Segmentation, ending: Ending): Promise<void> {
-  return withClient(ctx, async (client) => {
-    const control = await load(client, first);
-    await step(client, control);
-    const bytes = stepBytes(s);
-    await answer(control, bytes, ending, writes);
-    const { messages, end: ended } = await collectMessages(client);
-    const sent = [...s.output, s.status];
-    let whole = 0; // messages whose LF was sent before the cut
-    for (let at = 0, i = 0; i < sent.length; i++) {
-      at += line(sent[i] as ControlMessage).length;
-      if (at <= cutAt(ending, bytes.length)) whole++;
-    }
-    const wrong = firstWrong(messages, sent.slice(0, whole));
-    expectConform(wrong === -1, () => `message ${wrong + 1} was reported as ${JSON.stringify(messages[wrong])}, but the cut leaves only ${whole} whole messages`);
-    expectEndAllowed(ended, endsAfterCut(ending), false, `${messages.length} of ${sent.length} messages`);
   });
 }
 
@@ -186,15 +144,17 @@ const badLine: fc.Arbitrary<Buffer> = fc.oneof(
 );
 
 const describeSteps = (script: unknown) => (script as Step[]).map((s) => `${s.output.map((o) => `${o.stream} ${JSON.stringify(o.text)}`).join(', ')}${s.output.length ? ', ' : ''}${JSON.stringify(s.status)}`).join(' | ');
-const describeWrites = (writes: unknown) => (writes as Segmentation[]).map(({ sizes, gapMs }) => `${JSON.stringify(sizes)} ${gapMs} ms apart`).join('; ');
+const ONE_WRITE: Segmentation = { sizes: [], gapMs: 0 };
 
 const liveSegmentation: PropertyCase = {
   name: 'cobra client live: a session\'s messages in any segmentation are delivered exactly and in order',
   ids: ['SRS-COBRA-105'],
   kind: 'live',
   runs: 8,
-  build: (ctx) => fc.asyncProperty(standby, steps(plainText), fc.array(segmentation, { minLength: 1, maxLength: 3 }), (first, script, writes) => session(ctx, first, script, writes)),
-  describe: ([first, script, writes]) => `first status ${JSON.stringify(first)}; steps ${describeSteps(script)}; write sizes ${describeWrites(writes)}`,
+  build: (ctx) => fc.asyncProperty(standby, steps(plainText), fc.array(segmentation, { minLength: 1, maxLength: 3 }), (first, script, writes) =>
+    session(ctx, first, script.map((s, i) => ({ units: stepUnits(s), writes: writes[i % writes.length], end: WHOLE })))),
+  describe: ([first, script, writes]) =>
+    `first status ${JSON.stringify(first)}; steps ${describeSteps(script)}; ${(writes as Segmentation[]).map((w) => describeWrites(w, WHOLE)).join(' | ')}`,
 };
 
 const liveOutput: PropertyCase = {
@@ -202,7 +162,8 @@ const liveOutput: PropertyCase = {
   ids: ['SRS-COBRA-103'],
   kind: 'live',
   runs: 8,
-  build: (ctx) => fc.asyncProperty(standby, steps(hardText), (first, script) => session(ctx, first, script, [{ sizes: [], gapMs: 0 }])),
+  build: (ctx) => fc.asyncProperty(standby, steps(hardText), (first, script) =>
+    session(ctx, first, script.map((s) => ({ units: stepUnits(s), writes: ONE_WRITE, end: WHOLE })))),
   describe: ([first, script]) => `first status ${JSON.stringify(first)}; steps ${describeSteps(script)}; each answer in one write`,
 };
 
@@ -211,9 +172,10 @@ const liveUndecodable: PropertyCase = {
   ids: ['SRS-COBRA-106'],
   kind: 'live',
   runs: 8,
-  build: (ctx) => fc.asyncProperty(standby, outputs(plainText), badLine, segmentation, (first, before, bad, writes) => undecodable(ctx, first, before, bad, writes)),
+  build: (ctx) => fc.asyncProperty(standby, outputs(plainText), badLine, segmentation, (first, before, bad, writes) =>
+    session(ctx, first, [{ units: [...before.map(unit), { wire: Buffer.concat([bad, Buffer.from('\n')]), undecodable: true }, unit(first)], writes, end: WHOLE }])),
   describe: ([first, before, bad, writes]) =>
-    `first status ${JSON.stringify(first)}; output ${JSON.stringify(before)}, then the line "${escapeBytes(bad as Buffer)}"; write sizes ${describeWrites([writes])}`,
+    `first status ${JSON.stringify(first)}; output ${JSON.stringify(before)}, then the line "${escapeBytes(bad as Buffer)}", then a status; ${describeWrites(writes, WHOLE)}`,
 };
 
 const liveCut: PropertyCase = {
@@ -221,9 +183,10 @@ const liveCut: PropertyCase = {
   ids: ['SRS-COBRA-108'],
   kind: 'live',
   runs: 10,
-  build: (ctx) => fc.asyncProperty(standby, fc.record({ output: outputs(plainText), status: fc.oneof(standby, end) }), segmentation, cutEnding, (first, s, writes, ending) => cut(ctx, first, s, writes, ending)),
+  build: (ctx) => fc.asyncProperty(standby, fc.record({ output: outputs(plainText), status: fc.oneof(standby, endStatus) }), segmentation, cutEnding, (first, s, writes, ending) =>
+    session(ctx, first, [{ units: stepUnits(s), writes, end: ending }])),
   describe: ([first, s, writes, ending]) =>
-    `first status ${JSON.stringify(first)}; answer ${describeSteps([s])}; write sizes ${describeWrites([writes])}; ${describeEnding(ending as Ending, stepBytes(s as Step).length)}`,
+    `first status ${JSON.stringify(first)}; answer ${describeSteps([s])}; ${describeWrites(writes, ending as Ending, bytesOf(stepUnits(s as Step)).length)}`,
 };
 
 export const cobraClient: ClientSupport = {

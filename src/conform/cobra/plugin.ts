@@ -42,4 +42,8 @@ export const cobraPlugin: ProtocolPlugin = {
       }
     },
   },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).cobraLoad;
+  },
 };

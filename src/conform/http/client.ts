@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { escapeBytes } from '../bytes-text';
 import { NonConformance } from '../errors';
-import { answer, cutEnding, describeEnding, endsAfterCut, segmentation, withClient, type Ending, type Segmentation } from '../client/fuzz';
+import { answer, cutEnding, describeWrites, endsAfterCut, segmentation, withClient, type Ending, type Segmentation } from '../client/fuzz';
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
 import type { Report, TerminalEvent } from '../client/contract';
@@ -129,10 +129,7 @@ function exchange(ctx: LiveContext, make: (max: number) => Scripted, writes: Seg
 
 const WHOLE: Ending = { kind: 'whole' };
 
-function describeScript(script: string, writes: unknown, end: Ending): string {
-  const { sizes, gapMs } = writes as Segmentation;
-  return `${script}; write sizes ${JSON.stringify(sizes)}, ${gapMs} ms apart; ${describeEnding(end)}`;
-}
+const describeScript = (script: string, writes: unknown, end: Ending) => `${script}; ${describeWrites(writes, end)}`;
 
 const show = (bytes: Buffer) => `"${escapeBytes(bytes.subarray(0, 80))}${bytes.length > 80 ? '…' : ''}" (${bytes.length} bytes)`;
 

@@ -32,4 +32,8 @@ export const httpPlugin: ProtocolPlugin = {
       if (status !== 200) throw new Error(`GET /hello.txt answered ${status}`);
     },
   },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).httpLoad;
+  },
 };

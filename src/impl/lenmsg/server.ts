@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { ConnectionClosedError } from '../common/errors';
 import { FramingError } from '../common/framer';
 import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
 import { decodeBodyParts, LengthPrefixFramer, MAX_MESSAGE } from './framer';
@@ -23,8 +24,11 @@ export interface LenmsgServerOptions extends ListenOptions {
    * throw FramingError for a body that is not UTF-8 JSON, which closes that connection.
    */
   decode?(body: readonly Buffer[], length: number): unknown;
-  /** A connection is gone; `error` says why when it broke the framing or ended mid-frame. */
-  onDisconnect?(from: LenmsgConnection, error?: FramingError): void;
+  /**
+   * A connection is gone; `error` says why when it broke the framing (FramingError) or
+   * ended mid-frame (ConnectionClosedError).
+   */
+  onDisconnect?(from: LenmsgConnection, error?: FramingError | ConnectionClosedError): void;
   maxMessage?: number;
   /** How long close() lets peers finish sending before it drops them. */
   closeGraceMs?: number;
@@ -53,7 +57,7 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
       remotePort: socket.remotePort ?? 0,
     };
     const framer = new LengthPrefixFramer(maxMessage);
-    let failure: FramingError | undefined;
+    let failure: FramingError | ConnectionClosedError | undefined;
     const onData = (chunk: Buffer) => {
       try {
         framer.pushParts(chunk, (body, length) => options.onMessage(decode(body, length), from, body));
@@ -68,7 +72,7 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
     socket.on('error', () => socket.destroy()); // a reset peer just leaves
     socket.once('close', () => {
       if (!failure && framer.pending > 0) {
-        failure = new FramingError(`connection closed mid-frame: ${framer.pending} bytes discarded`);
+        failure = new ConnectionClosedError(`connection closed mid-frame: ${framer.pending} bytes discarded`);
       }
       options.onDisconnect?.(from, failure);
     });
