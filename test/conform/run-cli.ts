@@ -14,6 +14,8 @@ export interface CliRun {
   stderr: string;
   /** report.json, when the run wrote one. */
   report?: Report;
+  /** The size of report.json in bytes, when the run wrote one. */
+  reportBytes?: number;
 }
 
 export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
@@ -21,10 +23,10 @@ export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args, '--report-dir', reportDir], { cwd: ROOT, timeout: timeoutMs }, (err, stdout, stderr) => {
       const file = path.join(reportDir, 'report.json');
-      const report = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Report) : undefined;
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
       fs.rmSync(reportDir, { recursive: true, force: true });
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, report });
+      resolve({ code, stdout, stderr, ...(text === undefined ? {} : { report: JSON.parse(text) as Report, reportBytes: Buffer.byteLength(text) }) });
     });
   });
 }
