@@ -1,3 +1,4 @@
+import type { ScenarioClaims } from './lanes';
 import type { ProtocolPlugin } from './protocol';
 import type { Target } from './target';
 
@@ -17,6 +18,8 @@ export interface Session {
    * answering. Later cases are not run against it (each would only wait out its timeouts).
    */
   hungSince?: string;
+  /** Set while scenarios run in lanes: which lane runs each (src/conform/lanes.ts). */
+  claims?: ScenarioClaims;
 }
 
 let current: Session | undefined;

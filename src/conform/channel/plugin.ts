@@ -18,6 +18,7 @@ export const channelPlugin: ProtocolPlugin = {
     });
   },
   properties: channelProperties,
+  casesSideBySide: true,
   faults: {
     /** A body sent and its echo received, with the reference channel client. */
     async clientCall(endpoint, timeoutMs) {

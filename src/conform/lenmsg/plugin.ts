@@ -21,6 +21,7 @@ export const lenmsgPlugin: ProtocolPlugin = {
     });
   },
   properties: lenmsgProperties,
+  casesSideBySide: true,
   faults: {
     /** A reference remote says hello, sends data and receives its echo (the reference central's application). */
     async clientCall(endpoint, timeoutMs) {
