@@ -83,9 +83,9 @@ export class WireDriver {
   /** Reading stopped because `limit` bytes are unread (not a step's pauseReading). */
   private heldBack = false;
   private pausedByStep = false;
-  private wake: (() => void) | undefined;
+  /** Whoever waits for the next event (bytes, a close): every one is woken. */
+  private readonly waiters = new Set<() => void>();
   private closeKind: CloseKind | undefined;
-  private readonly closed: Promise<CloseKind>;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -102,26 +102,21 @@ export class WireDriver {
         socket.pause();
         trace.note(conn, `client stops reading: ${this.received.length} bytes unread, the suite's limit (${this.limit})`);
       }
-      this.wake?.();
+      this.wake();
     });
-    this.closed = new Promise((resolve) => {
-      socket.once('end', () => {
-        trace.note(conn, 'FIN received');
-        this.closeKind ??= 'FIN';
-        this.wake?.();
-        resolve(this.closeKind);
-      });
-      socket.on('error', (err: NodeJS.ErrnoException) => {
-        trace.note(conn, `error ${err.code ?? err.message}`);
-        this.closeKind ??= 'RST';
-        this.wake?.();
-        resolve(this.closeKind);
-      });
-      socket.once('close', () => {
-        this.closeKind ??= 'FIN';
-        this.wake?.();
-        resolve(this.closeKind);
-      });
+    socket.once('end', () => {
+      trace.note(conn, 'FIN received');
+      this.closeKind ??= 'FIN';
+      this.wake();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      trace.note(conn, `error ${err.code ?? err.message}`);
+      this.closeKind ??= 'RST';
+      this.wake();
+    });
+    socket.once('close', () => {
+      this.closeKind ??= 'FIN';
+      this.wake();
     });
   }
 
@@ -225,15 +220,22 @@ export class WireDriver {
   /** Waits until the target ends the connection; returns how. */
   async expectClosed(timeoutMs: number, why: string): Promise<CloseKind> {
     const kind = await this.closedWithin(timeoutMs);
-    if (!kind) throw new NonConformance(`${why}: the connection is still open after ${timeoutMs} ms`);
-    return kind;
+    if (kind) return kind;
+    throw new NonConformance(this.heldBack
+      ? `${why}: the target sent ${this.received.length} bytes and no close (the suite holds at most ${this.limit} unread on this connection)`
+      : `${why}: the connection is still open after ${timeoutMs} ms`);
   }
 
-  /** Waits up to `timeoutMs` for the target to end the connection; how it ended, or undefined if it is still open. */
+  /**
+   * Waits up to `timeoutMs` for the target to end the connection; how it ended, or undefined
+   * if it is still open. Also undefined at once when the unread bytes reach the limit: a
+   * close behind them cannot be seen.
+   */
   async closedWithin(timeoutMs: number): Promise<CloseKind | undefined> {
-    const kind = await Promise.race([this.closed, delay(timeoutMs, undefined, { ref: false })]);
-    if (!kind) this.trace.note(this.conn, `still open after ${timeoutMs} ms`);
-    return kind;
+    const until = Date.now() + timeoutMs;
+    while (!this.closeKind && !this.heldBack && Date.now() < until) await this.nextEvent(until - Date.now());
+    if (!this.closeKind) this.trace.note(this.conn, this.heldBack ? 'no close seen: the client stopped reading' : `still open after ${timeoutMs} ms`);
+    return this.closeKind;
   }
 
   /** Bytes received and not yet read by a step (at most the read-ahead limit). */
@@ -324,18 +326,22 @@ export class WireDriver {
     }
   }
 
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
   private nextEvent(waitMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, waitMs));
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (self.wake === done) self.wake = undefined;
+        this.waiters.delete(done);
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, Math.max(0, waitMs));
+      this.waiters.add(done);
     });
   }
+
 }
 
 function* splitPieces(bytes: Buffer, { pieceSize, pieces }: WriteOptions): Generator<Buffer> {
