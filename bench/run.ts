@@ -14,9 +14,10 @@ import { bench as lenmsg } from './lenmsg';
 import { bench as oneline } from './oneline';
 import { bench as channel } from './channel';
 import { bench as rpc } from './rpc';
+import { bench as conform } from './conform';
 
 /** Every bench module; a protocol's bench/<protocol>.ts is registered here. */
-export const MODULES: readonly BenchModule[] = [oneline, channel, cobra, lenmsg, rpc];
+export const MODULES: readonly BenchModule[] = [oneline, channel, cobra, lenmsg, rpc, conform];
 
 const REPORT_PATH = path.join(__dirname, '..', 'reports', 'bench.json');
 
@@ -38,13 +39,13 @@ export function formatReport(reports: readonly ModuleReport[]): string {
   for (const report of reports) {
     lines.push(`== ${report.module} (${report.seconds.toFixed(1)} s)`);
     for (const result of report.results) {
-      targets++;
-      if (!result.met) missed.push(`${report.module}: ${result.name}`);
+      if (result.target) targets++;
+      if (result.target && !result.met) missed.push(`${report.module}: ${result.name}`);
       lines.push(`${result.name}: ${figure(result.figure, result.unit)}`);
       const width = Math.max(...Object.keys(result.comparisons).map((name) => name.length));
       for (const [baseline, value] of Object.entries(result.comparisons)) {
         let line = `    vs ${baseline.padEnd(width)}  ${figure(value, result.unit).padStart(12)}  ${result.ratios[baseline].toFixed(2)}x`;
-        if (baseline === result.target.baseline) {
+        if (baseline === result.target?.baseline) {
           line += `  target >= ${result.target.ratio}x  ${result.met ? 'MET' : 'NOT MET'}`;
         }
         lines.push(line);
