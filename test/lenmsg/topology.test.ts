@@ -270,8 +270,7 @@ test('the central closes a connection whose data message is not JSON', { timeout
   const central = await centralFor(t, STEADY);
   const client = await LenmsgClient.connect('127.0.0.1', central.port);
   t.after(() => client.destroy());
-  // Shaped like a data message, UTF-8, and long enough to be scanned 64 bytes at a time, but a
-  // raw newline inside a string is not JSON.
+  // Shaped like a data message, UTF-8 and long, but a raw newline inside a string is not JSON.
   const notJson = Buffer.from(`{"type":"data","body":"${'y'.repeat(5000)}\n${'y'.repeat(5000)}"}`);
   assert.ok(notJson.includes(0x0a));
   client.relay([notJson]);
