@@ -14,6 +14,8 @@ export interface LiveContext {
   /** The server's root directory when the suite owns it (see ProtocolPlugin.prepareRoot); else undefined. */
   root?: string;
   timeoutMs: number;
+  /** The property's name, for messages that cite the case which found something. */
+  caseName: string;
   /** A fresh recorder per run, so a failure shows the trace of the failing run only. */
   trace(): TraceRecorder;
   /** In a --client run: starts the client under test against a scripted server, one process per run (ClientSupport.properties). */
@@ -57,6 +59,12 @@ export interface ProtocolPlugin {
   /** The simplest request the target must answer; throws when it does not. */
   probe(endpoint: Endpoint, timeoutMs: number): Promise<void>;
   properties: PropertyCase[];
+  /**
+   * The protocol's cases may run side by side (src/conform/lanes.ts): its servers serve many
+   * clients at once (the spec says so), and no case sees what another does to the target. Not
+   * rpc: its cases share the name server's registry and the echo object's last record.
+   */
+  casesSideBySide?: boolean;
   /** What the fault profile (`conform --faults`, src/conform/faults.ts) needs; a protocol without it has no fault cases. */
   faults?: FaultSupport;
   /** What `conform --client` needs beyond the protocol's @client-target features; a protocol without it has no client runs. */

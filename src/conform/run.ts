@@ -1,5 +1,6 @@
 import { TargetUnreachableError, UsageError } from './errors';
-import { CLIENT_TARGET, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
+import { CLIENT_TARGET, DESTRUCTIVE, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
+import { inLanes, lanesFor, scenariosInLanes } from './lanes';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, requirementTarget, selectRequirements, type Selection, type TargetKind } from './select';
 import { BASE_TIMEOUT_MS, closeSession, openSession, serverTarget, setSession, type Session } from './session';
@@ -109,17 +110,33 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties` +
       `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
     const names = new Set(chosenScenarios.map((s) => s.name));
-    const scenarioBatch = async (stops: boolean) => {
-      const batch = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER) === stops);
+    const { lanes, why } = await lanesFor(plugin, target.main.endpoint, timeoutMs);
+    if (plugin.casesSideBySide) options.log(`  ${lanes > 1 ? `${lanes} cases at a time` : 'one case at a time'}: ${why}`);
+    const scenarioBatch = async (batch: ScenarioInfo[], expression: string, inParallel = 1) => {
       if (batch.length === 0) return;
-      const expression = `${stops ? STOPS_SERVER : `not ${STOPS_SERVER}`} and not ${CLIENT_TARGET}`;
-      const ran = await runScenarios(options.protocol, batch, expression, (o) => names.has(o.name) && onCase(o));
+      const report = (o: CaseOutcome) => names.has(o.name) && onCase(o);
+      // A namesake among the client cases never runs against a server.
+      const serverCases = `${expression} and not ${CLIENT_TARGET}`;
+      const ran = inParallel > 1
+        ? await scenariosInLanes(options.protocol, batch, serverCases, report, inParallel)
+        : await runScenarios(options.protocol, batch, serverCases, report);
       outcomes.push(...ran.filter((o) => names.has(o.name)));
     };
-    await scenarioBatch(false);
+    const stopping = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER));
+    const running = chosenScenarios.filter((s) => !s.tags.includes(STOPS_SERVER));
+    if (lanes === 1) {
+      await scenarioBatch(running, `not ${STOPS_SERVER}`);
+    } else {
+      // Side by side, a destructive case runs only beside other destructive ones: what it may
+      // do to the target (close every connection, stop answering) reaches no ordinary case.
+      await scenarioBatch(running.filter((s) => !s.tags.includes(DESTRUCTIVE)), `not ${STOPS_SERVER} and not ${DESTRUCTIVE}`, lanes);
+      await scenarioBatch(running.filter((s) => s.tags.includes(DESTRUCTIVE)), `${DESTRUCTIVE} and not ${STOPS_SERVER}`, lanes);
+      inScenarioOrder(outcomes, chosenScenarios);
+    }
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
     outcomes.push(...(await runProperties(pure, { timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, onCase)));
-    for (const property of chosenProperties.filter((p) => p.kind === 'live')) outcomes.push(await runLive(property, options, current, onCase));
+    const live = chosenProperties.filter((p) => p.kind === 'live');
+    outcomes.push(...(await inLanes(live, lanes, (property) => runLive(property, options, current, onCase))));
     if (chosenFaultCases.length) {
       const direct = new Map(outcomes.filter((o) => o.kind === 'scenario').map((o) => [o.name, o.outcome]));
       outcomes.push(...(await runFaultCases(chosenFaultCases, { protocol: options.protocol, session: current, seed: options.seed, replayBase: options.replayBase, direct, onCase })));
@@ -130,7 +147,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
       load = { runs: phase.runs, memory: phase.memory };
     }
     // Cases that stop the server run last (CONFORMANCE.md, Targets).
-    await scenarioBatch(true);
+    await scenarioBatch(stopping, STOPS_SERVER);
   } finally {
     await closeSession(current);
   }
@@ -155,6 +172,13 @@ function unreachableRun(options: ConformOptions, label: string, requirements: Re
     ({ name: c.name, kind, ids: c.ids, durationMs: 0, outcome: 'error', message });
   const outcomes = [...scenarios.map(notRun('scenario')), ...properties.map(notRun('property'))];
   return { protocol: options.protocol, target: label, requirements: requirementResults(requirements, outcomes), cases: 0, unreachable: reason };
+}
+
+/** Puts the scenario outcomes of lanes (in the order they ended) back in the scenarios' order, for a stable report. */
+function inScenarioOrder(outcomes: CaseOutcome[], scenarios: ScenarioInfo[]): void {
+  const rank = new Map<string, number>();
+  scenarios.forEach((s, i) => { if (!rank.has(s.name)) rank.set(s.name, i); });
+  outcomes.sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
 }
 
 /** A live property, with the liveness probe before and after it. */

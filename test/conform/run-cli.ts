@@ -18,6 +18,8 @@ export interface CliRun {
   report?: Report;
   /** Every file the run wrote into its report directory, by name (junit.xml, report.md, ...). */
   files: Record<string, string>;
+  /** The size of report.json in bytes, when the run wrote one. */
+  reportBytes?: number;
 }
 
 export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
@@ -25,12 +27,12 @@ export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args, '--report-dir', reportDir], { cwd: ROOT, timeout: timeoutMs }, (err, stdout, stderr) => {
       const file = path.join(reportDir, 'report.json');
-      const report = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Report) : undefined;
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
       const written = fs.readdirSync(reportDir, { withFileTypes: true }).filter((entry) => entry.isFile());
       const files = Object.fromEntries(written.map(({ name }) => [name, fs.readFileSync(path.join(reportDir, name), 'utf8')]));
       fs.rmSync(reportDir, { recursive: true, force: true });
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, report, files });
+      resolve({ code, stdout, stderr, files, ...(text === undefined ? {} : { report: JSON.parse(text) as Report, reportBytes: Buffer.byteLength(text) }) });
     });
   });
 }

@@ -20,6 +20,7 @@ export const channelPlugin: ProtocolPlugin = {
   },
   properties: channelProperties,
   client: channelClient,
+  casesSideBySide: true,
   faults: {
     /** A body sent and its echo received, with the reference channel client. */
     async clientCall(endpoint, timeoutMs) {

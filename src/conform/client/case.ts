@@ -63,7 +63,7 @@ export class ClientCase {
 
   /** Starts the server and the client, and waits for the client's ready line (a SuiteError when it does not come). */
   static async start(trace: TraceRecorder, options: ClientCaseOptions): Promise<ClientCase> {
-    const server = await ScriptedServer.start(trace, options.ports, options.halfOpen);
+    const server = await ScriptedServer.start(trace, options.ports, options.timeoutMs, options.halfOpen);
     const process = new ClientProcess(fillPorts(options.command, server.endpoint), trace);
     try {
       const first = await process.next(performance.now() + STARTUP_MS * options.timeoutScale);

@@ -21,7 +21,7 @@ export class ScriptedServer {
     private readonly trace: TraceRecorder,
   ) {}
 
-  static async start(trace: TraceRecorder, ports: number, halfOpen = true): Promise<ScriptedServer> {
+  static async start(trace: TraceRecorder, ports: number, timeoutMs: number, halfOpen = true): Promise<ScriptedServer> {
     const arrivals: AsyncQueue<WireDriver>[] = [];
     const listeners: TcpListener[] = [];
     const server = new ScriptedServer(listeners, arrivals, trace);
@@ -31,7 +31,7 @@ export class ScriptedServer {
         arrivals.push(queue);
         // Half-open: after the client's FIN the suite may still answer (an echo client ends its sending side first).
         listeners.push(await listenTcp((socket) => {
-          const driver = WireDriver.accepted(socket, trace);
+          const driver = WireDriver.accepted(socket, trace, timeoutMs);
           server.all.push(driver);
           queue.push(driver);
         }, { allowHalfOpen: halfOpen }));

@@ -23,6 +23,7 @@ export const lenmsgPlugin: ProtocolPlugin = {
   },
   properties: lenmsgProperties,
   client: lenmsgClient,
+  casesSideBySide: true,
   faults: {
     /** A reference remote says hello, sends data and receives its echo (the reference central's application). */
     async clientCall(endpoint, timeoutMs) {

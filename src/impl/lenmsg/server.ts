@@ -20,11 +20,6 @@ export interface LenmsgServerOptions extends ListenOptions {
    */
   onMessage(message: unknown, from: LenmsgConnection, body: readonly Buffer[]): void;
   /**
-   * What onMessage gets as the message: by default the parsed JSON (decodeBodyParts). It must
-   * throw FramingError for a body that is not UTF-8 JSON, which closes that connection.
-   */
-  decode?(body: readonly Buffer[], length: number): unknown;
-  /**
    * A connection is gone; `error` says why when it broke the framing (FramingError) or
    * ended mid-frame (ConnectionClosedError).
    */
@@ -45,7 +40,6 @@ export interface LenmsgServer extends RunningServer {
  */
 export async function startLenmsgServer(options: LenmsgServerOptions): Promise<LenmsgServer> {
   const maxMessage = options.maxMessage ?? MAX_MESSAGE;
-  const decode = options.decode ?? decodeBodyParts;
   let nextId = 1;
   let stopping = false;
 
@@ -60,7 +54,7 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
     let failure: FramingError | ConnectionClosedError | undefined;
     const onData = (chunk: Buffer) => {
       try {
-        framer.pushParts(chunk, (body, length) => options.onMessage(decode(body, length), from, body));
+        framer.pushParts(chunk, (body, length) => options.onMessage(decodeBodyParts(body, length), from, body));
       } catch (err) {
         if (!(err instanceof FramingError)) throw err; // the application's own bug stays loud
         failure = err;
