@@ -2,12 +2,13 @@
  * The main job (`npm run ver`): every protocol against its embedded reference server
  * with the full profile, plus the pure property suite of every framer, plus each
  * reference client through `conform --client` where the protocol has client cases, plus
- * coverage of the reference run, then the hostile-load robustness pass and the security
- * section (issue 7), into one verification report.
+ * coverage of the reference run, then the load profile (issue 12: volume, many clients,
+ * the hostile loads of issue 7) and the security section, into one verification report.
  *
  * The verification runs in a child process with V8 coverage on; this process then
- * turns the coverage into a summary with c8, runs the robustness pass (each reference
- * server a child process of its own) and writes the reports.
+ * turns the coverage into a summary with c8, runs the load profile against each
+ * reference server (a child process of its own, so its memory is read), adds the load
+ * requirements (SRS-<P>-093..099) to each protocol's results and writes the reports.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +27,11 @@ import { UsageError } from './src/conform/errors';
 import { buildReport, errorReport, withSections, type ReportPart } from './src/report/build';
 import { loadBaseline } from './src/report/baseline';
 import { runRobustness, writeRobustnessJson } from './src/robustness/run';
+import { FIXED_SIZES, scaledSizes, type LoadSizes } from './src/robustness/profiles';
+import { isLoadRequirement, loadCases } from './src/conform/load';
+import { requirementResults } from './src/conform/verdict';
+import type { Requirement } from './src/conform/srs';
+import type { RobustnessSection } from './src/report/types';
 import { securitySection } from './src/robustness/security';
 import { writeReports, FORMATS } from './src/report/write';
 import type { CoverageSummary, Report, RunError } from './src/report/types';
@@ -37,7 +43,9 @@ const HELP = `npm run ver [-- options]: verify every protocol against its refere
   --runs N            runs of every property
   --report-dir DIR    default reports/
   --no-coverage       skip the coverage measurement
-  --no-robustness     skip the hostile-load robustness pass (reports/robustness.json); a failed load exits 1
+  --no-robustness     skip the load profile (reports/robustness.json, SRS-<P>-093..099); a failed load exits 1
+  --load-scale X      the load profile at the counts of conform --load times X (1: the full counts); default:
+                      full counts but 200 clients x 100 messages, 200 at once (the CI budget)
   --faults            also the fault profile of every protocol (conform --faults)
   --baseline FILE     known failures (an earlier report.json, or {"knownFailures": [{"id", "reason"}]}), as conform
   --baseline-strict   a fixed known failure fails the run too
@@ -52,6 +60,26 @@ Every exit after the options are read writes the reports, an error (exit 2 or 3)
 const REFERENCE_CLIENT_RUNS = 2;
 /** The reference clients' timeout in client runs (scaled as the suite's waits are). */
 const REFERENCE_CLIENT_TIMEOUT_MS = 1000;
+
+/**
+ * The load profile's sizes in the main job: the issue's counts, but 200 clients of 100
+ * messages (200 at once) instead of 1,000 (300 at once), which alone took 90 s of the
+ * 160 s a full-count pass took here on 2 cores. `--load-scale 1` runs the full counts.
+ */
+const VER_SIZES: LoadSizes = { ...FIXED_SIZES, clients: 200, clientsAtOnce: 200 };
+
+/**
+ * Each protocol's server results with its load requirements (all of them: the load profile
+ * ran every load). A reference client's part (its target is "client: COMMAND") has none.
+ */
+function withLoadResults(parts: ReportPart[], srs: Requirement[], section: RobustnessSection): ReportPart[] {
+  return parts.map((part) => {
+    if (part.target.startsWith('client: ')) return part;
+    const requirements = srs.filter((r) => r.protocol === part.protocol && isLoadRequirement(r.id));
+    const outcomes = loadCases(section.runs.filter((run) => run.protocol === part.protocol), { base: `npx wireproof robustness --protocol ${part.protocol}`, seed: section.seed });
+    return { ...part, requirements: [...part.requirements, ...requirementResults(requirements, outcomes)] };
+  });
+}
 
 interface ChildResult {
   parts: ReportPart[];
@@ -122,7 +150,7 @@ function coverageSummary(v8Dir: string, reportDir: string): CoverageSummary | un
 function printSections({ robustness, security }: Report): void {
   if (robustness) {
     const failed = robustness.runs.filter((run) => run.verdict === 'FAIL').map((run) => `${run.protocol} ${run.load}`);
-    console.log(`robustness: ${robustness.verdict}, ${robustness.runs.filter((run) => run.verdict !== 'N/A').length} hostile loads${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+    console.log(`load: ${robustness.verdict}, ${robustness.runs.filter((run) => run.verdict !== 'N/A').length} loads${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
   }
   if (security) {
     const parts = [...security.bindAddresses.map((c) => ({ name: `${c.protocol} bind address`, verdict: c.verdict })), ...security.attempts, { name: 'evaluation scan', verdict: security.evaluation.verdict }];
@@ -139,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
     'report-dir': { type: 'string', default: 'reports' },
     'no-coverage': { type: 'boolean', default: false },
     'no-robustness': { type: 'boolean', default: false },
+    'load-scale': { type: 'string' },
     faults: { type: 'boolean', default: false },
     baseline: { type: 'string' },
     'baseline-strict': { type: 'boolean', default: false },
@@ -179,6 +208,9 @@ async function writeErrorReports(error: RunError, seed: number, started: Date, r
 type Values = ReturnType<typeof parseCommand>['values'];
 
 async function verify(values: Values, protocols: string[], seed: number, runs: number | undefined, reportDir: string, started: Date): Promise<number> {
+  const loadScaleText = typeof values['load-scale'] === 'string' ? values['load-scale'] : undefined;
+  const loadScale = toNumber('load-scale', loadScaleText, { min: 0 });
+  if (loadScale !== undefined && (loadScale <= 0 || loadScale > 1)) throw new UsageError(`--load-scale is a number over 0 and at most 1, not "${loadScaleText}"`);
   const srs = loadSrs(); // an invalid srs.json stops here, before anything runs
   const baselineFile = typeof values.baseline === 'string' ? values.baseline : undefined;
   if (values['baseline-strict'] && !baselineFile) throw new UsageError('--baseline-strict needs --baseline FILE');
@@ -204,10 +236,12 @@ async function verify(values: Values, protocols: string[], seed: number, runs: n
   }
   const coverage = values['no-coverage'] ? undefined : coverageSummary(v8Dir, reportDir);
   const log = (line: string) => console.error(line);
-  const robustness = values['no-robustness'] ? undefined : await runRobustness({ protocols, seed: result.seed, log });
-  const security = await securitySection(protocols, result.parts.flatMap((part) => part.requirements));
+  const sizes = loadScale === undefined ? VER_SIZES : scaledSizes(loadScale);
+  const robustness = values['no-robustness'] ? undefined : await runRobustness({ protocols, seed: result.seed, sizes, log });
+  const parts = robustness ? withLoadResults(result.parts, srs, robustness) : result.parts;
+  const security = await securitySection(protocols, parts.flatMap((part) => part.requirements));
   const report = withSections(
-    buildReport(result.parts, {
+    buildReport(parts, {
       seed: result.seed, started: new Date(result.started), strict: false, coverage,
       ...(baseline ? { baseline: { baseline, strict: values['baseline-strict'] === true } } : {}),
     }),

@@ -145,14 +145,17 @@ export interface Target {
   ratio: number;
 }
 
-/** One line of the bench report: a subject, what it was compared with, and its target. */
+/**
+ * One line of the bench report: a subject, what it was compared with, and its target. A
+ * figure in seconds (a wall time) is reported beside its baselines with no target.
+ */
 export interface BenchResult {
   name: string;
-  unit: Unit;
+  unit: Unit | 's';
   figure: number;
   /** Baseline name → its figure, in the same unit. */
   comparisons: Record<string, number>;
-  /** Baseline name → figure / baseline figure (above 1: the subject is faster). */
+  /** Baseline name → figure / baseline figure (for rates, above 1: the subject is faster). */
   ratios: Record<string, number>;
   /** None for a row that is reported only (no target to meet). */
   target?: Target;

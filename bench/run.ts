@@ -15,9 +15,10 @@ import { bench as oneline } from './oneline';
 import { bench as channel } from './channel';
 import { bench as rpc } from './rpc';
 import { bench as startup } from './startup';
+import { bench as conform } from './conform';
 
 /** Every bench module; a protocol's bench/<protocol>.ts is registered here. */
-export const MODULES: readonly BenchModule[] = [oneline, channel, cobra, lenmsg, rpc, startup];
+export const MODULES: readonly BenchModule[] = [oneline, channel, cobra, lenmsg, rpc, startup, conform];
 
 const REPORT_PATH = path.join(__dirname, '..', 'reports', 'bench.json');
 

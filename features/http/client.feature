@@ -1,5 +1,5 @@
 Feature: http reference client
-  get(url) on fetch, as the lecture's urllib: status, headers and exact bytes; a timeout
+  get(url) on Node's http module, as the lecture's urllib: status, headers and exact bytes; a timeout
   and a body limit; only http(s) URLs.
 
   Background:

@@ -17,6 +17,8 @@ interface ClientEntry {
   run(values: Values, args: string[]): Promise<number>;
   /** `--driver`: the client behind the driver contract of `conform --client` (src/conform/client/adapter.ts). */
   driver?(values: Values): Promise<Adapter>;
+  /** The options that name the suite's server in the `--driver` command `npm run ver` runs (default `--port {port}`). */
+  driverPorts?: string;
 }
 
 const number = (values: Values, name: string, min = 0) => toNumber(name, values[name] as string | undefined, { min });
@@ -90,6 +92,28 @@ async function runChannel(values: Values, bodies: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/**
+ * The channel reference client behind the driver contract: `send` is one body sent as a frame,
+ * then `expect` bodies received; `receive` waits for `expect` bodies. One deadline per action.
+ */
+async function channelDriver(values: Values): Promise<Adapter> {
+  const { connectChannel } = require('../impl/channel/client') as typeof import('../impl/channel/client');
+  const { MAX_BODY } = require('../impl/channel/framer') as typeof import('../impl/channel/framer');
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? MAX_BODY;
+  const channel = await connectChannel((values.host as string) ?? DEFAULT_HOST, number(values, 'port', 1) ?? 5000, { timeoutMs, maxBody: maxBytes });
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      if (action.action === 'close') return void channel.close(); // its FIN goes now; the peer's is not the action's to wait for
+      const deadline = performance.now() + timeoutMs;
+      if (action.action !== 'receive') await channel.send(sendBytes(action), { timeoutMs });
+      for (let i = 0; i < Number(action.expect ?? 0); i++) deliver(await channel.recv({ timeoutMs: Math.max(1, deadline - performance.now()) }));
+    },
+    close: () => void channel.close(),
+  };
+}
+
 /** The lecture's client: prints the peer address, sends, closes its side, prints what came back. */
 async function runEcho(values: Values, words: string[]): Promise<number> {
   const { echoOnce, formatPeer } = require('../impl/echo/client') as typeof import('../impl/echo/client');
@@ -156,6 +180,57 @@ async function runLenmsg(values: Values, bodies: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/**
+ * The reference remote behind the driver contract: `start` starts it (its server, its client
+ * to the central at --host/--port, hello) with the central's `heartbeatMs`; `send` sends
+ * `body` as data, `send-error` an error named `name` with `message`; `receive` waits for
+ * `expect` data bodies (reported as their JSON text); `wait-stop` waits until the remote stops
+ * on its own, done with why; `close` stops it.
+ */
+async function lenmsgDriver(values: Values): Promise<Adapter> {
+  const { startRemote } = require('../impl/lenmsg/remote') as typeof import('../impl/lenmsg/remote');
+  const { MAX_MESSAGE } = require('../impl/lenmsg/framer') as typeof import('../impl/lenmsg/framer');
+  const { withTimeout } = require('../impl/common/errors') as typeof import('../impl/common/errors');
+  const port = number(values, 'port', 1);
+  if (port === undefined) throw new UsageError('client lenmsg needs --port: the central has no default port');
+  const central = { host: (values.host as string) ?? DEFAULT_HOST, port };
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? MAX_MESSAGE;
+  let remote: import('../impl/lenmsg/remote').LenmsgRemote | undefined;
+  const started = () => {
+    if (!remote) throw new Error('the remote is not started (the first action is "start")');
+    return remote;
+  };
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      switch (action.action) {
+        case 'start':
+          remote = await startRemote({ central, timeoutMs, maxMessage: maxBytes, heartbeatIntervalMs: Number(action.heartbeatMs) || undefined });
+          return;
+        case 'send':
+          return started().send(action.body);
+        case 'send-error':
+          return started().sendError(Object.assign(new Error(String(action.message)), { name: String(action.name) }));
+        case 'receive': {
+          const deadline = performance.now() + timeoutMs;
+          for (let i = 0; i < Number(action.expect ?? 0); i++) {
+            deliver(Buffer.from(JSON.stringify(await started().receive({ timeoutMs: Math.max(1, deadline - performance.now()) }))));
+          }
+          return;
+        }
+        case 'wait-stop':
+          return `stopped: ${(await withTimeout(started().closed, timeoutMs, 'the remote stopping')).message}`;
+        case 'close':
+          return void (await started().close());
+        default:
+          throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      }
+    },
+    close: async () => void (await remote?.close()),
+  };
+}
+
 /** The terminal client: loads FILE and steps it on n/space/enter; q sends close. */
 async function runCobra(values: Values, files: string[]): Promise<number> {
   if (files.length !== 1) throw new UsageError('client cobra takes one FILE or URL: the program to step');
@@ -170,6 +245,56 @@ async function runCobra(values: Values, files: string[]): Promise<number> {
   });
 }
 
+/**
+ * The cobra reference client behind the driver contract: `load` sends a path and delivers the
+ * file port's answer, then (after `ok`) the program's first status; `next` delivers the
+ * output events that came before the status, then the status (or the error reply); `close`
+ * sends close and waits for the server to disconnect. Each message is delivered as its JSON.
+ */
+async function cobraDriver(values: Values): Promise<Adapter> {
+  const { CobraClient, DEFAULT_MAX_LINE } = require('../impl/cobra/client') as typeof import('../impl/cobra/client');
+  const { DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT } = require('../impl/cobra/protocol') as typeof import('../impl/cobra/protocol');
+  type Message = import('../impl/cobra/protocol').ControlMessage | import('../impl/cobra/protocol').FileReply;
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? DEFAULT_MAX_LINE;
+  const output: Message[] = []; // output events received and not yet delivered
+  const client = await CobraClient.connect({
+    host: (values.host as string) ?? DEFAULT_HOST,
+    filePort: number(values, 'file-port', 1) ?? number(values, 'port', 1) ?? DEFAULT_FILE_PORT,
+    controlPort: number(values, 'control-port', 1) ?? DEFAULT_CONTROL_PORT,
+    timeoutMs,
+    maxLine: maxBytes,
+    onOutput: (event) => output.push(event),
+  });
+  const json = (message: Message) => Buffer.from(JSON.stringify(message));
+  /** The output that arrived before `message`, in order, then `message`. */
+  const deliverAfterOutput = (deliver: (unit: Buffer) => void, message: Message) => {
+    for (const event of output.splice(0)) deliver(json(event));
+    deliver(json(message));
+  };
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      switch (action.action) {
+        case 'load': {
+          if (typeof action.path !== 'string') throw new Error('"load" needs a "path"');
+          const reply = await client.sendPath(action.path);
+          deliver(json(reply));
+          if ('ok' in reply) deliverAfterOutput(deliver, await client.waitStatus());
+          return;
+        }
+        case 'next':
+          return deliverAfterOutput(deliver, await client.command('next'));
+        case 'close':
+          return client.close();
+        default:
+          throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      }
+    },
+    close: () => client.disconnect(),
+  };
+}
+
 /** urllib's urlopen(URL).read(): the body to stdout as exact bytes, the status and headers to stderr. */
 async function runHttp(values: Values, urls: string[]): Promise<number> {
   const { get } = require('../impl/http/client') as typeof import('../impl/http/client');
@@ -180,6 +305,29 @@ async function runHttp(values: Values, urls: string[]): Promise<number> {
   process.stderr.write(`${head.join('\n')}\n\n`);
   await new Promise<void>((resolve, reject) => process.stdout.write(response.body, (err) => (err ? reject(err) : resolve())));
   return response.status >= 400 ? 1 : EXIT.ok; // 1 where urllib raises HTTPError
+}
+
+/** The largest body the http driver takes unless told (`--max-bytes`): a whole body is one report line, in base64. */
+const HTTP_DRIVER_MAX_BYTES = 1024 * 1024;
+
+/** The http reference client behind the driver contract: `get` and `head` of a path at the server, one response each. */
+async function httpDriver(values: Values): Promise<Adapter> {
+  const { get, head } = require('../impl/http/client') as typeof import('../impl/http/client');
+  const timeoutMs = number(values, 'timeout', 1) ?? 5000;
+  const maxBytes = number(values, 'max-bytes', 1) ?? HTTP_DRIVER_MAX_BYTES;
+  const host = (values.host as string) ?? DEFAULT_HOST;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${number(values, 'port', 1) ?? 80}`;
+  return {
+    ready: { timeoutMs, maxBytes },
+    async act(action, deliver) {
+      if (action.action === 'close') return; // each call has its own connection
+      const call = action.action === 'get' ? get : action.action === 'head' ? head : undefined;
+      if (!call || typeof action.path !== 'string') throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      const { status, headers, body } = await call(origin + action.path, { timeoutMs, maxBytes });
+      deliver(body, { status, headers });
+    },
+    close: () => undefined,
+  };
 }
 
 /**
@@ -267,6 +415,7 @@ const CLIENTS: Record<string, ClientEntry> = {
     usage: `channel [BODY...]      sends each BODY (or each line of standard input) as a frame and prints the body that comes back
             --port N (default 5000)`,
     run: runChannel,
+    driver: channelDriver,
   },
   cobra: {
     usage: `cobra FILE|URL         steps the Python program FILE (or the program at an http URL of a file server over
@@ -277,6 +426,8 @@ const CLIENTS: Record<string, ClientEntry> = {
       'control-port': { type: 'string', description: "the server's control port" },
     },
     run: runCobra,
+    driver: cobraDriver,
+    driverPorts: '--file-port {port} --control-port {port2}',
   },
   echo: {
     usage: `echo [TEXT]            connects, prints the server's address, sends TEXT (default "Hello, world"),
@@ -289,6 +440,7 @@ const CLIENTS: Record<string, ClientEntry> = {
                            standard error; exits 1 for a status of 400 or more  --max-bytes N  largest body accepted`,
     options: { 'max-bytes': { type: 'string', description: 'largest body accepted in bytes' } },
     run: runHttp,
+    driver: httpDriver,
   },
   lenmsg: {
     usage: `lenmsg [BODY...]       plays a remote: says hello with its own server's address, sends each BODY (or each line
@@ -296,6 +448,7 @@ const CLIENTS: Record<string, ClientEntry> = {
             --heartbeat-ms MS  the central's heartbeat interval (default 1000; silence for 3 intervals stops the remote)`,
     options: { 'heartbeat-ms': { type: 'string', description: "the central's heartbeat interval in ms" } },
     run: runLenmsg,
+    driver: lenmsgDriver,
   },
   rpc: {
     usage: `rpc URI METHOD [ARG...]  calls METHOD on the object at URI (PYRO:id@host:port or PYRONAME:name[@host:port])
@@ -324,9 +477,12 @@ function help(): string {
     '  common options: --host H (default 127.0.0.1)  --port N  --timeout MS (default 5000)',
     `  --driver               the client behind the driver contract of \`conform --client\` (JSON lines on standard
                            input and output; README, "Verifying a client"): ${Object.keys(CLIENTS).filter((n) => CLIENTS[n].driver).join(', ')}
-                           (oneline: --max-bytes N, the largest response line; default 65536;
-                           rpc: calls PYRONAME:wireproof.echo@HOST:PORT, --max-bytes N the largest reply message,
-                           default 4194304, --serializer json|serpent)`,
+                           (--max-bytes N: oneline's largest response line, default 65536; channel's largest
+                           body and lenmsg's largest message, default 16777216; http's largest body, default
+                           1048576, as a whole body is one report line; cobra's longest line, default 4194304;
+                           rpc's largest reply message, default 4194304, --serializer json|serpent (it calls
+                           PYRONAME:wireproof.echo@HOST:PORT).
+                           cobra: --file-port N --control-port N)`,
   ].join('\n');
 }
 
@@ -336,7 +492,7 @@ export function referenceClientCommand(protocol: string, timeoutMs: number): str
   const { PROJECT_ROOT } = require('../conform/srs') as typeof import('../conform/srs');
   const { shellQuote } = require('../conform/properties') as typeof import('../conform/properties');
   const bin = path.join(PROJECT_ROOT, 'bin', 'wireproof.js');
-  return `node ${shellQuote(bin)} client ${protocol} --driver --host {host} --port {port} --timeout ${Math.round(timeoutMs)}`;
+  return `node ${shellQuote(bin)} client ${protocol} --driver --host {host} ${CLIENTS[protocol].driverPorts ?? '--port {port}'} --timeout ${Math.round(timeoutMs)}`;
 }
 
 export async function clientCommand(args: string[]): Promise<number> {

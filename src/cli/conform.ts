@@ -10,10 +10,11 @@ import { parseEndpoint, targetLabel } from '../conform/target';
 import { EXIT } from '../conform/verdict';
 import { buildReport, errorReport } from '../report/build';
 import { InvalidBaselineError, loadBaseline } from '../report/baseline';
-import { FORMATS, parseFormats, UnknownFormatError, writeReports, type Format } from '../report/write';
+import { FORMATS, formatsOption, parseFormats, writeReports, type Format } from '../report/write';
 import type { Report, RunError } from '../report/types';
 import type { Profile } from '../conform/select';
 import { FAULT_NAMES, type FaultName } from '../conform/faults';
+import { anyLoadOption, LOAD_HELP, LOAD_OPTIONS, loadOptions, withLoadSection } from './load-options';
 
 const HELP = `wireproof conform: verify a server, or a client, against the requirements in srs.json
 
@@ -34,6 +35,11 @@ const HELP = `wireproof conform: verify a server, or a client, against the requi
                         stream and one that adds latency (same verdicts), and the reference client's
                         call cut by a reset and a stall (typed error in time; the server serves the next client)
   --fault NAME          only these faults of the profile (repeatable; implies --faults): ${FAULT_NAMES.join(', ')}
+  --load                also the load profile (SRS-<P>-093..099): 10,000 messages on one connection, 1,000
+                        clients x 100 messages, the hostile loads; the server's memory where the suite knows
+                        its process (the embedded server's loads go to a reference server of its own, a child
+                        process; --spawn: the process tree; --target: with --pid)
+${LOAD_HELP}
   --seed N              seed of every property (a failure prints the one that replays it)
   --runs N              runs of every property (default: each property's own)
   --timeout-scale X     multiply every wait (slow targets, loaded CI machines); default 1
@@ -68,6 +74,8 @@ const OPTIONS = {
   srs: { type: 'string' },
   baseline: { type: 'string' },
   'baseline-strict': { type: 'boolean', default: false },
+  load: { type: 'boolean', default: false },
+  ...LOAD_OPTIONS,
 } as const;
 
 export async function conformCommand(args: string[]): Promise<number> {
@@ -103,6 +111,7 @@ async function conform(args: string[], run: RunStart): Promise<number> {
   if (values.client !== undefined) {
     const clashing = ['target', 'spawn', 'profile', 'fault'].filter((name) => values[name as keyof typeof values] !== undefined);
     if (values.faults) clashing.push('faults');
+    if (values.load || anyLoadOption(values)) clashing.push('load');
     if (clashing.length) throw new UsageError(`--client excludes ${clashing.map((n) => `--${n}`).join(', ')}: the suite plays the server`);
     if (!/\{port\}/.test(values.client)) throw new UsageError('--client needs {port} in its command: where the suite\'s server listens');
   }
@@ -116,6 +125,7 @@ async function conform(args: string[], run: RunStart): Promise<number> {
   if (values['baseline-strict'] && !values.baseline) throw new UsageError('--baseline-strict needs --baseline FILE');
   const formats = formatsOption(values.format);
   const faults = chosenFaults(values.faults, values.fault);
+  const load = values.load || anyLoadOption(values) ? loadOptions(values, values) : undefined;
   const seed = seedOption(values.seed);
   run.seed = seed;
   const srs = loadSrs(values.srs);
@@ -131,6 +141,7 @@ async function conform(args: string[], run: RunStart): Promise<number> {
     exclude: values.exclude,
     cases: values.case,
     faults,
+    ...(load ? { load } : {}),
     seed,
     runs: toNumber('runs', values.runs, { min: 1, integer: true }),
     timeoutScale: toNumber('timeout-scale', values['timeout-scale'], { min: 0.1 }) ?? 1,
@@ -139,21 +150,12 @@ async function conform(args: string[], run: RunStart): Promise<number> {
   };
   console.error(`wireproof conform ${values.protocol}, seed ${seed}`);
   const part = await conformProtocol(srs, options);
-  const report = buildReport([part], {
+  const report = withLoadSection(buildReport([part], {
     seed, started: run.started, strict: values.strict, ...(baseline ? { baseline: { baseline, strict: values['baseline-strict'] } } : {}),
-  });
+  }), part, load);
   const written = await writeReports(report, values['report-dir'], formats, { strict: values.strict });
   printSummary(report, written);
   return report.exitCode;
-}
-
-function formatsOption(list: string): Format[] {
-  try {
-    return parseFormats(list);
-  } catch (err) {
-    if (err instanceof UnknownFormatError) throw new UsageError(err.message);
-    throw err;
-  }
 }
 
 /** The exit code and kind of an error that stopped a run. */
@@ -216,6 +218,7 @@ function replayBase(values: Record<string, unknown>): string {
   if (values.client) parts.push('--client', shellQuote(String(values.client)));
   if (values.profile) parts.push('--profile', String(values.profile));
   if (values['timeout-scale']) parts.push('--timeout-scale', String(values['timeout-scale']));
+  for (const option of ['load-scale', 'pid', 'duration'] as const) if (values[option]) parts.push(`--${option}`, String(values[option]));
   return parts.join(' ');
 }
 

@@ -2,6 +2,7 @@ import { parseCommand } from './args';
 import { PROTOCOL_NAMES, protocolPlugin } from '../conform/protocols';
 import { CLIENT_TARGET, listScenarios } from '../conform/cucumber';
 import { faultCases } from '../conform/faults';
+import { loadCaseNames } from '../conform/load';
 import { loadSrs } from '../conform/srs';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
@@ -41,6 +42,7 @@ export async function listCommand(args: string[]): Promise<number> {
       for (const p of plugin.client?.properties ?? []) cases.push({ name: p.name, kind: `live property ${CLIENT_RUN}`, ids: p.ids });
       const isCore = (id: string) => srs.some((r) => r.id === id && r.scope === 'core');
       for (const c of faultCases(plugin, scenarios, isCore)) cases.push({ name: c.name, kind: FAULT_KIND, ids: c.ids });
+      for (const c of loadCaseNames(plugin)) cases.push({ ...c, kind: 'load case (--load)' });
     }
     for (const req of srs.filter((r) => r.protocol === protocol)) {
       const verifying = cases.filter((c) => c.ids.includes(req.id));

@@ -8,7 +8,8 @@ Usage:
   wireproof list [--protocol NAME] [--json]                                   requirements and their cases
   wireproof serve NAME [--port N] [--host H]                                  run a reference server
   wireproof client NAME [options] [COMMAND...]                                run a reference client
-  wireproof robustness [--protocol NAME]... [--seed N]                        hostile loads against the reference servers
+  wireproof robustness [--protocol NAME]... [--target H:P | --spawn CMD]      the load profile's loads alone (default: the reference servers)
+  wireproof merge A.json B.json ...                                           report.json files (the shards of a run) into one report
   wireproof proxy --upstream H:P [--listen P] [--toxic SPEC]...               a TCP proxy that injects faults
   wireproof compare A.json B.json... [--label NAME]... [--out DIR]            runs side by side, differences first
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => (args: string[]) => Promise<number>> = {
   serve: () => require('./serve').serveCommand,
   client: () => require('./client').clientCommand,
   robustness: () => require('./robustness').robustnessCommand,
+  merge: () => require('./merge').mergeCommand,
   proxy: () => require('./proxy').proxyCommand,
   compare: () => require('./compare').compareCommand,
 };

@@ -18,6 +18,8 @@ export const OBSERVED_MEDIA = 'text/vnd.wireproof.observed';
 export const STOPS_SERVER = '@stops-server';
 /** A scenario that judges a client under test (`conform --client`): the suite plays the server. */
 export const CLIENT_TARGET = '@client-target';
+/** A case whose input may take the target down: the liveness probe runs before and after it. */
+export const DESTRUCTIVE = '@destructive';
 
 export interface ScenarioInfo {
   /** "feature-file: scenario name", the case name in reports. */
@@ -55,7 +57,7 @@ const quiet = () => new Writable({ write: (_c, _e, cb) => cb() });
 const environment = () => ({ cwd: PROJECT_ROOT, stdout: quiet(), stderr: process.stderr });
 const featureGlob = (protocol: string) => path.join('features', protocol, '**/*.feature');
 
-function options(protocol: string, tagExpression: string, names: string[]) {
+function options(protocol: string, tagExpression: string, names: string[], worldParameters: { lane?: number } = {}) {
   return {
     sources: {
       defaultDialect: 'en',
@@ -72,7 +74,7 @@ function options(protocol: string, tagExpression: string, names: string[]) {
       retry: 0,
       retryTagFilter: '',
       strict: true,
-      worldParameters: {},
+      worldParameters,
     },
     formats: { stdout: 'summary', files: {}, publish: false as const, options: {} },
   };
@@ -103,7 +105,16 @@ function supportCode(protocol: string): Promise<SupportCode> {
   return library;
 }
 
-const scenarioName = (uri: string, name: string) => `${path.basename(uri, '.feature')}: ${name}`;
+export const scenarioName = (uri: string, name: string): string => `${path.basename(uri, '.feature')}: ${name}`;
+
+/** One pickle, the same in every cucumber run of the process (pickle ids are not): its file and line. */
+export const pickleKey = (pickle: { uri: string; location?: { line: number } }): string => `${pickle.uri}:${pickle.location?.line}`;
+
+/** A lane of cases side by side (src/conform/lanes.ts): its number, and whether it runs a pickle. */
+export interface Lane {
+  id: number;
+  owns(pickleKey: string): boolean;
+}
 
 /** What a feature file's scenarios are, the file's path aside: each one's name (outlines expanded) and tags. */
 type Pickled = { scenario: string; tags: string[] };
@@ -175,15 +186,16 @@ export async function runScenarios(
   scenarios: ScenarioInfo[],
   tagExpression: string,
   onCase: (outcome: CaseOutcome) => void,
+  lane?: Lane,
 ): Promise<CaseOutcome[]> {
-  const pickles = new Map<string, { name: string; tags: string[] }>();
+  const pickles = new Map<string, { name: string; tags: string[]; key: string }>();
   const testCases = new Map<string, string>(); // testCase id → pickle id
   interface Attempt { pickleId: string; started: number; results: TestStepResult[]; trace?: TraceEvent[]; observed: string[] }
   const attempts = new Map<string, Attempt>();
   const outcomes: CaseOutcome[] = [];
 
   const onMessage = (m: Envelope) => {
-    if (m.pickle) pickles.set(m.pickle.id, { name: scenarioName(m.pickle.uri, m.pickle.name), tags: m.pickle.tags.map((t) => t.name) });
+    if (m.pickle) pickles.set(m.pickle.id, { name: scenarioName(m.pickle.uri, m.pickle.name), tags: m.pickle.tags.map((t) => t.name), key: pickleKey(m.pickle) });
     else if (m.testCase) testCases.set(m.testCase.id, m.testCase.pickleId);
     else if (m.testCaseStarted) {
       attempts.set(m.testCaseStarted.id, {
@@ -201,6 +213,7 @@ export async function runScenarios(
       const attempt = attempts.get(m.testCaseFinished.testCaseStartedId);
       if (!attempt || m.testCaseFinished.willBeRetried) return;
       const pickle = pickles.get(attempt.pickleId)!;
+      if (lane && !lane.owns(pickle.key)) return; // another lane ran it
       const outcome = toOutcome(pickle, attempt.results, attempt.observed);
       outcomes.push({
         ...outcome,
@@ -215,7 +228,8 @@ export async function runScenarios(
   };
   const names = [...new Set(scenarios.map((s) => exactName(s.scenario)))];
   const { runCucumber } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
-  await runCucumber({ ...options(protocol, tagExpression, names), support: await supportCode(protocol) }, environment(), onMessage);
+  const worldParameters = lane ? { lane: lane.id } : {};
+  await runCucumber({ ...options(protocol, tagExpression, names, worldParameters), support: await supportCode(protocol) }, environment(), onMessage);
   return outcomes;
 }
 

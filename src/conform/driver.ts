@@ -26,46 +26,99 @@ export interface WriteOptions {
 }
 
 /**
+ * Unread bytes a connection may hold, beyond as many as the client wrote on it (room for an
+ * echo of everything sent): past that the driver stops taking bytes from the socket, so a
+ * target that floods backs up in TCP instead of in the suite's memory.
+ */
+export const READ_AHEAD_BYTES = 1 << 20;
+
+/**
+ * Received bytes not yet read, taken from the front. Appending copies into spare room and
+ * a full buffer is replaced by one twice the size of what it holds, so collecting n bytes
+ * costs O(n) copies. Bytes once handed out (views) are never overwritten.
+ */
+class Unread {
+  private bytes = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  /** The unread bytes, as a view that stays valid. */
+  view(): Buffer {
+    return this.bytes.subarray(this.start, this.end);
+  }
+
+  /** Appends a chunk; `capacityCap` bounds the room a new buffer reserves (the most it will be asked to hold). */
+  append(chunk: Buffer, capacityCap: number): void {
+    if (this.end + chunk.length > this.bytes.length) {
+      const held = this.view();
+      const need = held.length + chunk.length;
+      this.bytes = Buffer.allocUnsafe(Math.max(need, Math.min(2 * need, capacityCap), 4096));
+      held.copy(this.bytes);
+      this.start = 0;
+      this.end = held.length;
+    }
+    chunk.copy(this.bytes, this.end);
+    this.end += chunk.length;
+  }
+
+  consume(n: number): void {
+    this.start += n;
+  }
+}
+
+/**
  * A raw TCP client for the conformance steps: bytes with exact write boundaries and
  * delays, reads against deadlines, and every chunk recorded in the case's trace.
  * It never interprets the protocol; steps and properties pass a Parse for that.
+ * It holds at most READ_AHEAD_BYTES unread, plus as many as it wrote.
  */
 export class WireDriver {
-  private received: Buffer = Buffer.alloc(0);
-  private wake: (() => void) | undefined;
+  private readonly received = new Unread();
+  /** Bytes written so far: an echo of them all may wait unread. */
+  private written = 0;
+  /** Reading stopped because `limit` bytes are unread (not a step's pauseReading). */
+  private heldBack = false;
+  private pausedByStep = false;
+  /** Whoever waits for the next event (bytes, a close): every one is woken. */
+  private readonly waiters = new Set<() => void>();
   private closeKind: CloseKind | undefined;
-  private readonly closed: Promise<CloseKind>;
 
   private constructor(
     private readonly socket: net.Socket,
     private readonly trace: TraceRecorder,
     readonly conn: number,
+    /** How long a write may wait for the kernel to take a piece: longer, the peer stopped reading. */
+    private readonly timeoutMs: number,
     /** Who the suite is on this connection, in trace notes: the client (server runs) or the server (--client runs). */
     private readonly self = 'client',
   ) {
     socket.on('data', (chunk: Buffer) => {
       trace.chunk(conn, 'RX', chunk);
-      this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
-      this.wake?.();
+      this.received.append(chunk, this.limit + chunk.length);
+      if (this.received.length >= this.limit && !this.heldBack) {
+        this.heldBack = true;
+        socket.pause();
+        trace.note(conn, `${this.self} stops reading: ${this.received.length} bytes unread, the suite's limit (${this.limit})`);
+      }
+      this.wake();
     });
-    this.closed = new Promise((resolve) => {
-      socket.once('end', () => {
-        trace.note(conn, 'FIN received');
-        this.closeKind ??= 'FIN';
-        this.wake?.();
-        resolve(this.closeKind);
-      });
-      socket.on('error', (err: NodeJS.ErrnoException) => {
-        trace.note(conn, `error ${err.code ?? err.message}`);
-        this.closeKind ??= 'RST';
-        this.wake?.();
-        resolve(this.closeKind);
-      });
-      socket.once('close', () => {
-        this.closeKind ??= 'FIN';
-        this.wake?.();
-        resolve(this.closeKind);
-      });
+    socket.once('end', () => {
+      trace.note(conn, 'FIN received');
+      this.closeKind ??= 'FIN';
+      this.wake();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      trace.note(conn, `error ${err.code ?? err.message}`);
+      this.closeKind ??= 'RST';
+      this.wake();
+    });
+    socket.once('close', () => {
+      this.closeKind ??= 'FIN';
+      this.wake();
     });
   }
 
@@ -85,33 +138,45 @@ export class WireDriver {
       throw new TargetUnreachableError(`cannot connect to ${endpoint.host}:${endpoint.port}: ${(err as Error).message}`);
     }
     trace.note(conn, `connected from local port ${socket.localPort}`);
-    return new WireDriver(socket, trace, conn);
+    return new WireDriver(socket, trace, conn, timeoutMs);
   }
 
   /**
    * A connection the suite's own server accepted, playing the server for a client under
    * test (src/conform/client): TX is what the suite's server sends, RX what the client sends.
    */
-  static accepted(socket: net.Socket, trace: TraceRecorder): WireDriver {
+  static accepted(socket: net.Socket, trace: TraceRecorder, timeoutMs: number): WireDriver {
     const conn = trace.nextConnection();
     trace.note(conn, `the suite's server accepted a connection from ${socket.remoteAddress}:${socket.remotePort}`);
-    return new WireDriver(socket, trace, conn, 'server');
+    return new WireDriver(socket, trace, conn, timeoutMs, 'server');
   }
 
-  /** Writes bytes with the given boundaries; resolves when the last piece is handed to the kernel. */
+  /**
+   * Writes bytes with the given boundaries; resolves when the last piece is handed to the
+   * kernel. A piece the kernel does not take within the connection's timeout (the target
+   * stopped reading) is a NonConformance.
+   */
   async write(bytes: Buffer, options: WriteOptions = {}): Promise<void> {
+    let taken = 0;
     for (const piece of splitPieces(bytes, options)) {
       if (this.socket.destroyed || this.socket.writableEnded) {
         throw new NonConformance(`the target closed the connection before the client finished writing`);
       }
       this.trace.chunk(this.conn, 'TX', piece);
+      this.wrote(piece.length);
       const flushed = new Promise<void>((resolve) => this.socket.write(piece, () => resolve()));
-      if (options.delayMs) {
-        await flushed;
-        await delay(options.delayMs);
-      } else if (this.socket.writableNeedDrain) {
-        await flushed;
+      if (options.delayMs || this.socket.writableNeedDrain) {
+        const stalled = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), this.timeoutMs);
+          void flushed.then(() => { clearTimeout(timer); resolve(false); });
+        });
+        if (stalled) {
+          this.trace.note(this.conn, `writes stalled: the kernel took nothing for ${this.timeoutMs} ms after ${taken} bytes`);
+          throw new NonConformance(`the target stopped reading: it took ${taken} of ${bytes.length} bytes, then nothing for ${this.timeoutMs} ms`);
+        }
+        if (options.delayMs) await delay(options.delayMs);
       }
+      taken += piece.length;
     }
   }
 
@@ -119,19 +184,24 @@ export class WireDriver {
   async read<T>(parse: Parse<T>, timeoutMs: number, what: string): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const unit = parse(this.received);
+      const unit = parse(this.received.view());
       if (unit) {
-        this.received = this.received.subarray(unit.consumed);
+        this.received.consume(unit.consumed);
+        this.readOnIfRoom();
         return unit.value;
+      }
+      const unread = this.received.length;
+      if (unread >= this.limit) {
+        throw new NonConformance(`expected ${what}; received ${unread} bytes that do not make one (the suite holds at most ${this.limit} unread on this connection)`);
       }
       if (this.closeKind) {
         throw new NonConformance(`expected ${what}, but the target closed the connection (${this.closeKind})` +
-          (this.received.length ? ` after ${this.received.length} bytes that do not make one` : ''));
+          (unread ? ` after ${unread} bytes that do not make one` : ''));
       }
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new NonConformance(`expected ${what} within ${timeoutMs} ms` +
-          (this.received.length ? `; received ${this.received.length} bytes that do not make one` : '; received nothing'));
+          (unread ? `; received ${unread} bytes that do not make one` : '; received nothing'));
       }
       await this.nextEvent(left);
     }
@@ -142,37 +212,47 @@ export class WireDriver {
     const until = Date.now() + ms;
     while (this.received.length === 0 && !this.closeKind && Date.now() < until) await this.nextEvent(until - Date.now());
     if (this.received.length > 0) {
-      throw new NonConformance(`${why}, but received ${JSON.stringify(this.received.subarray(0, 80).toString('latin1'))}`);
+      throw new NonConformance(`${why}, but received ${JSON.stringify(this.received.view().subarray(0, 80).toString('latin1'))}`);
     }
   }
 
-  /** Waits until nothing new arrived for `quietMs` (or the connection closed); returns every unread byte. */
+  /**
+   * Waits until nothing new arrived for `quietMs` (or the connection closed, or the unread
+   * bytes reached the read-ahead limit); returns every unread byte.
+   */
   async settle(quietMs: number): Promise<Buffer> {
     for (;;) {
       const before = this.received.length;
-      if (this.closeKind) return this.received;
+      if (this.closeKind || this.heldBack) return this.received.view();
       await this.nextEvent(quietMs);
-      if (this.received.length === before) return this.received;
+      if (this.received.length === before) return this.received.view();
     }
   }
 
   /** Waits until the target ends the connection; returns how. */
   async expectClosed(timeoutMs: number, why: string): Promise<CloseKind> {
     const kind = await this.closedWithin(timeoutMs);
-    if (!kind) throw new NonConformance(`${why}: the connection is still open after ${timeoutMs} ms`);
-    return kind;
+    if (kind) return kind;
+    throw new NonConformance(this.heldBack
+      ? `${why}: the target sent ${this.received.length} bytes and no close (the suite holds at most ${this.limit} unread on this connection)`
+      : `${why}: the connection is still open after ${timeoutMs} ms`);
   }
 
-  /** Waits up to `timeoutMs` for the target to end the connection; how it ended, or undefined if it is still open. */
+  /**
+   * Waits up to `timeoutMs` for the target to end the connection; how it ended, or undefined
+   * if it is still open. Also undefined at once when the unread bytes reach the limit: a
+   * close behind them cannot be seen.
+   */
   async closedWithin(timeoutMs: number): Promise<CloseKind | undefined> {
-    const kind = await Promise.race([this.closed, delay(timeoutMs, undefined, { ref: false })]);
-    if (!kind) this.trace.note(this.conn, `still open after ${timeoutMs} ms`);
-    return kind;
+    const until = Date.now() + timeoutMs;
+    while (!this.closeKind && !this.heldBack && Date.now() < until) await this.nextEvent(until - Date.now());
+    if (!this.closeKind) this.trace.note(this.conn, this.heldBack ? `no close seen: the ${this.self} stopped reading` : `still open after ${timeoutMs} ms`);
+    return this.closeKind;
   }
 
-  /** Bytes received and not yet read by a step. */
+  /** Bytes received and not yet read by a step (at most the read-ahead limit). */
   get unread(): Buffer {
-    return this.received;
+    return this.received.view();
   }
 
   get isClosed(): boolean {
@@ -188,12 +268,14 @@ export class WireDriver {
   /** Stops taking bytes from the kernel, so the peer's writes back up (backpressure probes). */
   pauseReading(): void {
     this.trace.note(this.conn, `${this.self} stops reading`);
+    this.pausedByStep = true;
     this.socket.pause();
   }
 
   resumeReading(): void {
     this.trace.note(this.conn, `${this.self} reads again`);
-    this.socket.resume();
+    this.pausedByStep = false;
+    if (!this.heldBack) this.socket.resume();
   }
 
   /**
@@ -211,6 +293,7 @@ export class WireDriver {
       const piece = bytes.subarray(offered, offered + pieceSize);
       offered += piece.length;
       this.trace.chunk(this.conn, 'TX', piece);
+      this.wrote(piece.length);
       let timer: NodeJS.Timeout | undefined;
       const result = await Promise.race([
         new Promise<'taken' | 'failed'>((resolve) => this.socket.write(piece, (err) => resolve(err ? 'failed' : 'taken'))),
@@ -237,18 +320,40 @@ export class WireDriver {
     if (!this.socket.destroyed) this.socket.destroy();
   }
 
+  /** Unread bytes this connection may hold now. */
+  private get limit(): number {
+    return READ_AHEAD_BYTES + this.written;
+  }
+
+  private wrote(bytes: number): void {
+    this.written += bytes;
+    this.readOnIfRoom();
+  }
+
+  /** Takes bytes from the socket again once there is room under the limit. */
+  private readOnIfRoom(): void {
+    if (this.heldBack && this.received.length < this.limit) {
+      this.heldBack = false;
+      if (!this.pausedByStep) this.socket.resume();
+    }
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
   private nextEvent(waitMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, waitMs));
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (self.wake === done) self.wake = undefined;
+        this.waiters.delete(done);
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, Math.max(0, waitMs));
+      this.waiters.add(done);
     });
   }
+
 }
 
 function* splitPieces(bytes: Buffer, { pieceSize, pieces }: WriteOptions): Generator<Buffer> {

@@ -1,5 +1,9 @@
 import type fc from 'fast-check';
 import type { RunningServer } from '../impl/common/net';
+import type { MessagingFactory } from '../robustness/conversation';
+import type { KeeperFactory } from '../robustness/keepers';
+import type { Load } from '../robustness/loads';
+import type { LoadSizes, NotApplicable } from '../robustness/profiles';
 import type { Endpoint } from './driver';
 import type { TraceRecorder } from './trace';
 import type { ClientTarget } from './target';
@@ -10,6 +14,8 @@ export interface LiveContext {
   /** The server's root directory when the suite owns it (see ProtocolPlugin.prepareRoot); else undefined. */
   root?: string;
   timeoutMs: number;
+  /** The property's name, for messages that cite the case which found something. */
+  caseName: string;
   /** A fresh recorder per run, so a failure shows the trace of the failing run only. */
   trace(): TraceRecorder;
   /** In a --client run: starts the client under test against a scripted server, one process per run (ClientSupport.properties). */
@@ -53,10 +59,18 @@ export interface ProtocolPlugin {
   /** The simplest request the target must answer; throws when it does not. */
   probe(endpoint: Endpoint, timeoutMs: number): Promise<void>;
   properties: PropertyCase[];
+  /**
+   * The protocol's cases may run side by side (src/conform/lanes.ts): its servers serve many
+   * clients at once (the spec says so), and no case sees what another does to the target. Not
+   * rpc: its cases share the name server's registry and the echo object's last record.
+   */
+  casesSideBySide?: boolean;
   /** What the fault profile (`conform --faults`, src/conform/faults.ts) needs; a protocol without it has no fault cases. */
   faults?: FaultSupport;
   /** What `conform --client` needs beyond the protocol's @client-target features; a protocol without it has no client runs. */
   client?: ClientSupport;
+  /** What the load profile (`conform --load`, `wireproof robustness`; src/conform/load.ts) needs; a protocol without it has no load cases. */
+  load?: LoadSupport;
 }
 
 /**
@@ -69,6 +83,12 @@ export interface ProtocolPlugin {
 export interface ClientSupport {
   /** Ports the suite's server listens on: {port}, and {port2} when 2. Default 1. */
   ports?: 1 | 2;
+  /**
+   * Whether the suite's server keeps its sending side open once the client closed its own
+   * (default true: an echo client ends its sending side and still reads the echo). False
+   * closes it then, as a lenmsg central does: its remote's client only sends.
+   */
+  halfOpen?: boolean;
   /** The protocol's maximum unit (a oneline response line) assumed when the client announces no maxBytes. */
   defaultMaxBytes?: number;
   /** Live fuzzing: fast-check scripts what the suite's server sends; each run starts a client process (LiveContext.client). */
@@ -87,4 +107,24 @@ export interface FaultSupport {
    * fails). Closes what it opened; that may finish after the call settles.
    */
   clientCall(endpoint: Endpoint, timeoutMs: number): Promise<void>;
+}
+
+/**
+ * A protocol's part in the load profile. Its requirements are SRS-<P>-093 to 099
+ * (loadIds in src/conform/load.ts); the loads themselves are src/robustness/'s, the same
+ * for every protocol.
+ */
+export interface LoadSupport {
+  /** How one client sends the volume and many-clients messages and tells whose each answer is. */
+  messaging: MessagingFactory;
+  /** Whether the server serves one client at a time: its many clients then come one after another. */
+  oneClientAtATime(endpoint: Endpoint, timeoutMs: number): Promise<boolean>;
+  /** The protocol's hostile loads at these sizes, and those that do not apply with the reason. */
+  hostile(sizes: LoadSizes): (Load | NotApplicable)[];
+  /**
+   * Requests placed before each load and answered after it ("nothing accepted is lost").
+   * None where the server serves one client at a time: a keeper would hold it, and its
+   * loads check every answer of their own instead.
+   */
+  keeper?: KeeperFactory;
 }

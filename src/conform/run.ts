@@ -1,5 +1,6 @@
 import { TargetUnreachableError, UsageError } from './errors';
-import { CLIENT_TARGET, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
+import { CLIENT_TARGET, DESTRUCTIVE, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
+import { inLanes, lanesFor, scenariosInLanes } from './lanes';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, requirementTarget, selectRequirements, type Selection, type TargetKind } from './select';
 import { BASE_TIMEOUT_MS, closeSession, openSession, serverTarget, setSession, type Session } from './session';
@@ -7,10 +8,12 @@ import { openClientTarget, targetLabel, type ClientTarget } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
 import { faultCases, faultRequirementIds, runFaultCases, type FaultName } from './faults';
+import { isLoadRequirement, loadRequirementIds, runLoadPhase, type LoadOptions } from './load';
 import { TraceRecorder } from './trace';
 import type { Requirement } from './srs';
 import type { PropertyCase, ProtocolPlugin } from './protocol';
-import type { RequirementResult } from '../report/types';
+import { LOAD_TIMEOUT_MS } from '../robustness/run';
+import type { RequirementResult, RobustnessRun } from '../report/types';
 
 export interface ConformOptions {
   protocol: string;
@@ -33,6 +36,8 @@ export interface ConformOptions {
    * suite plays the server (src/conform/client/). Excludes target, spawn, faults and profile.
    */
   client?: string;
+  /** The load profile (src/conform/load.ts); none by default. */
+  load?: LoadOptions;
   /** The command line that reproduces this run, without --case/--seed (for replay commands). */
   replayBase: string;
   log: (line: string) => void;
@@ -47,6 +52,8 @@ export interface ProtocolRun {
   died?: string;
   /** Set when the target did not answer at the start: every chosen case is ERROR, not run. */
   unreachable?: string;
+  /** The load profile's runs and what of the server's memory was read, for the report's load section. */
+  load?: { runs: RobustnessRun[]; memory?: string };
 }
 
 const MARK: Record<Outcome, string> = { passed: 'ok   ', broken: 'FAIL ', error: 'ERROR', unsupported: 'UNSUP', info: 'INFO ' };
@@ -59,15 +66,21 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   const faults = options.faults ?? [];
   // The fault requirements count only when their faults run: never UNTRACED otherwise.
   const withoutFaults = faultRequirementIds(plugin).filter((id) => !faultRequirementIds(plugin, faults).includes(id));
-  const exclude = [...(options.exclude ?? []), ...withoutFaults];
+  // So do the load requirements; a shard after the first runs its share of the loads and nothing else.
+  const loadIds = options.load ? loadRequirementIds(plugin, options.load) : [];
+  const withoutLoad = srs.filter((r) => r.protocol === options.protocol && isLoadRequirement(r.id) && !loadIds.includes(r.id)).map((r) => r.id);
+  const otherShard = (options.load?.shard?.index ?? 1) > 1 ? srs.filter((r) => r.protocol === options.protocol && !loadIds.includes(r.id)).map((r) => r.id) : [];
+  const exclude = [...(options.exclude ?? []), ...withoutFaults, ...withoutLoad, ...otherShard];
   const selection = selectRequirements(srs, options.protocol, { profile, req: options.req, exclude });
   if (selection.requirements.length === 0) {
-    const asked = withoutFaults.filter((id) => (options.req ?? []).some((glob) => globToRegExp(glob).test(id)));
+    const asked = (ids: string[]) => ids.filter((id) => (options.req ?? []).some((glob) => globToRegExp(glob).test(id)));
     throw new UsageError(`empty selection: no ${options.protocol} requirement matches the profile "${profile}" and --req/--exclude` +
-      (asked.length ? ` (${asked.join(', ')} only with --faults)` : '') + otherKindAsked(srs, options, 'client'));
+      (asked(withoutFaults).length ? ` (${asked(withoutFaults).join(', ')} only with --faults)` : '') +
+      (asked(withoutLoad).length ? ` (${asked(withoutLoad).join(', ')} only with --load${options.load ? ' and the loads that verify them' : ''})` : '') +
+      otherKindAsked(srs, options, 'client'));
   }
   const scenarios = await listScenarios(options.protocol);
-  checkCaseIds(srs, plugin, scenarios);
+  checkCaseIds(srs, plugin, scenarios, loadIds);
   const wanted = caseFilter(selection, options.cases);
   const chosenScenarios = scenarios.filter((s) => wanted(s.name, s.ids));
   const chosenProperties = plugin.properties.filter(
@@ -75,7 +88,8 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   );
   const scopes = new Map(srs.map((r) => [r.id, r.scope]));
   const chosenFaultCases = faultCases(plugin, scenarios, (id) => scopes.get(id) === 'core', faults).filter((c) => wanted(c.name, c.ids));
-  if (chosenScenarios.length + chosenProperties.length + chosenFaultCases.length === 0) {
+  const loadSelected = loadIds.some((id) => selection.selected.has(id));
+  if (chosenScenarios.length + chosenProperties.length + chosenFaultCases.length === 0 && !loadSelected) {
     throw new UsageError(`empty selection: no ${options.protocol} case verifies the selected requirements`);
   }
 
@@ -84,33 +98,56 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     current = await openSession(plugin, { target: options.target, spawn: options.spawn }, options.timeoutScale);
   } catch (err) {
     if (!(err instanceof TargetUnreachableError)) throw err;
-    return unreachableRun(options, targetLabel(options), selection.requirements, [...chosenScenarios, ...chosenFaultCases], chosenProperties, err.message);
+    const loadCases = loadSelected ? [{ name: 'the load profile', ids: loadIds }] : [];
+    return unreachableRun(options, targetLabel(options), selection.requirements, [...chosenScenarios, ...chosenFaultCases, ...loadCases], chosenProperties, err.message);
   }
   const { timeoutMs } = current;
   const target = serverTarget(current);
   const outcomes: CaseOutcome[] = [];
+  let load: ProtocolRun['load'];
   const onCase = logCase(options.log);
   try {
     options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties` +
       `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
     const names = new Set(chosenScenarios.map((s) => s.name));
-    const scenarioBatch = async (stops: boolean) => {
-      const batch = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER) === stops);
+    const { lanes, why } = await lanesFor(plugin, target.main.endpoint, timeoutMs);
+    if (plugin.casesSideBySide) options.log(`  ${lanes > 1 ? `${lanes} cases at a time` : 'one case at a time'}: ${why}`);
+    const scenarioBatch = async (batch: ScenarioInfo[], expression: string, inParallel = 1) => {
       if (batch.length === 0) return;
-      const expression = `${stops ? STOPS_SERVER : `not ${STOPS_SERVER}`} and not ${CLIENT_TARGET}`;
-      const ran = await runScenarios(options.protocol, batch, expression, (o) => names.has(o.name) && onCase(o));
+      const report = (o: CaseOutcome) => names.has(o.name) && onCase(o);
+      // A namesake among the client cases never runs against a server.
+      const serverCases = `${expression} and not ${CLIENT_TARGET}`;
+      const ran = inParallel > 1
+        ? await scenariosInLanes(options.protocol, batch, serverCases, report, inParallel)
+        : await runScenarios(options.protocol, batch, serverCases, report);
       outcomes.push(...ran.filter((o) => names.has(o.name)));
     };
-    await scenarioBatch(false);
+    const stopping = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER));
+    const running = chosenScenarios.filter((s) => !s.tags.includes(STOPS_SERVER));
+    if (lanes === 1) {
+      await scenarioBatch(running, `not ${STOPS_SERVER}`);
+    } else {
+      // Side by side, a destructive case runs only beside other destructive ones: what it may
+      // do to the target (close every connection, stop answering) reaches no ordinary case.
+      await scenarioBatch(running.filter((s) => !s.tags.includes(DESTRUCTIVE)), `not ${STOPS_SERVER} and not ${DESTRUCTIVE}`, lanes);
+      await scenarioBatch(running.filter((s) => s.tags.includes(DESTRUCTIVE)), `${DESTRUCTIVE} and not ${STOPS_SERVER}`, lanes);
+      inScenarioOrder(outcomes, chosenScenarios);
+    }
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
     outcomes.push(...(await runProperties(pure, { timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, onCase)));
-    for (const property of chosenProperties.filter((p) => p.kind === 'live')) outcomes.push(await runLive(property, options, current, onCase));
+    const live = chosenProperties.filter((p) => p.kind === 'live');
+    outcomes.push(...(await inLanes(live, lanes, (property) => runLive(property, options, current, onCase))));
     if (chosenFaultCases.length) {
       const direct = new Map(outcomes.filter((o) => o.kind === 'scenario').map((o) => [o.name, o.outcome]));
       outcomes.push(...(await runFaultCases(chosenFaultCases, { protocol: options.protocol, session: current, seed: options.seed, replayBase: options.replayBase, direct, onCase })));
     }
+    if (options.load && loadSelected) {
+      const phase = await runLoadPhase({ plugin, target, load: options.load, selected: selection.selected, seed: options.seed, timeoutMs: LOAD_TIMEOUT_MS * options.timeoutScale, replayBase: options.replayBase, log: options.log, onCase });
+      outcomes.push(...phase.outcomes);
+      load = { runs: phase.runs, memory: phase.memory };
+    }
     // Cases that stop the server run last (CONFORMANCE.md, Targets).
-    await scenarioBatch(true);
+    await scenarioBatch(stopping, STOPS_SERVER);
   } finally {
     await closeSession(current);
   }
@@ -122,17 +159,26 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     requirements: requirementResults(selection.requirements, outcomes),
     cases: outcomes.length,
     ...(died ? { died } : {}),
+    ...(load ? { load } : {}),
   };
 }
 
 /** A target that never answered: every chosen case ERROR, so that a CI system's test view shows what was not verified. */
 function unreachableRun(options: ConformOptions, label: string, requirements: Requirement[], scenarios: { name: string; ids: string[] }[], properties: PropertyCase[], reason: string): ProtocolRun {
-  options.log(`  ${options.protocol}: target unreachable: ${reason}`);
-  const message = `not run: the target is unreachable: ${reason}`;
+  const what = options.client !== undefined ? 'the client under test cannot be run' : 'the target is unreachable';
+  options.log(`  ${options.protocol}: ${what}: ${reason}`);
+  const message = `not run: ${what}: ${reason}`;
   const notRun = (kind: CaseOutcome['kind']) => (c: { name: string; ids: string[] }): CaseOutcome =>
     ({ name: c.name, kind, ids: c.ids, durationMs: 0, outcome: 'error', message });
   const outcomes = [...scenarios.map(notRun('scenario')), ...properties.map(notRun('property'))];
   return { protocol: options.protocol, target: label, requirements: requirementResults(requirements, outcomes), cases: 0, unreachable: reason };
+}
+
+/** Puts the scenario outcomes of lanes (in the order they ended) back in the scenarios' order, for a stable report. */
+function inScenarioOrder(outcomes: CaseOutcome[], scenarios: ScenarioInfo[]): void {
+  const rank = new Map<string, number>();
+  scenarios.forEach((s, i) => { if (!rank.has(s.name)) rank.set(s.name, i); });
+  outcomes.sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
 }
 
 /** A live property, with the liveness probe before and after it. */
@@ -223,13 +269,14 @@ async function clientStartFailure(target: ClientTarget): Promise<string | undefi
  * @client-target scenario or a client property verifies client-run requirements only,
  * every other case none (else it could never be selected). A mistake stops the run (exit 3).
  */
-function checkCaseIds(srs: Requirement[], plugin: ProtocolPlugin, scenarios: ScenarioInfo[]): void {
+function checkCaseIds(srs: Requirement[], plugin: ProtocolPlugin, scenarios: ScenarioInfo[], loadIds: string[] = []): void {
   const kinds = new Map(srs.map((r) => [r.id, requirementTarget(r)]));
   const cases: { name: string; ids: string[]; kind: TargetKind }[] = [
     ...scenarios.map((s) => ({ name: s.name, ids: s.ids, kind: (s.tags.includes(CLIENT_TARGET) ? 'client' : 'server') as TargetKind })),
     ...plugin.properties.map((p) => ({ name: p.name, ids: p.ids, kind: 'server' as const })),
     ...(plugin.client?.properties ?? []).map((p) => ({ name: p.name, ids: p.ids, kind: 'client' as const })),
     { name: 'faults', ids: faultRequirementIds(plugin), kind: 'server' },
+    { name: 'load', ids: loadIds, kind: 'server' },
   ];
   for (const item of cases) {
     const unknown = item.ids.filter((id) => !kinds.has(id));

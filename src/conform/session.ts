@@ -1,5 +1,6 @@
 import { SuiteError, TargetUnreachableError } from './errors';
 import { openTarget, type ClientTarget, type Target, type TargetSpec } from './target';
+import type { ScenarioClaims } from './lanes';
 import type { ProtocolPlugin } from './protocol';
 
 /**
@@ -19,6 +20,8 @@ export interface Session {
    * answering. Later cases are not run against it (each would only wait out its timeouts).
    */
   hungSince?: string;
+  /** Set while scenarios run in lanes: which lane runs each (src/conform/lanes.ts). */
+  claims?: ScenarioClaims;
 }
 
 /** A normal wait for an answer at --timeout-scale 1. */

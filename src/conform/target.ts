@@ -20,6 +20,8 @@ export interface TargetInstance {
   root?: string;
   /** Why the server is gone, when a spawned one exited on its own. */
   exited(): string | undefined;
+  /** The process the suite spawned (`sh -c COMMAND`): the root of the tree whose memory the load profile reads. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export function openClientTarget(plugin: ProtocolPlugin, command: string, waits:
       return ClientCase.start(trace, {
         command,
         ports: plugin.client?.ports ?? 1,
+        halfOpen: plugin.client?.halfOpen ?? true,
         defaultMaxBytes: plugin.client?.defaultMaxBytes,
         live,
         ...waits,
@@ -182,6 +185,7 @@ async function spawnServer(template: string, timeoutMs: number, root: string | u
   return {
     endpoint,
     exited: () => exitReason,
+    pid: child.pid,
     async stop() {
       if (exitReason || stopping) return;
       stopping = true;

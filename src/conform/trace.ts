@@ -1,7 +1,12 @@
 import type { TraceEvent } from '../report/types';
 
-/** Bytes of TX and of RX kept per case; past it chunks are summarised, so a 1 GiB case stays small. */
-const MAX_TRACE_BYTES = 64 * 1024;
+/**
+ * What one case's trace keeps, so that a target sending gigabytes still makes a small
+ * report: the first TRACE_BYTES of each direction (TX, RX), and TRACE_ROWS rows in all.
+ * Past a cap, one note per connection and direction counts what was left out, and states the cap.
+ */
+export const TRACE_BYTES = 8 * 1024;
+export const TRACE_ROWS = 400;
 
 /** Records every chunk of every connection of one case, with the time it happened. */
 export class TraceRecorder {
@@ -9,6 +14,8 @@ export class TraceRecorder {
   private readonly started = performance.now();
   private kept = { TX: 0, RX: 0 };
   private connections = 0;
+  /** The running notes that count what a cap left out, by "conn dir" (EV: rows past TRACE_ROWS). */
+  private readonly leftOut = new Map<string, { event: TraceEvent; bytes: number; rows: number }>();
 
   /** A number for the next connection of this case. */
   nextConnection(): number {
@@ -16,29 +23,33 @@ export class TraceRecorder {
   }
 
   chunk(conn: number, dir: 'TX' | 'RX', bytes: Uint8Array): void {
-    const t = this.now();
-    const room = MAX_TRACE_BYTES - this.kept[dir];
-    if (room <= 0) {
-      const last = this.events[this.events.length - 1];
-      // Collapse the overflow of one direction into a single running note.
-      if (last?.dir === 'EV' && last.conn === conn && last.note?.startsWith(`${dir} not recorded:`)) {
-        const n = Number(/: (\d+)/.exec(last.note)![1]) + bytes.length;
-        last.note = `${dir} not recorded: ${n} bytes`;
-      } else {
-        this.events.push({ t, conn, dir: 'EV', note: `${dir} not recorded: ${bytes.length} bytes` });
-      }
-      return;
+    const room = this.events.length < TRACE_ROWS ? Math.max(0, Math.min(TRACE_BYTES - this.kept[dir], bytes.length)) : 0;
+    if (room > 0) {
+      this.kept[dir] += room;
+      this.events.push({ t: this.now(), conn, dir, hex: Buffer.from(bytes.buffer, bytes.byteOffset, room).toString('hex') });
     }
-    const kept = bytes.subarray(0, room);
-    this.kept[dir] += kept.length;
-    this.events.push({ t, conn, dir, hex: Buffer.from(kept).toString('hex') });
-    if (kept.length < bytes.length) {
-      this.events.push({ t, conn, dir: 'EV', note: `${dir} not recorded: ${bytes.length - kept.length} bytes` });
-    }
+    if (room < bytes.length) this.count(conn, dir, bytes.length - room);
   }
 
   note(conn: number, note: string): void {
-    this.events.push({ t: this.now(), conn, dir: 'EV', note });
+    if (this.events.length < TRACE_ROWS) this.events.push({ t: this.now(), conn, dir: 'EV', note });
+    else this.count(conn, 'EV', 0);
+  }
+
+  /** Adds to the note that counts what the caps left out of this connection and direction. */
+  private count(conn: number, dir: 'TX' | 'RX' | 'EV', bytes: number): void {
+    const key = `${conn} ${dir}`;
+    let entry = this.leftOut.get(key);
+    if (!entry) {
+      entry = { event: { t: this.now(), conn, dir: 'EV' }, bytes: 0, rows: 0 };
+      this.leftOut.set(key, entry);
+      this.events.push(entry.event); // past TRACE_ROWS too: one per connection and direction at most
+    }
+    entry.bytes += bytes;
+    entry.rows += 1;
+    entry.event.note = dir === 'EV'
+      ? `trace cap of ${TRACE_ROWS} rows reached: ${entry.rows} more notes not recorded`
+      : `trace cap of ${TRACE_BYTES} ${dir} bytes per case reached: ${entry.bytes} more ${dir} bytes in ${entry.rows} chunks not recorded`;
   }
 
   private now(): number {

@@ -9,8 +9,9 @@ import {
   SUMMARY_COUNTS, describeReportExit, distinct, failingCases, failuresFirst, formatDuration, formatPercent,
   showHiddenCharacters, traceRows, untracedMusts, withDefaults, type FailingCase,
 } from './present';
+import { loadSectionHtml } from './load-section';
 import { sourceParts } from './sources';
-import type { BaselineSummary, CaseResult, Report, RequirementResult, RobustnessSection, RunError, SecuritySection, TraceEvent } from './types';
+import type { BaselineSummary, CaseResult, Report, RequirementResult, RunError, SecuritySection, TraceEvent } from './types';
 
 export interface HtmlOptions {
   /** Trace events shown per failing case; the rest are counted in a note. */
@@ -80,6 +81,7 @@ th { background: #f6f8fa; }
 .trace td { word-break: break-all; } .trace .bytes { white-space: pre-wrap; } .req-text { white-space: pre-line; }
 .trace .dir-TX td:nth-child(3) { color: #0550ae; } .trace .dir-RX td:nth-child(3) { color: #116329; } .trace .dir-EV { color: var(--muted); }
 .trace .num { text-align: right; white-space: nowrap; }
+.loads td { font-size: 12.5px; } .loads .num { text-align: right; } .chart { display: block; margin-top: .2rem; }
 `;
 
 /**
@@ -183,7 +185,7 @@ function header(report: Report): SafeHtml {
 <dt>Started</dt><dd>${report.started}</dd>
 <dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
 <dt>Exit code</dt><dd>${report.exitCode}</dd>
-${report.robustness && html`<dt>Robustness</dt><dd><a href="#robustness">${verdictBadge(report.robustness.verdict)}</a> ${report.robustness.runs.filter((r) => r.verdict !== 'N/A').length} hostile loads</dd>`}
+${report.robustness && html`<dt>Load</dt><dd><a href="#robustness">${verdictBadge(report.robustness.verdict)}</a> ${report.robustness.runs.filter((r) => r.verdict !== 'N/A').length} loads</dd>`}
 ${report.security && html`<dt>Security</dt><dd><a href="#security">${verdictBadge(report.security.verdict)}</a></dd>`}
 ${coverage && html`<dt>Coverage</dt><dd>lines <b>${formatPercent(coverage.lines)}</b> · statements ${formatPercent(coverage.statements)} · functions ${formatPercent(coverage.functions)} · branches ${formatPercent(coverage.branches)} <span class="sub">(reference run)</span></dd>`}
 </dl>
@@ -266,22 +268,6 @@ function matrixBody(requirement: RequirementResult, failureIndex: Map<CaseResult
 ${caseRows}
 </tbody>
 `;
-}
-
-const mib = (value: number | undefined) => (value === undefined ? '' : value.toFixed(1));
-const yesNo = (value: boolean | undefined) => (value === undefined ? '' : value ? 'yes' : 'no');
-
-function robustnessSection(section: RobustnessSection): SafeHtml {
-  return html`<section id="robustness">
-<h2>Robustness under hostile load ${verdictBadge(section.verdict)}</h2>
-<p class="note">Each reference server as a child process; per load: the liveness probe before and after, resident memory (VmRSS) before and after (growth must stay under ${section.growthLimitMiB} MiB), and the requests accepted before the load answered after it. Seed ${section.seed}, ${formatDuration(section.durationMs)} in all.</p>
-<table>
-<thead><tr><th>Protocol</th><th>Load</th><th>Count</th><th>Verdict</th><th>Time</th><th>RSS before (MiB)</th><th>RSS after (MiB)</th><th>Growth (MiB)</th><th>Alive before</th><th>Alive after</th><th>Lost accepted</th><th>Note</th></tr></thead>
-<tbody>
-${section.runs.map((run) => html`<tr><td>${run.protocol}</td><td>${run.load}</td><td class="num">${run.verdict === 'N/A' ? '' : `${run.count} ${run.unit}`}</td><td>${verdictBadge(run.verdict)}</td><td class="num">${run.verdict === 'N/A' ? '' : formatDuration(run.durationMs)}</td><td class="num">${mib(run.rssBeforeMiB)}</td><td class="num">${mib(run.rssAfterMiB)}</td><td class="num">${mib(run.growthMiB)}</td><td>${yesNo(run.aliveBefore)}</td><td>${yesNo(run.aliveAfter)}</td><td class="num">${run.lostAccepted}</td><td>${run.note}</td></tr>
-`)}</tbody>
-</table>
-</section>`;
 }
 
 function securitySection(section: SecuritySection): SafeHtml {
@@ -373,7 +359,7 @@ ${report.error && runErrorSection(report.error, report.exitCode)}
 ${report.baseline && baselineSection(report, report.baseline)}
 ${filters(report)}
 ${failuresSection(report, limits)}
-${report.robustness && robustnessSection(report.robustness)}
+${report.robustness && new SafeHtml(loadSectionHtml(report.robustness))}
 ${report.security && securitySection(report.security)}
 ${matrixSection(report)}
 </main>`);

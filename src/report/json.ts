@@ -3,7 +3,8 @@
  * REPORT_SCHEMA is the contract of CONFORMANCE.md in JSON Schema form: a field added
  * to the report is added here too, and a changed field bumps `schema`. The optional
  * `robustness` and `security` sections (issue 7), the run's `error` and the `baseline`
- * marks (issue 13) are additive: still schema 1.
+ * marks (issue 13), and the load profile's fields of the robustness runs, section and
+ * report (issue 12) are additive: still schema 1.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Report } from './types';
@@ -59,6 +60,9 @@ const requirementResult = closedObject(
 );
 
 const passFail = { enum: ['PASS', 'FAIL'] };
+/** "2/4", or "1-4/4" once merged. */
+const shardLabel = { type: 'string', pattern: '^\\d+(-\\d+)?/\\d+$' };
+const messageKeys = ['sent', 'answered', 'lost', 'duplicated', 'corrupted', 'reordered', 'unsent'];
 const securityVerdict = { enum: ['PASS', 'FAIL', 'NOT RUN'] };
 const strings = { type: 'array', items: { type: 'string' } };
 
@@ -75,15 +79,49 @@ const robustnessRun = closedObject(
     aliveBefore: { type: 'boolean' },
     aliveAfter: { type: 'boolean' },
     lostAccepted: count,
-    verdict: { enum: ['PASS', 'FAIL', 'N/A'] },
+    verdict: { enum: ['PASS', 'FAIL', 'N/A', 'ERROR'] },
     note: { type: 'string' },
+    startedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
+    shard: shardLabel,
+    problems: strings,
+    notRun: { type: 'string' },
+    died: { type: 'string' },
+    keeper: closedObject({ expected: count, lost: count, problem: { type: 'string' } }, ['expected', 'lost']),
+    memory: { type: 'string' },
+    messages: closedObject(
+      { ...Object.fromEntries(messageKeys.map((key) => [key, count])), byPosition: { type: 'boolean' } },
+      messageKeys,
+    ),
+    clients: closedObject({ total: count, served: count, failed: count, atOnce: count }, ['total', 'served', 'failed', 'atOnce']),
+    throughput: closedObject({ messagesPerSecond: { type: 'number', minimum: 0 }, mibPerSecond: { type: 'number', minimum: 0 } }, ['messagesPerSecond', 'mibPerSecond']),
+    latency: closedObject(
+      {
+        count,
+        p50Ms: milliseconds,
+        p99Ms: milliseconds,
+        maxMs: milliseconds,
+        histogram: { type: 'array', items: { type: 'array', items: count, minItems: 2, maxItems: 2 } },
+      },
+      ['count', 'p50Ms', 'p99Ms', 'maxMs', 'histogram'],
+    ),
+    repetitions: count,
+    handled: count,
   },
   ['protocol', 'load', 'count', 'unit', 'durationMs', 'verdict', 'note'],
 );
 
 /** The robustness section (report.json `robustness`, and reports/robustness.json around it). */
 export const ROBUSTNESS_SECTION = closedObject(
-  { seed: { type: 'integer' }, growthLimitMiB: { type: 'number', minimum: 0 }, durationMs: milliseconds, verdict: passFail, runs: { type: 'array', items: robustnessRun } },
+  {
+    seed: { type: 'integer' },
+    growthLimitMiB: { type: 'number', minimum: 0 },
+    durationMs: milliseconds,
+    verdict: passFail,
+    runs: { type: 'array', items: robustnessRun },
+    target: { type: 'string' },
+    memory: { type: 'string' },
+    shard: shardLabel,
+  },
   ['seed', 'growthLimitMiB', 'durationMs', 'verdict', 'runs'],
 );
 
@@ -168,6 +206,7 @@ export const REPORT_SCHEMA = closedObject(
       { source: { type: 'string' }, strict: { type: 'boolean' }, new: count, known: count, fixed: count },
       ['source', 'strict', 'new', 'known', 'fixed'],
     ),
+    shard: shardLabel,
     exitCode: { type: 'integer', minimum: 0, maximum: 3 },
   },
   ['schema', 'suite', 'target', 'seed', 'started', 'durationMs', 'requirements', 'summary', 'exitCode'],

@@ -16,6 +16,7 @@
  * a <failure type="FIXED"> with --baseline-strict, else a <system-out> note.
  */
 import { distinct, showHiddenCharacters, traceExcerpt, withDefaults } from './present';
+import { figures as loadFigures } from '../robustness/judge';
 import type { CaseResult, Report, RequirementResult, RobustnessSection, RunError, SecuritySection } from './types';
 
 export interface JunitOptions {
@@ -157,9 +158,10 @@ function runErrorTestCase(error: RunError): TestCaseXml {
   return { xml: testCaseXml('run', 'wireproof', 0, outcomeXml(outcome, `${error.kind} (exit ${error.exit}): ${error.message}`)), outcome: 'error', durationMs: 0 };
 }
 
-/** A verdict of the robustness and security sections as a JUnit outcome: FAIL fails, N/A and NOT RUN are skipped. */
+/** A verdict of the robustness and security sections as a JUnit outcome: FAIL fails, ERROR errs, N/A and NOT RUN are skipped. */
 function sectionOutcome(verdict: string, message: string): Outcome | undefined {
   if (verdict === 'FAIL') return { element: 'failure', type: 'FAIL', message };
+  if (verdict === 'ERROR') return { element: 'error', type: 'ERROR', message };
   if (verdict === 'N/A' || verdict === 'NOT RUN') return { element: 'skipped', message: `${verdict}: ${message}` };
   return undefined;
 }
@@ -172,9 +174,10 @@ function sectionTestCase(name: string, classname: string, durationMs: number, ve
 /** One testcase per hostile load: classname robustness.<protocol>, name the load. */
 function robustnessTestCases(section: RobustnessSection): TestCaseXml[] {
   return section.runs.map((run) => {
+    const memory = run.growthMiB === undefined ? run.memory ?? 'memory not read' : `RSS ${run.rssBeforeMiB} -> ${run.rssAfterMiB} MiB (growth ${run.growthMiB}, limit ${section.growthLimitMiB})`;
     const figures = run.verdict === 'N/A'
       ? run.note
-      : `${run.count} ${run.unit}; RSS ${run.rssBeforeMiB} -> ${run.rssAfterMiB ?? '?'} MiB (growth ${run.growthMiB ?? '?'}, limit ${section.growthLimitMiB}); alive before ${run.aliveBefore}, after ${run.aliveAfter}; lost accepted ${run.lostAccepted}\n${run.note}`;
+      : `${run.count} ${run.unit}; ${loadFigures(run) ? `${loadFigures(run)}; ` : ''}${memory}; alive before ${run.aliveBefore}, after ${run.aliveAfter}; lost accepted ${run.lostAccepted}\n${run.note}`;
     return sectionTestCase(run.load, `robustness.${run.protocol}`, run.durationMs, run.verdict, figures);
   });
 }

@@ -8,8 +8,9 @@ import {
   SUMMARY_COUNTS, describeReportExit, failingCases, failuresFirst, formatDuration, formatPercent, isFailure,
   showHiddenCharacters, traceExcerpt, untracedMusts, withDefaults, type FailingCase,
 } from './present';
+import { loadSectionMarkdown } from './load-section';
 import { sourceParts } from './sources';
-import type { BaselineSummary, Report, RequirementResult, RobustnessSection, RunError, SecuritySection } from './types';
+import type { BaselineSummary, Report, RequirementResult, RunError, SecuritySection } from './types';
 
 export interface MarkdownOptions {
   /** Failing cases detailed; the rest are counted (a PR comment is limited to 65536 characters). */
@@ -197,25 +198,6 @@ function table(head: string[], rows: (string | number | boolean | undefined)[][]
   return [tableRow(head), tableRow(align), ...rows.map((row) => tableRow(row.map(cell)))];
 }
 
-function robustness(section: RobustnessSection): string[] {
-  return [
-    `### Robustness under hostile load: ${escapeMarkdown(section.verdict)}`,
-    '',
-    `Per load: liveness before and after, resident memory before and after (growth under ${section.growthLimitMiB} MiB), requests accepted before the load answered after it. Seed ${section.seed}, ${formatDuration(section.durationMs)}.`,
-    '',
-    ...table(
-      ['Protocol', 'Load', 'Count', 'Verdict', 'Time', 'RSS before', 'RSS after', 'Growth', 'Alive before', 'Alive after', 'Lost', 'Note'],
-      section.runs.map((run) => [
-        run.protocol, run.load, run.verdict === 'N/A' ? undefined : `${run.count} ${run.unit}`, run.verdict,
-        run.verdict === 'N/A' ? undefined : formatDuration(run.durationMs), run.rssBeforeMiB, run.rssAfterMiB, run.growthMiB,
-        run.aliveBefore, run.aliveAfter, run.lostAccepted, run.note,
-      ]),
-      ['---', '---', '---:', '---', '---:', '---:', '---:', '---:', '---', '---', '---:', '---'],
-    ),
-    '',
-  ];
-}
-
 function security(section: SecuritySection): string[] {
   const { evaluation } = section;
   return [
@@ -253,7 +235,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     ...(report.error ? runError(report.error, report.exitCode) : []),
     ...(report.baseline ? baseline(report, report.baseline) : []),
     ...failures(report, limits),
-    ...(report.robustness ? robustness(report.robustness) : []),
+    ...(report.robustness ? loadSectionMarkdown(report.robustness) : []),
     ...(report.security ? security(report.security) : []),
   ].join('\n');
   // What the table's head, note and closing tags take, beside its rows.

@@ -79,7 +79,7 @@ export interface Report {
   summary: Summary;
   /** Statement/line/function/branch percentages of the reference run, when measured. */
   coverage?: CoverageSummary;
-  /** Hostile-load runs against the reference servers (npm run ver; absent with --no-robustness or from conform). */
+  /** The load runs: hostile loads and, with the load profile, volume and many clients (npm run ver, conform --load). */
   robustness?: RobustnessSection;
   /** Bind addresses, jail/exposure/traversal attempts and the evaluation scan (npm run ver). */
   security?: SecuritySection;
@@ -87,6 +87,8 @@ export interface Report {
   error?: RunError;
   /** With --baseline: where the known failures came from, and the counts of each mark. */
   baseline?: BaselineSummary;
+  /** The shard of a sharded load run this report is ("2/4"); `wireproof merge` joins the shards. */
+  shard?: string;
   exitCode: number;
 }
 
@@ -123,13 +125,21 @@ export interface BaselineSummary {
   fixed: number;
 }
 
-/** A run's verdict: N/A where the load does not apply to the protocol (one client at a time). */
-export type RunVerdict = 'PASS' | 'FAIL' | 'N/A';
+/**
+ * A run's verdict: N/A where the load does not apply to the protocol (one client at a
+ * time) or runs in another shard; ERROR where it could not run (the suite's own limits,
+ * a target that did not answer before it).
+ */
+export type RunVerdict = 'PASS' | 'FAIL' | 'N/A' | 'ERROR';
 
-/** One hostile load against one reference server, with the figures it is judged on. */
+/**
+ * One load against one server, with the figures it is judged on: a hostile load, and
+ * (the load profile, issue 12) the volume and many-clients loads. Every field after
+ * `note` is optional and additive: robustness.json and report.json stay schema 1.
+ */
 export interface RobustnessRun {
   protocol: string;
-  /** oversized-line, length-claims, slowloris or malformed. */
+  /** volume, many-clients, oversized-line, length-claims, slowloris or malformed. */
   load: string;
   /** How much of the load: bytes, headers, idle connections or inputs (see unit). */
   count: number;
@@ -146,6 +156,36 @@ export interface RobustnessRun {
   lostAccepted?: number;
   verdict: RunVerdict;
   note: string;
+  /** When it started (ISO 8601): merged shards span from the first start to the last end. */
+  startedAt?: string;
+  /** The shard that ran it ("2/4"), or the shards merged into it ("1-4/4"). */
+  shard?: string;
+  /** What the load itself found wrong (its messages, its clients, its inputs): the load's own requirement. */
+  problems?: string[];
+  /** The load could not run at all (the suite's own limits, or the target not answering before it): its cases are ERROR. */
+  notRun?: string;
+  /** Why the server process is gone, when it died during the load. */
+  died?: string;
+  /** Requests placed before the load and answered after it (the keeper), and what was wrong with the first lost. */
+  keeper?: { expected: number; lost: number; problem?: string };
+  /** "not measured" and why, when the suite does not know the server's process. */
+  memory?: string;
+  /** Volume and many-clients: what became of every message. */
+  messages?: {
+    sent: number; answered: number; lost: number; duplicated: number; corrupted: number; reordered: number; unsent: number;
+    /** The answers carry no mark of their message: told apart by their place (duplicates and reordering then show as corrupted). */
+    byPosition?: boolean;
+  };
+  /** Many-clients: clients served (every message back exactly once, whole, in order) and not. */
+  clients?: { total: number; served: number; failed: number; atOnce: number };
+  /** Messages answered per second and MiB sent per second over the load's duration. */
+  throughput?: { messagesPerSecond: number; mibPerSecond: number };
+  /** Answer latency: percentiles from a log histogram of 16 buckets per doubling from 1 µs (bucket b: 1 µs · 2^(b/16) and up). */
+  latency?: { count: number; p50Ms: number; p99Ms: number; maxMs: number; histogram: [number, number][] };
+  /** The soak (--duration): how many times the load ran. */
+  repetitions?: number;
+  /** Hostile loads: how much of the load this run did (inputs sent, connections held, bytes streamed): a shard's share. */
+  handled?: number;
 }
 
 export interface RobustnessSection {
@@ -155,6 +195,11 @@ export interface RobustnessSection {
   durationMs: number;
   verdict: 'PASS' | 'FAIL';
   runs: RobustnessRun[];
+  /** The server the loads ran against, and what of its memory is read (absent: the reference servers, each a child process). */
+  target?: string;
+  memory?: string;
+  /** This run's shard of a sharded load ("2/4"), or the shards merged ("1-4/4"). */
+  shard?: string;
 }
 
 /** NOT RUN: the report holds no result of the requirements (their protocol was not selected). */

@@ -6,6 +6,7 @@ import { renderJson } from './json';
 import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import type { Report } from './types';
+import { UsageError } from '../conform/errors';
 
 export type Format = 'json' | 'html' | 'md' | 'junit';
 
@@ -39,6 +40,16 @@ export function parseFormats(list: string): Format[] {
   }
   if (names.length === 0) throw new UnknownFormatError(`no report format given (expected ${FORMATS.join(', ')} or all)`);
   return [...new Set(names as Format[])];
+}
+
+/** `--format LIST` of a command: a bad name is a usage error (exit 3). */
+export function formatsOption(list: string): Format[] {
+  try {
+    return parseFormats(list);
+  } catch (err) {
+    if (err instanceof UnknownFormatError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Writes each format once, creating `dir`; returns the paths written, in `formats` order. */

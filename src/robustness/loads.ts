@@ -9,14 +9,22 @@ import type net from 'node:net';
 import type { Endpoint } from '../conform/driver';
 import { decodeAll } from '../impl/common/framer';
 import { LineTextFramer } from '../impl/oneline/framer';
-import { expectedSession, referenceApp } from '../impl/oneline/model';
+import { expectedSession, referenceApp as referenceAppModel } from '../impl/oneline/model';
+import { closed } from './conversation';
+import type { LatencySummary } from './latency';
 import { draw } from './malformed';
-import { connect, exchange, LineCollector, pool, stream } from './sockets';
+import { shareOf, type Shard } from './shard';
+import { connect, exchange, LineCollector, openFileShortfall, pool, stream } from './sockets';
+import type { MessageCounts } from './tally';
 
 export interface LoadContext {
   endpoint: Endpoint;
   seed: number;
   timeoutMs: number;
+  /** This run's share of the load's clients and inputs (--shard). */
+  shard: Shard;
+  /** The soak (--duration): the volume and many-clients loads repeat until it has passed. */
+  durationMs?: number;
   /** The real client's turn (keeper and liveness probe); problems it found are the runner's to report. */
   served(): Promise<void>;
 }
@@ -26,12 +34,28 @@ export interface LoadOutcome {
   lost: number;
   problems: string[];
   note: string;
+  /** Why the load could not run at all (the suite's own limits): its cases are ERROR, not FAIL. */
+  notRun?: string;
+  /** Volume and many-clients: what became of every message, how long the answers took, bytes sent. */
+  messages?: MessageCounts & { byPosition?: boolean };
+  latency?: LatencySummary;
+  bytes?: number;
+  clients?: { total: number; served: number; failed: number; atOnce: number };
+  /** The soak: how many times the load ran in its duration. */
+  repetitions?: number;
+  /** How much of the load this run did (inputs sent, connections held, bytes streamed): a shard's share. */
+  handled?: number;
 }
 
 export interface Load {
   name: string;
   count: number;
   unit: string;
+  /**
+   * split: each shard takes its share (clients, connections, inputs); first: not divisible
+   * (one connection, one stream), so shard 1 runs it whole and the others not at all.
+   */
+  sharding: 'split' | 'first';
   run(ctx: LoadContext): Promise<LoadOutcome>;
 }
 
@@ -55,6 +79,7 @@ export function oversizedLine(total: number): Load {
     name: 'oversized-line',
     count: total,
     unit: 'bytes without LF',
+    sharding: 'first',
     async run({ endpoint, seed, timeoutMs }) {
       const socket = await connect(endpoint, timeoutMs);
       const answers = new LineCollector(socket);
@@ -77,7 +102,7 @@ export function oversizedLine(total: number): Load {
       // Lost: the answer to the request accepted before the stream, or to the ping after it.
       const lost = [token, 'pong'].filter((answer) => !got.includes(answer)).length;
       if (expected.some((answer, i) => got[i] !== answer)) problems.push(`expected the answers ${JSON.stringify(expected)}`);
-      return { lost, problems, note: `${mib(total).toFixed(0)} MiB streamed at ${(mib(total) / seconds).toFixed(0)} MiB/s; answers ${JSON.stringify(got)}` };
+      return { lost, problems, handled: total, note: `${mib(total).toFixed(0)} MiB streamed at ${(mib(total) / seconds).toFixed(0)} MiB/s; answers ${JSON.stringify(got)}` };
     },
   };
 }
@@ -88,6 +113,7 @@ export function lengthClaims(claims: { what: string; bytes: Buffer }[], each = 8
     name: 'length-claims',
     count: claims.length * each,
     unit: 'headers',
+    sharding: 'first',
     async run({ endpoint, timeoutMs }) {
       const problems: string[] = [];
       const filler = Buffer.alloc(256 * 1024, 0x61);
@@ -97,7 +123,7 @@ export function lengthClaims(claims: { what: string; bytes: Buffer }[], each = 8
         const open = endings.filter((e) => e !== 'closed' && e !== 'reset');
         if (open.length > 0) problems.push(`${claim.what}: ${open.length} of ${each} connections not closed (${[...new Set(open)].join(', ')})`);
       }
-      return { lost: 0, problems, note: `${claims.map((c) => c.what).join('; ')}; each on ${each} connections with 256 KiB of body` };
+      return { lost: 0, problems, handled: claims.length * each, note: `${claims.map((c) => c.what).join('; ')}; each on ${each} connections with 256 KiB of body` };
     },
   };
 }
@@ -108,13 +134,17 @@ export function slowloris(prefix: Buffer, count = 1000): Load {
     name: 'slowloris',
     count,
     unit: 'idle connections',
+    sharding: 'split',
     async run(ctx) {
       const { endpoint, timeoutMs } = ctx;
+      const mine = shareOf(count, ctx.shard).length;
+      const shortfall = openFileShortfall(mine);
+      if (shortfall) return { lost: 0, problems: [], note: '', notRun: shortfall };
       const sockets: net.Socket[] = [];
       let failed = 0;
       let closedByServer = 0;
       try {
-        await pool(count, 100, async () => {
+        await pool(mine, 100, async () => {
           try {
             const socket = await connect(endpoint, timeoutMs);
             socket.on('error', () => undefined);
@@ -128,8 +158,8 @@ export function slowloris(prefix: Buffer, count = 1000): Load {
         const started = performance.now();
         await ctx.served();
         const servedMs = Math.round(performance.now() - started);
-        const problems = failed > 0 ? [`${failed} of ${count} idle connections could not connect`] : [];
-        return { lost: 0, problems, note: `${sockets.length} held; the real client was served in ${servedMs} ms while they were; the server had closed ${closedByServer} of them by then` };
+        const problems = failed > 0 ? [`${failed} of ${mine} idle connections could not connect`] : [];
+        return { lost: 0, problems, handled: sockets.length, note: `${sockets.length} held; the real client was served in ${servedMs} ms while they were; the server had closed ${closedByServer} of them by then` };
       } finally {
         for (const socket of sockets) socket.destroy();
       }
@@ -143,12 +173,15 @@ export function malformedPerConnection(input: fc.Arbitrary<Buffer>, count = 10_0
     name: 'malformed',
     count,
     unit: 'inputs',
-    async run({ endpoint, seed, timeoutMs }) {
+    sharding: 'split',
+    async run({ endpoint, seed, timeoutMs, shard }) {
       const inputs = draw(input, count, seed);
+      const mine = shareOf(count, shard);
       const problems: string[] = [];
       let answered = 0;
       let done = 0;
-      await pool(count, concurrency, async (i) => {
+      await pool(mine.length, concurrency, async (at) => {
+        const i = mine[at];
         try {
           const { ending, received } = await exchange(endpoint, inputs[i], timeoutMs, true);
           if (ending === 'timeout') problems.push(`input ${i} (${preview(inputs[i])}): neither answered nor closed within ${timeoutMs} ms`);
@@ -158,7 +191,7 @@ export function malformedPerConnection(input: fc.Arbitrary<Buffer>, count = 10_0
         }
         done++;
       }, () => problems.length >= MAX_PROBLEMS);
-      return { lost: 0, problems, note: `${done} connections of ${concurrency} at a time (seed ${seed}); ${answered} got bytes back before the close` };
+      return { lost: 0, problems, handled: done, note: `${done} connections of ${concurrency} at a time (seed ${seed}); ${answered} got bytes back before the close` };
     },
   };
 }
@@ -187,11 +220,15 @@ function sequentialBatches(
     name: 'malformed',
     count,
     unit: what.unit,
-    async run({ endpoint, seed, timeoutMs }) {
+    sharding: 'split',
+    async run({ endpoint, seed, timeoutMs, shard }) {
       const batches = batchesOf(draw(inputs, count, seed), connections);
       const problems: string[] = [];
       let lost = 0;
-      for (const [c, batch] of batches.entries()) {
+      let handled = 0;
+      for (const c of shareOf(batches.length, shard)) {
+        const batch = batches[c];
+        handled += batch.length;
         const socket = await connect(endpoint, timeoutMs);
         socket.on('error', () => undefined);
         const finding = await exchange(socket, batch, c, seed, timeoutMs);
@@ -204,7 +241,8 @@ function sequentialBatches(
       return {
         lost,
         problems,
-        note: `${connections} connections one after another (one client at a time), ${batches[0]?.length ?? 0} ${what.unit} each (seed ${seed}); ${what.checked}`,
+        handled,
+        note: `${shareOf(batches.length, shard).length} connections one after another (one client at a time), ${batches[0]?.length ?? 0} ${what.unit} each (seed ${seed}); ${what.checked}`,
       };
     },
   };
@@ -212,20 +250,22 @@ function sequentialBatches(
 
 /**
  * Line inputs batched over sequential connections (oneline serves one client at a time),
- * each batch closed by a sentinel echo; every answer is compared with the protocol
- * model's, so an answer lost or garbled anywhere counts.
+ * each batch closed by a sentinel; every answer is compared with the protocol model's,
+ * so an answer lost or garbled anywhere counts. With `referenceApp` the inputs may be
+ * the application's and the sentinel is an echo; without it (a target running its own
+ * application) the inputs are those the core rules answer, and the sentinel a ping.
  */
-export function onelineBatches(packets: fc.Arbitrary<Buffer>, count = 10_000, connections = 50): Load {
-  const what = { unit: 'lines', checked: 'every answer checked against the protocol model' };
+export function onelineBatches(packets: fc.Arbitrary<Buffer>, count = 10_000, connections = 50, referenceApp = true): Load {
+  const what = { unit: 'lines', checked: `every answer checked against the protocol model${referenceApp ? '' : ' (core answers only: the target runs its own application)'}` };
   return sequentialBatches(packets, count, connections, what, async (socket, inputs, c, seed, timeoutMs) => {
     const batch = Buffer.concat(inputs.flatMap((p) => [p, LF]));
-    const sentinel = `wireproof-sentinel-${seed}-${c}`;
-    const model = expectedSession(decodeAll(new LineTextFramer(), [batch]), referenceApp).responses;
+    const sentinel = referenceApp ? `wireproof-sentinel-${seed}-${c}` : 'pong';
+    const model = expectedSession(decodeAll(new LineTextFramer(), [batch]), referenceApp ? referenceAppModel : coreOnly).responses;
     const expected = [...model, sentinel];
     const answers = new LineCollector(socket);
-    socket.write(Buffer.concat([batch, Buffer.from(`echo ${sentinel}\n`)]));
+    socket.write(Buffer.concat([batch, Buffer.from(referenceApp ? `echo ${sentinel}\n` : 'ping\n')]));
     // The sentinel's answer comes last: a server that drops answers is not waited for.
-    await answers.waitFor((lines) => lines.length >= expected.length || lines[lines.length - 1]?.toString('utf8') === sentinel, timeoutMs);
+    await answers.waitFor((lines) => lines.length >= expected.length || (referenceApp && lines[lines.length - 1]?.toString('utf8') === sentinel), timeoutMs);
     await endAndWait(socket, timeoutMs);
     const got = answers.lines.map((line) => line.toString('utf8'));
     const matched = expected.findIndex((answer, i) => got[i] !== answer);
@@ -236,6 +276,11 @@ export function onelineBatches(packets: fc.Arbitrary<Buffer>, count = 10_000, co
     };
   });
 }
+
+/** The model of a target without the reference application: only packets the core answers are sent, so it is never asked. */
+const coreOnly = (packet: string): string[] => {
+  throw new Error(`a core-only batch reached the application with ${JSON.stringify(packet)}`);
+};
 
 /** Echo: random bytes in batches over sequential connections; every byte must come back, in order. */
 export function echoBatches(inputs: fc.Arbitrary<Buffer>, count = 10_000, connections = 50): Load {
@@ -264,7 +309,8 @@ export function cobraLines(lines: fc.Arbitrary<Buffer>, count = 10_000, fileConn
     name: 'malformed',
     count,
     unit: 'lines',
-    async run({ endpoint, seed, timeoutMs }) {
+    sharding: 'split',
+    async run({ endpoint, seed, timeoutMs, shard }) {
       const all = draw(lines, count, seed);
       const half = Math.floor(count / 2);
       const perConnection = Math.ceil(half / fileConnections);
@@ -272,7 +318,10 @@ export function cobraLines(lines: fc.Arbitrary<Buffer>, count = 10_000, fileConn
       batches.push(all.slice(half));
       const problems: string[] = [];
       let lost = 0;
-      await Promise.all(batches.map(async (batch, c) => {
+      // The control port's one client is not divisible: shard 1 sends its lines.
+      const mine = shareOf(fileConnections, shard).concat(shard.index === 1 ? [fileConnections] : []);
+      await Promise.all(mine.map(async (c) => {
+        const batch = batches[c];
         const control = c === fileConnections;
         const socket = await connect(endpoint, timeoutMs, control ? endpoint.port2 : endpoint.port);
         socket.on('error', () => undefined);
@@ -286,18 +335,11 @@ export function cobraLines(lines: fc.Arbitrary<Buffer>, count = 10_000, fileConn
           problems.push(`${control ? 'control' : `file connection ${c + 1}`}: ${replies.lines.length} replies to ${batch.length} lines`);
         }
       }));
-      return { lost, problems, note: `${half} lines to the file port over ${fileConnections} connections at once, ${count - half} to the control port over its one client (seed ${seed}); one reply line each` };
+      const files = mine.filter((c) => c < fileConnections).length;
+      const control = mine.includes(fileConnections) ? `, ${count - half} to the control port over its one client` : '';
+      return { lost, problems, handled: mine.reduce((sum, c) => sum + batches[c].length, 0), note: `${files} of ${fileConnections} file-port connections at once, ${perConnection} lines each${control} (seed ${seed}); one reply line each` };
     },
   };
-}
-
-/** Resolves when the socket is closed, or after `timeoutMs`. */
-function closed(socket: net.Socket, timeoutMs: number): Promise<void> {
-  if (socket.closed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { socket.destroy(); resolve(); }, timeoutMs);
-    socket.once('close', () => { clearTimeout(timer); resolve(); });
-  });
 }
 
 /** FIN, then wait for the server's close: a one-client server serves the next connection only then. */

@@ -10,7 +10,7 @@ import { frame } from '../conform/channel/wire';
 import { badRequestLine, dotDot, longTarget, separator, traversal } from '../conform/http/arbitraries';
 import { invalidUtf8Body, malformedBytes, nonJsonBody, oversizeLength as lenmsgOversize } from '../conform/lenmsg/arbitraries';
 import { lengthHeader, rawFrame } from '../conform/lenmsg/remote';
-import { appPacket, oversizeLength as onelineOversize } from '../conform/oneline/arbitraries';
+import { appPacket, corePacket, oversizeLength as onelineOversize } from '../conform/oneline/arbitraries';
 import { corruptionName } from '../conform/rpc/arbitraries';
 import { corrupt } from '../conform/rpc/hostile';
 import { connectMessage, invokeMessage } from '../conform/rpc/wire';
@@ -37,6 +37,12 @@ export const onelinePacket: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 9, arbitrary: fc.tuple(bytes({ maxLength: 16 }), invalidUtf8Sequence).map(([a, b]) => noLf(Buffer.concat([a, b]))) },
   { weight: 1, arbitrary: onelineOversize.map((n) => Buffer.alloc(n, 'x')) },
 ).filter((p) => !['disconnect', 'shutdown'].includes(p.toString('latin1')));
+
+/** One oneline packet whose answer the core rules fix (no application asked): ping, invalid UTF-8, past the maximum. */
+export const onelineCorePacket: fc.Arbitrary<Buffer> = fc.oneof(
+  { weight: 99, arbitrary: corePacket },
+  { weight: 1, arbitrary: onelineOversize.map((n) => Buffer.alloc(n, 'x')) },
+);
 
 /** Any bytes: echo has no malformed input, only bytes to return exactly. */
 export const echoInput: fc.Arbitrary<Buffer> = fc.oneof(bytes({ maxLength: 512 }), invalidUtf8Sequence);

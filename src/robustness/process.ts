@@ -1,7 +1,8 @@
 /**
  * A server under load runs as a child process of its own (node spawned directly, no
  * shell between), so that its resident memory and its listening sockets can be read
- * from /proc/<pid> while the load runs from this process.
+ * from /proc/<pid> while the load runs from this process. The conformance suite's
+ * in-process embedded server is never measured: its memory is the suite's too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,6 +13,7 @@ import type { Endpoint } from '../conform/driver';
 import { PROGRAMS_DIR } from '../conform/cobra/programs';
 import { FIXTURE_ROOT } from '../conform/http/fixture';
 import { PROJECT_ROOT } from '../conform/srs';
+import { treeMemory, type MemoryMeter } from './memory';
 
 /** How to start a server: node with these arguments; it prints `... listening on HOST:PORT` once per port. */
 export interface ServerCommand {
@@ -51,7 +53,9 @@ export class ServerProcess {
 
   /** Starts the command and waits until it printed all its ports. */
   static async start(command: ServerCommand, timeoutMs = 20_000): Promise<ServerProcess> {
-    const child = spawn(process.execPath, command.args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Not measured for coverage: the coverage figure is the conformance run's (npm run ver).
+    const { NODE_V8_COVERAGE: _coverage, ...env } = process.env;
+    const child = spawn(process.execPath, command.args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const ports: { host: string; port: number }[] = [];
     let announced: () => void;
@@ -88,9 +92,9 @@ export class ServerProcess {
     return this.exitReason;
   }
 
-  /** Resident memory now, in MiB (VmRSS of /proc/<pid>/status); undefined once the process is gone. */
-  rssMiB(): number | undefined {
-    return this.exitReason === undefined ? residentMiB(this.pid) : undefined;
+  /** Its resident memory (with any process it starts, such as cobra's tracer). */
+  memory(): MemoryMeter {
+    return treeMemory(this.pid, 'the reference server, a child process of the suite');
   }
 
   /** HOST:PORT of every socket the process listens on. */
@@ -107,18 +111,6 @@ export class ServerProcess {
       await this.exit;
     }
   }
-}
-
-/** VmRSS in MiB (one decimal); undefined when the process is gone (no status, or a zombie without VmRSS). */
-function residentMiB(pid: number): number | undefined {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
-  return kb ? Math.round((Number(kb[1]) / 1024) * 10) / 10 : undefined;
 }
 
 /** /proc/net/tcp's local address: IPv4 as one little-endian word, IPv6 as four. */

@@ -1,100 +1,133 @@
 /**
- * The robustness pass: every protocol's reference server as a child process, each
- * hostile load of its profile against it, and per load the figures it is judged on:
- * liveness before and after (the plugin's probe), resident memory before (after a
- * warm-up: the same load, smaller; see warmUpSizes) and after, and the keeper's answers.
+ * The load runner: every load of a protocol's profile (src/robustness/profiles.ts) against
+ * one target, and per load the figures it is judged on (src/robustness/judge.ts): liveness
+ * before and after (the plugin's probe), resident memory before (after a warm-up: the same
+ * load, smaller; see warmUpSizes) and after where the suite knows the server's process,
+ * the keeper's answers, and the load's own counts, throughput and latency.
+ *
+ * `wireproof robustness` and `npm run ver` run it against each reference server as a child
+ * process of its own; `conform --load` and `wireproof robustness --target/--spawn` against
+ * the user's server (src/conform/load.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Endpoint } from '../conform/driver';
+import type { ProtocolPlugin } from '../conform/protocol';
 import { protocolPlugin } from '../conform/protocols';
 import type { RobustnessRun, RobustnessSection } from '../report/types';
-import { KEEPERS, type Keeper, type KeeperResult } from './keepers';
+import { GROWTH_LIMIT_MIB, runVerdict } from './judge';
+import type { Keeper, KeeperResult } from './keepers';
 import type { Load, LoadOutcome } from './loads';
+import type { MemoryMeter } from './memory';
 import { FIXED_SIZES, loadsFor, warmUpSizes, type LoadSizes } from './profiles';
 import { referenceServer, ServerProcess, type ServerCommand } from './process';
 import { Rng } from './rng';
+import { shardLabel, WHOLE, type Shard } from './shard';
 
-/** Resident memory a load may add to a server, in MiB (issue 7). */
-export const GROWTH_LIMIT_MIB = 64;
+export { GROWTH_LIMIT_MIB };
 
-export interface RobustnessOptions {
-  protocols: string[];
+/** The server a load runs against now. */
+export interface LoadInstance {
+  endpoint: Endpoint;
+  /** Its resident memory, where the suite knows its process. */
+  memory?: MemoryMeter;
+  /** Why it is gone, when it died. */
+  exited(): string | undefined;
+}
+
+/** Where the loads go: a server the suite may start again after a load killed it, or one it cannot. */
+export interface LoadTarget {
+  label: string;
+  /** The server for the next load: a fresh one where the suite starts servers and the last one died. */
+  instance(): Promise<LoadInstance>;
+  /** What of its memory is read, or "not measured: " and why (then no instance has a meter). */
+  memory: string;
+  stop(): Promise<void>;
+}
+
+export interface LoadProfileOptions {
   seed: number;
   sizes?: LoadSizes;
-  /** Only the loads of these names (default: every load of each protocol's profile). */
-  loads?: string[];
+  /** Only the loads of these names (default: every load of the profile). */
+  only?: string[];
   /** Every single wait of a load (an answer, a close). */
   timeoutMs?: number;
-  /** How to start each protocol's server (default: `wireproof serve` with its defaults). */
-  server?: (protocol: string) => ServerCommand;
+  shard?: Shard;
+  /** The soak: the volume and many-clients loads repeat for this long. */
+  durationMs?: number;
   log?: (line: string) => void;
 }
+
+/** Every wait of a load, unless told otherwise: a big answer behind many others takes a while on a loaded machine. */
+export const LOAD_TIMEOUT_MS = 10_000;
 
 /** Problems listed in a run's note; the rest are counted. */
 const PROBLEMS_SHOWN = 3;
 
-export async function runRobustness(options: RobustnessOptions): Promise<RobustnessSection> {
-  const started = performance.now();
-  const command = options.server ?? referenceServer;
+/** Runs every selected load of the protocol's profile against the target, in order. */
+export async function runLoadProfile(plugin: ProtocolPlugin, target: LoadTarget, options: LoadProfileOptions): Promise<RobustnessRun[]> {
+  const sizes = options.sizes ?? FIXED_SIZES;
+  const shard = options.shard ?? WHOLE;
+  const warmUps = loadsFor(plugin, warmUpSizes(sizes));
   const runs: RobustnessRun[] = [];
-  for (const protocol of options.protocols) {
-    let server: ServerProcess | undefined;
-    try {
-      const sizes = options.sizes ?? FIXED_SIZES;
-      const warmUps = loadsFor(protocol, warmUpSizes(sizes));
-      for (const [index, load] of loadsFor(protocol, sizes).entries()) {
-        if (options.loads && !options.loads.includes(load.name)) continue;
-        if ('reason' in load) {
-          runs.push({ protocol, load: load.name, count: 0, unit: '', durationMs: 0, verdict: 'N/A', note: load.reason });
-          continue;
-        }
-        if (!server || server.exited()) server = await ServerProcess.start(command(protocol)); // a load that killed it leaves the next a fresh one
-        const run = await runLoad(protocol, load, warmUps[index] as Load, server, options);
-        options.log?.(`robustness: ${protocol} ${run.load} ${run.verdict} in ${(run.durationMs / 1000).toFixed(1)} s, RSS ${run.rssBeforeMiB} → ${run.rssAfterMiB ?? '?'} MiB; ${run.note}`);
-        runs.push(run);
-      }
-    } finally {
-      await server?.stop();
+  for (const [index, load] of loadsFor(plugin, sizes).entries()) {
+    if (options.only && !options.only.includes(load.name)) continue;
+    const base = { protocol: plugin.name, load: load.name, count: 0, unit: '', durationMs: 0, verdict: 'N/A' as const };
+    if ('reason' in load) {
+      runs.push({ ...base, note: load.reason });
+      continue;
     }
+    if (load.sharding === 'first' && shard.index > 1) {
+      runs.push({ ...base, note: `not divisible: runs whole in shard 1/${shard.count}`, shard: shardLabel(shard) });
+      continue;
+    }
+    const run = await runLoad(plugin, load, warmUps[index] as Load, await target.instance(), target.memory, { ...options, shard });
+    options.log?.(`load: ${plugin.name} ${run.load} ${run.verdict} in ${(run.durationMs / 1000).toFixed(1)} s` +
+      `${run.growthMiB === undefined ? '' : `, RSS ${run.rssBeforeMiB} → ${run.rssAfterMiB} MiB`}; ${run.note}`);
+    runs.push(run);
   }
-  return {
-    seed: options.seed,
-    growthLimitMiB: GROWTH_LIMIT_MIB,
-    durationMs: Math.round(performance.now() - started),
-    verdict: runs.some((run) => run.verdict === 'FAIL') ? 'FAIL' : 'PASS',
-    runs,
-  };
+  return runs;
 }
 
-async function runLoad(protocol: string, load: Load, warmUp: Load, server: ServerProcess, options: RobustnessOptions): Promise<RobustnessRun> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const { endpoint } = server;
-  const plugin = protocolPlugin(protocol);
+async function runLoad(plugin: ProtocolPlugin, load: Load, warmUp: Load, server: LoadInstance, memoryNote: string, options: LoadProfileOptions & { shard: Shard }): Promise<RobustnessRun> {
+  const timeoutMs = options.timeoutMs ?? LOAD_TIMEOUT_MS;
+  const { endpoint, memory } = server;
   const probe = () => plugin.probe(endpoint, timeoutMs).then(() => true, () => false);
   const problems: string[] = [];
+  const startedAt = new Date().toISOString();
+  const base = {
+    protocol: plugin.name, load: load.name, count: load.count, unit: load.unit, startedAt,
+    ...(options.shard.count > 1 ? { shard: shardLabel(options.shard) } : {}),
+  };
 
   const aliveBefore = await probe();
-  const warm = await warmUp.run({ endpoint, seed: options.seed + 1, timeoutMs, served: async () => undefined }).catch((err: Error) => ({ problems: [err.message] }));
-  if (warm.problems.length > 0) problems.push(`the warm-up: ${warm.problems[0]}`);
-  const rssBeforeMiB = server.rssMiB();
+  if (!aliveBefore) {
+    const notRun = 'the target did not answer the liveness probe before the load';
+    return { ...base, durationMs: 0, aliveBefore, notRun, verdict: 'ERROR', note: `ERROR: ${notRun}` };
+  }
+  if (memory) {
+    const warm = await warmUp.run({ endpoint, seed: options.seed + 1, timeoutMs, shard: options.shard, served: async () => undefined }).catch((err: Error) => ({ problems: [err.message], notRun: undefined }));
+    if (warm.problems.length > 0) problems.push(`the warm-up: ${warm.problems[0]}`);
+  }
+  const rssBeforeMiB = memory?.readMiB();
   let keeper: Keeper | undefined;
   try {
-    keeper = await KEEPERS[protocol]?.(endpoint, new Rng(options.seed), timeoutMs);
+    keeper = await plugin.load?.keeper?.(endpoint, new Rng(options.seed), timeoutMs);
   } catch (err) {
     problems.push(`the keeper could not place its requests: ${(err as Error).message}`);
   }
+  const servedProblems: string[] = [];
   let service: Promise<KeeperResult> | undefined;
   const served = () => (service ??= (async () => {
     const kept = keeper ? await keeper.finish() : { expected: 0, lost: 0 };
-    if (kept.problem) problems.push(`a request accepted before the load: ${kept.problem}`);
-    if (!(await probe())) problems.push('a new client was not served (liveness probe)');
+    if (!(await probe())) servedProblems.push('a new client was not served while the load held its connections (liveness probe)');
     return kept;
   })());
 
   const started = performance.now();
   let outcome: LoadOutcome;
   try {
-    outcome = await load.run({ endpoint, seed: options.seed, timeoutMs, served: () => served().then(() => undefined) });
+    outcome = await load.run({ endpoint, seed: options.seed, timeoutMs, shard: options.shard, durationMs: options.durationMs, served: () => served().then(() => undefined) });
   } catch (err) {
     outcome = { lost: 0, problems: [`the load broke off: ${(err as Error).message}`], note: '' };
   }
@@ -103,42 +136,111 @@ async function runLoad(protocol: string, load: Load, warmUp: Load, server: Serve
   keeper?.close();
   const aliveAfter = await probe();
   const died = server.exited();
-  const rssAfterMiB = server.rssMiB();
+  const rssAfterMiB = memory?.readMiB();
   const growthMiB = rssAfterMiB === undefined || rssBeforeMiB === undefined ? undefined : Math.round((rssAfterMiB - rssBeforeMiB) * 10) / 10;
-  const lostAccepted = outcome.lost + kept.lost;
+  const seconds = Math.max(durationMs, 1) / 1000;
+  const all = [...outcome.problems, ...servedProblems, ...problems];
+  const answered = outcome.messages?.answered;
 
-  const all = [
-    ...(aliveBefore ? [] : ['no answer to the liveness probe before the load']),
-    ...(growthMiB !== undefined && growthMiB >= GROWTH_LIMIT_MIB ? [`resident memory grew by ${growthMiB} MiB (limit ${GROWTH_LIMIT_MIB})`] : []),
-    ...(aliveAfter ? [] : ['no answer to the liveness probe after the load']),
-    ...(died ? [died] : growthMiB === undefined ? ['resident memory could not be read: the process is gone'] : []),
-    ...(lostAccepted > 0 ? [`${lostAccepted} accepted request${lostAccepted === 1 ? '' : 's'} lost or answered wrong`] : []),
-    ...outcome.problems,
-    ...problems,
-  ];
-  const pass = all.length === 0;
-  const shown = all.slice(0, PROBLEMS_SHOWN).join('; ') + (all.length > PROBLEMS_SHOWN ? `; and ${all.length - PROBLEMS_SHOWN} more problems` : '');
-  const accepted = kept.expected > 0 ? ` ${kept.expected - kept.lost} of ${kept.expected} requests accepted before the load answered after it.` : '';
-  return {
-    protocol,
-    load: load.name,
-    count: load.count,
-    unit: load.unit,
+  const run: RobustnessRun = {
+    ...base,
     durationMs,
     ...(rssBeforeMiB === undefined ? {} : { rssBeforeMiB }),
     ...(rssAfterMiB === undefined ? {} : { rssAfterMiB }),
     ...(growthMiB === undefined ? {} : { growthMiB }),
     aliveBefore,
     aliveAfter,
-    lostAccepted,
-    verdict: pass ? 'PASS' : 'FAIL',
-    note: `${outcome.note}.${accepted} RSS before: after a warm-up of ${amount(warmUp)}.${shown ? ` FAIL: ${shown}` : ''}`.replace(/^\. ?/, ''),
+    lostAccepted: outcome.lost + kept.lost,
+    verdict: 'PASS',
+    note: '',
+    // A new client not served while the load held its connections is the load's own finding (slowloris).
+    ...(all.length ? { problems: all } : {}),
+    ...(outcome.notRun ? { notRun: outcome.notRun } : {}),
+    ...(died ? { died } : {}),
+    ...(keeper ? { keeper: { expected: kept.expected, lost: kept.lost, ...(kept.problem ? { problem: kept.problem } : {}) } } : {}),
+    ...(memory ? {} : { memory: memoryNote }),
+    ...(outcome.messages ? { messages: outcome.messages } : {}),
+    ...(outcome.clients ? { clients: outcome.clients } : {}),
+    ...(answered !== undefined ? { throughput: { messagesPerSecond: Math.round(answered / seconds), mibPerSecond: Math.round(((outcome.bytes ?? 0) / seconds / (1 << 20)) * 100) / 100 } } : {}),
+    ...(outcome.latency ? { latency: outcome.latency } : {}),
+    ...(outcome.repetitions ? { repetitions: outcome.repetitions } : {}),
+    ...(outcome.handled !== undefined ? { handled: outcome.handled } : {}),
   };
+  run.verdict = runVerdict(run);
+  run.note = note(run, outcome, warmUp, memory !== undefined);
+  return run;
+}
+
+/** The run in words: what the load did, the accepted requests, where the memory reading starts, and what failed. */
+function note(run: RobustnessRun, outcome: LoadOutcome, warmUp: Load, measured: boolean): string {
+  if (run.notRun) return `ERROR: not run: ${run.notRun}`;
+  const failures = [
+    ...(run.aliveAfter ? [] : ['no answer to the liveness probe after the load']),
+    ...(run.died ? [run.died] : []),
+    ...(run.growthMiB !== undefined && run.growthMiB >= GROWTH_LIMIT_MIB ? [`resident memory grew by ${run.growthMiB} MiB (limit ${GROWTH_LIMIT_MIB})`] : []),
+    ...(run.lostAccepted ? [`${run.lostAccepted} accepted request${run.lostAccepted === 1 ? '' : 's'} lost or answered wrong`] : []),
+    ...(run.problems ?? []),
+  ];
+  const shown = failures.slice(0, PROBLEMS_SHOWN).join('; ') + (failures.length > PROBLEMS_SHOWN ? `; and ${failures.length - PROBLEMS_SHOWN} more problems` : '');
+  const accepted = run.keeper && run.keeper.expected > 0 ? ` ${run.keeper.expected - run.keeper.lost} of ${run.keeper.expected} requests accepted before the load answered after it.` : '';
+  const soak = run.repetitions ? ` Soak: ${run.repetitions} repetitions.` : '';
+  const rss = measured ? ` RSS before: after a warm-up of ${amount(warmUp)}.` : ` Memory ${run.memory}.`;
+  return `${outcome.note}.${accepted}${soak}${rss}${run.verdict === 'FAIL' ? ` FAIL: ${shown}` : ''}`.replace(/^\. ?/, '');
 }
 
 /** "64 MiB without LF", "100 idle connections". */
 function amount({ count, unit }: Load): string {
   return unit.startsWith('bytes') ? `${count / (1 << 20)} MiB${unit.slice('bytes'.length)}` : `${count} ${unit}`;
+}
+
+/** The section of the report (and of robustness.json) over runs of one or more protocols. */
+export function loadSection(runs: RobustnessRun[], meta: { seed: number; durationMs: number; target?: string; memory?: string; shard?: Shard }): RobustnessSection {
+  return {
+    seed: meta.seed,
+    growthLimitMiB: GROWTH_LIMIT_MIB,
+    durationMs: meta.durationMs,
+    verdict: runs.some((run) => run.verdict === 'FAIL') ? 'FAIL' : 'PASS',
+    runs,
+    ...(meta.target ? { target: meta.target } : {}),
+    ...(meta.memory ? { memory: meta.memory } : {}),
+    ...(meta.shard && meta.shard.count > 1 ? { shard: shardLabel(meta.shard) } : {}),
+  };
+}
+
+/** A reference server as a child process: started on first use, and again when a load killed it. */
+export function referenceTarget(protocol: string, command: (protocol: string) => ServerCommand = referenceServer): LoadTarget {
+  let server: ServerProcess | undefined;
+  return {
+    label: `the reference ${protocol} server, a child process`,
+    memory: 'VmRSS of the reference server, a child process of the suite, with any process it starts',
+    async instance() {
+      if (!server || server.exited()) server = await ServerProcess.start(command(protocol));
+      const current = server;
+      return { endpoint: current.endpoint, memory: current.memory(), exited: () => current.exited() };
+    },
+    stop: async () => { await server?.stop(); },
+  };
+}
+
+export interface RobustnessOptions extends LoadProfileOptions {
+  protocols: string[];
+  /** How to start each protocol's server (default: `wireproof serve` with its defaults). */
+  server?: (protocol: string) => ServerCommand;
+}
+
+/** The load profile of each protocol against its reference server, each a child process of its own. */
+export async function runRobustness(options: RobustnessOptions): Promise<RobustnessSection> {
+  const started = performance.now();
+  const runs: RobustnessRun[] = [];
+  for (const protocol of options.protocols) {
+    const target = referenceTarget(protocol, options.server);
+    try {
+      runs.push(...(await runLoadProfile(protocolPlugin(protocol), target, options)));
+    } finally {
+      await target.stop();
+    }
+  }
+  return loadSection(runs, { seed: options.seed, durationMs: Math.round(performance.now() - started), shard: options.shard });
 }
 
 /** reports/robustness.json: the section with its own schema number (1) and when it was written. */

@@ -2,6 +2,7 @@
  * Untraced socket helpers for the loads: the suite's WireDriver records every chunk in
  * hex, which a gigabyte or ten thousand connections must not do. Every wait has a deadline.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { connectTcp } from '../impl/common/net';
 import type { Endpoint } from '../conform/driver';
@@ -119,4 +120,28 @@ export class LineCollector {
     this.partial.push(kept);
     this.partialBytes += kept.length;
   }
+}
+
+/** Descriptors kept free beside a load's sockets (the keeper, probes, files, the runtime's own). */
+const FD_MARGIN = 64;
+
+/**
+ * Why the suite cannot hold `sockets` more connections at once within its own open-file
+ * limit (`ulimit -n`), or undefined when it can (or the limit cannot be read). Nothing
+ * is raised behind the user's back: the load is reported as not run, with the fix.
+ */
+export function openFileShortfall(sockets: number): string | undefined {
+  let soft: number;
+  let open: number;
+  try {
+    const line = /^Max open files\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (!line || line[1] === 'unlimited') return undefined;
+    soft = Number(line[1]);
+    open = readdirSync('/proc/self/fd').length;
+  } catch {
+    return undefined; // not Linux: the connections themselves will say so
+  }
+  const needed = open + sockets + FD_MARGIN;
+  if (needed <= soft) return undefined;
+  return `the suite's own open-file limit (ulimit -n) is ${soft}, and this load holds ${sockets} connections at once beside the ${open} descriptors already open: raise it (ulimit -n ${Math.max(needed, 2 * soft)}) before the run`;
 }

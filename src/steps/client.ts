@@ -11,6 +11,7 @@ import { NonConformance, SuiteError } from '../conform/errors';
 import { clientTarget } from '../conform/session';
 import { bytesField } from '../conform/client/contract';
 import type { ClientCase } from '../conform/client/case';
+import { writeToClient } from '../conform/client/fuzz';
 import { exactParse, type WriteOptions } from '../conform/driver';
 import { everyByteValue } from './wire';
 import type { WireWorld } from './world';
@@ -54,6 +55,10 @@ When('the client is told to send {string} expecting {int} response(s)', function
   underTest(this).tell({ action: 'send', ...bytesField(unescapeBytes(text)), expect });
 });
 
+When('the client is told to receive {int} message(s)', function (this: ClientWorld, expect: number) {
+  underTest(this).tell({ action: 'receive', expect });
+});
+
 When('the client is told to close', function (this: ClientWorld) {
   underTest(this).tell({ action: 'close' });
 });
@@ -90,10 +95,14 @@ Then('the client closes its sending side, having sent nothing more', async funct
   if (driver.unread.length) throw new NonConformance(`expected nothing more before the client's FIN, received "${escapeBytes(driver.unread.subarray(0, 120))}"`);
 });
 
+Then('the client closes the connection', async function (this: ClientWorld) {
+  await (await underTest(this).connection()).expectClosed(this.timeoutMs, 'expected the client to close the connection');
+});
+
 // ---- the suite's server: what it sends -----------------------------------------------------
 
 async function answer(world: ClientWorld, bytes: Buffer, options: WriteOptions = {}): Promise<void> {
-  await (await underTest(world).connection()).write(bytes, options);
+  await writeToClient(await underTest(world).connection(), bytes, options);
 }
 
 When('the suite answers {string}', async function (this: ClientWorld, text: string) {

@@ -59,7 +59,7 @@ async function expandPath(world: CobraWorld, text: string): Promise<Buffer> {
 // ---- connections -----------------------------------------------------------------------------
 
 Given('a cobra control client {word} is attached', async function (this: CobraWorld, name: string) {
-  const attached = await CobraControl.attach(this.endpoint, this.trace, this.timeoutMs);
+  const attached = await CobraControl.attach(this.endpoint, this.trace, this.timeoutMs, this.caseName);
   this.clients.get(name)?.destroy();
   this.clients.set(name, attached.driver);
   this.control = attached;

@@ -1,8 +1,18 @@
 import { After, Before, Status } from '@cucumber/cucumber';
 import { currentSession, serverTarget, session } from '../conform/session';
 import { NonConformance, TargetUnreachableError } from '../conform/errors';
-import { TRACE_MEDIA } from '../conform/cucumber';
+import { pickleKey, scenarioName, TRACE_MEDIA } from '../conform/cucumber';
 import type { WireWorld } from './world';
+
+/** Cases side by side (src/conform/lanes.ts): a lane runs the scenarios it claims first and skips the rest. Defined first, so it runs first. */
+Before(function (this: WireWorld, { pickle }) {
+  this.caseName = scenarioName(pickle.uri, pickle.name);
+  const claims = currentSession()?.claims;
+  if (claims && !claims.claim(pickleKey(pickle), this.parameters.lane)) {
+    this.notRun = true;
+    return 'skipped';
+  }
+});
 
 /** Cases that stop the server get an instance of their own where the suite can start one. */
 Before({ tags: '@stops-server' }, async function (this: WireWorld) {
@@ -10,9 +20,12 @@ Before({ tags: '@stops-server' }, async function (this: WireWorld) {
 });
 
 /** Once the target stopped answering, the cases after it are not run against it. */
-Before(function () {
+Before(function (this: WireWorld) {
   const { hungSince } = session();
-  if (hungSince) throw new TargetUnreachableError(`not run: the target stopped answering after "${hungSince}"`);
+  if (hungSince) {
+    this.notRun = true;
+    throw new TargetUnreachableError(`not run: the target stopped answering after "${hungSince}"`);
+  }
 });
 
 /** Liveness before a destructive case: if the target is already down, the case cannot run. */
@@ -20,13 +33,14 @@ Before({ tags: '@destructive' }, async function (this: WireWorld, { pickle }) {
   try {
     await probeLiveness(this, pickle.name);
   } catch (err) {
+    this.notRun = true;
     throw new TargetUnreachableError(`target not answering before this case: ${(err as Error).message}`);
   }
 });
 
-/** Liveness after a destructive case: a server that stopped answering failed the case. */
+/** Liveness after a destructive case: a server that stopped answering failed the case (one not run has nothing to prove). */
 After({ tags: '@destructive' }, async function (this: WireWorld, { pickle }) {
-  if (!currentSession()) return; // the case never started: no target could be opened (npx cucumber-js)
+  if (this.notRun || !currentSession()) return; // not run here (another lane's), or no target could be opened (npx cucumber-js)
   try {
     await probeLiveness(this, pickle.name);
   } catch (err) {

@@ -48,7 +48,7 @@ function remoteOf(world: LenmsgWorld, name: string): SuiteRemote {
 
 /** Starts remote `name`'s server, connects its client `name` to `endpoint` and sends the hello. */
 async function sayHello(world: LenmsgWorld, name: string, endpoint: Endpoint, options?: WriteOptions): Promise<void> {
-  const remote = await SuiteRemote.start(name, world.trace, world.timeoutMs);
+  const remote = await SuiteRemote.start(name, world.trace, world.timeoutMs, { central: endpoint, caseName: world.caseName });
   world.cleanups.push(() => remote.close());
   (world.remotes ??= new Map()).set(name, remote);
   const client = await world.connect(name, endpoint);

@@ -74,8 +74,12 @@ Then('the lines client {word} receives within {int} ms are not just {string} twi
 
 Then('client {word} does not receive the line {string} before {string}',
   async function (this: OnelineWorld, name: string, bad: string, until: string) {
+    // One timeout for all the lines before it: a target that floods lines is not waited out line by line.
+    const deadline = Date.now() + this.timeoutMs;
     for (;;) {
-      const line = await this.client(name).read(lineParse, this.timeoutMs, `the line "${until}"`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new NonConformance(`expected the line "${until}" within ${this.timeoutMs} ms; received other lines only`);
+      const line = await this.client(name).read(lineParse, left, `the line "${until}"`);
       if (line.toString() === bad) throw new NonConformance(`received "${bad}" before "${until}"`);
       if (line.toString() === until) return;
     }

@@ -14,6 +14,10 @@ setDefaultTimeout(60_000);
 export class WireWorld extends World {
   readonly trace = new TraceRecorder();
   readonly clients = new Map<string, WireDriver>();
+  /** The scenario's name (set by the first Before hook), for messages that cite the case which found something. */
+  caseName = '';
+  /** Set when this run of the case did nothing: another lane runs it, or the target had stopped answering before it (src/steps/hooks.ts). */
+  notRun = false;
   /** Set for @stops-server scenarios: their own server instance. */
   instance: TargetInstance | undefined;
   /** Closed in After: servers and clients a scenario starts besides the target. */

@@ -15,21 +15,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ROOT, runCli, verdictOf } from './run-cli';
+import { runCli, verdictOf } from './run-cli';
+import { assertAllPass, conformClient, failures, fixture, numbered, python, verdicts } from './client-run';
 import { conformProtocol } from '../../src/conform/run';
 import { UsageError } from '../../src/conform/errors';
 import { loadSrs } from '../../src/conform/srs';
-import { assertAllPass, conformClient, failures, verdicts } from './client-run';
-
-/** The interpreter itself, not a version manager's shim: a client process starts per case. */
-const PYTHON = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout?.trim() || 'python3';
-const python = (file: string, ...args: string[]) => [PYTHON, path.join(ROOT, file), '{host}', '{port}', ...args].join(' ');
-const fixture = (protocol: string, broken?: string) => python(`test/fixtures/${protocol}_client.py`, ...(broken ? ['--break', broken] : []));
 
 const srs = loadSrs();
 const hasSocat = spawnSync('socat', ['-V']).status === 0;
-
-const numbered = (protocol: string, numbers: number[]) => numbers.map((n) => `SRS-${protocol.toUpperCase()}-${n}`);
 const CLIENT_IDS: Record<string, string[]> = { oneline: numbered('oneline', [100, 101, 102, 103, 104, 105, 106]), echo: numbered('echo', [100, 101, 102, 103, 104]) };
 
 // The CLI runs are processes of their own: they run beside the in-process ones, which wait on clients most of the time.

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { main } from '../../src/cli/main';
 import type { Report, RequirementVerdict } from '../../src/report/types';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -17,6 +18,8 @@ export interface CliRun {
   report?: Report;
   /** Every file the run wrote into its report directory, by name (junit.xml, report.md, ...). */
   files: Record<string, string>;
+  /** The size of report.json in bytes, when the run wrote one. */
+  reportBytes?: number;
 }
 
 export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
@@ -24,12 +27,12 @@ export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args, '--report-dir', reportDir], { cwd: ROOT, timeout: timeoutMs }, (err, stdout, stderr) => {
       const file = path.join(reportDir, 'report.json');
-      const report = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Report) : undefined;
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
       const written = fs.readdirSync(reportDir, { withFileTypes: true }).filter((entry) => entry.isFile());
       const files = Object.fromEntries(written.map(({ name }) => [name, fs.readFileSync(path.join(reportDir, name), 'utf8')]));
       fs.rmSync(reportDir, { recursive: true, force: true });
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, report, files });
+      resolve({ code, stdout, stderr, files, ...(text === undefined ? {} : { report: JSON.parse(text) as Report, reportBytes: Buffer.byteLength(text) }) });
     });
   });
 }
@@ -65,4 +68,17 @@ export function assertVerdicts(run: CliRun, pinned: VerdictTable): void {
       .map((r) => `${r.id}: not pinned, so PASS expected, now ${r.verdict} ${why(r.id)}`),
   ];
   assert.deepEqual(moved, [], `verdicts that moved:\n${moved.join('\n')}`);
+}
+
+/** The command in this process (no start-up to pay for usage errors): its exit code and what it printed. */
+export async function inProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const printed = { out: '', err: '' };
+  const { log, error } = console;
+  console.log = (...parts: unknown[]) => { printed.out += `${parts.join(' ')}\n`; };
+  console.error = (...parts: unknown[]) => { printed.err += `${parts.join(' ')}\n`; };
+  try {
+    return { code: await main(args), ...printed };
+  } finally {
+    Object.assign(console, { log, error });
+  }
 }

@@ -5,9 +5,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
-import { TimeoutError, withTimeout } from '../../src/impl/common/errors';
+import { ConnectionClosedError, ProtocolError, TimeoutError, withTimeout } from '../../src/impl/common/errors';
 import { listenTcp, RunningServer } from '../../src/impl/common/net';
-import { BodyTooLargeError, get } from '../../src/impl/http/client';
+import { BodyTooLargeError, get, head } from '../../src/impl/http/client';
 import { startHttpServer } from '../../src/impl/http/server';
 import { ALL_BYTES, Fixture, makeFixture } from './helpers';
 
@@ -99,6 +99,75 @@ describe('http client get()', () => {
     await assert.rejects(get(`http://127.0.0.1:${gone.port}/`), { code: 'ECONNREFUSED' });
     await assert.rejects(get('file:///etc/passwd'), TypeError);
     await assert.rejects(get('not a url'), TypeError);
+  });
+});
+
+describe('http client get() against responses no correct server sends (what fetch got wrong)', () => {
+  /** A raw server that answers every request with `answer`, then closes or keeps the connection open. */
+  async function answering(answer: string, then: 'close' | 'keep', use: (url: string) => Promise<void>): Promise<void> {
+    const server = await listenTcp((socket) => {
+      let request = '';
+      socket.on('data', (chunk: Buffer) => {
+        request += chunk.toString('latin1');
+        if (!request.includes('\r\n\r\n')) return;
+        socket.write(answer);
+        if (then === 'close') socket.end();
+      });
+    });
+    try {
+      await use(`http://127.0.0.1:${server.port}/x`);
+    } finally {
+      await server.close();
+    }
+  }
+
+  test('an unsolicited 100 Continue before the response is skipped (fetch ended the call: "bad response")', async () => {
+    await answering('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 'keep', async (url) => {
+      const res = await get(url, { timeoutMs: 2000 });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.toString(), 'ok');
+    });
+  });
+
+  test('header values come without the whitespace around them (fetch kept what followed them)', async () => {
+    await answering('HTTP/1.1 200 OK\r\nx-a:! \r\nx-b: \ta b\t \r\nContent-Length: 0\r\n\r\n', 'keep', async (url) => {
+      const { headers } = await get(url, { timeoutMs: 2000 });
+      assert.deepEqual([headers['x-a'], headers['x-b']], ['!', 'a b']);
+    });
+  });
+
+  test('a quoted chunk extension holding ";" is ignored (fetch refused the body)', async () => {
+    await answering('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;q="a;b"\r\nhello\r\n0\r\n\r\n', 'keep', async (url) => {
+      assert.equal((await get(url, { timeoutMs: 2000 })).body.toString(), 'hello');
+    });
+  });
+
+  test('chunk data not followed by CRLF is a ProtocolError (fetch delivered "hello" as the whole body)', async () => {
+    await answering('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n', 'close', async (url) => {
+      await assert.rejects(get(url, { timeoutMs: 2000 }), ProtocolError);
+    });
+  });
+
+  test('an invalid Content-Length, an RTSP answer and a body over maxBytes are ProtocolErrors; a short body is a close', async () => {
+    await answering('HTTP/1.1 200 OK\r\nContent-Length: 5, 12\r\n\r\nhello, world', 'close', async (url) => {
+      await assert.rejects(get(url, { timeoutMs: 2000 }), ProtocolError);
+    });
+    await answering('RTSP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok', 'close', async (url) => {
+      await assert.rejects(get(url, { timeoutMs: 2000 }), (err: Error) => err instanceof ProtocolError && /HTTP status line/.test(err.message));
+    });
+    await answering('HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\n\r\nabc', 'keep', async (url) => {
+      await assert.rejects(get(url, { timeoutMs: 2000, maxBytes: 1024 }), (err: Error) => err instanceof BodyTooLargeError && err instanceof ProtocolError);
+    });
+    await answering('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello', 'close', async (url) => {
+      await assert.rejects(get(url, { timeoutMs: 2000 }), ConnectionClosedError);
+    });
+  });
+
+  test('head() reads no body, whatever Content-Length the answer carries', async () => {
+    await answering('HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n', 'keep', async (url) => {
+      const res = await head(url, { timeoutMs: 2000 });
+      assert.deepEqual([res.status, res.headers['content-length'], res.body.length], [200, '1234', 0]);
+    });
   });
 });
 

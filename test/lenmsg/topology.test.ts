@@ -12,7 +12,13 @@ import { isErrorBody } from '../../src/impl/lenmsg/messages';
 import { startRemote } from '../../src/impl/lenmsg/remote';
 import { startLenmsgServer } from '../../src/impl/lenmsg/server';
 
+/** For the heartbeat cases: a remote gives up after 3 intervals, 60 ms. */
 const FAST = { heartbeatIntervalMs: 20 };
+/**
+ * For every other case: heartbeats play no part in them, and at 20 ms a loaded machine's
+ * pause of 60 ms would stop a remote in the middle of the case.
+ */
+const STEADY = { heartbeatIntervalMs: 500 };
 
 /** A central closed when the test ends, pass or fail: an open one would keep the whole run alive. */
 async function centralFor(t: TestContext, options: CentralOptions) {
@@ -26,9 +32,9 @@ async function assertRefused(port: number) {
 }
 
 test('hello makes the central connect back to the address the remote announced', async (t) => {
-  const central = await centralFor(t, FAST);
+  const central = await centralFor(t, STEADY);
   const connected = once(central, 'remote');
-  const remote = await startRemote({ ...FAST, central, id: 'r1' });
+  const remote = await startRemote({ ...STEADY, central, id: 'r1' });
   const [id, address] = await connected;
   assert.equal(id, 'r1');
   assert.deepEqual(address, remote.address);
@@ -38,12 +44,12 @@ test('hello makes the central connect back to the address the remote announced',
 });
 
 test('data from each remote is echoed back to that remote only, errors as structured data', async (t) => {
-  const central = await centralFor(t, FAST);
+  const central = await centralFor(t, STEADY);
   const ready = new Promise<void>((resolve) => {
     let n = 0;
     central.on('remote', () => ++n === 2 && resolve());
   });
-  const [a, b] = await Promise.all(['a', 'b'].map((id) => startRemote({ ...FAST, central, id })));
+  const [a, b] = await Promise.all(['a', 'b'].map((id) => startRemote({ ...STEADY, central, id })));
   await ready;
   await Promise.all([a.send({ from: 'a', n: 1 }), b.send({ from: 'b', n: 1 }), a.send({ from: 'a', n: 2 })]);
   assert.deepEqual(await a.receive(), { from: 'a', n: 1 });
@@ -61,8 +67,8 @@ test('data from each remote is echoed back to that remote only, errors as struct
 });
 
 test('data sent before the connect-back completes is still echoed, in order', async (t) => {
-  const central = await centralFor(t, FAST);
-  const remote = await startRemote({ ...FAST, central, id: 'eager' });
+  const central = await centralFor(t, STEADY);
+  const remote = await startRemote({ ...STEADY, central, id: 'eager' });
   await Promise.all([1, 2, 3].map((n) => remote.send(n))); // no wait for the central's 'remote' event
   assert.deepEqual([await remote.receive(), await remote.receive(), await remote.receive()], [1, 2, 3]);
   await central.close();
@@ -119,12 +125,12 @@ test('shutdown stops a remote at once and the central forgets it', async (t) => 
 });
 
 test('a remote that closes is forgotten by the central; others are unaffected', async (t) => {
-  const central = await centralFor(t, FAST);
+  const central = await centralFor(t, STEADY);
   const ready = new Promise<void>((resolve) => {
     let n = 0;
     central.on('remote', () => ++n === 2 && resolve());
   });
-  const [leaving, staying] = await Promise.all(['leaving', 'staying'].map((id) => startRemote({ ...FAST, central, id })));
+  const [leaving, staying] = await Promise.all(['leaving', 'staying'].map((id) => startRemote({ ...STEADY, central, id })));
   await ready;
   const gone = once(central, 'remote-gone');
   assert.equal((await leaving.close()).kind, 'closed');
@@ -136,7 +142,7 @@ test('a remote that closes is forgotten by the central; others are unaffected', 
 });
 
 test('the central ignores data from a connection that never said hello, and unreachable hellos', async (t) => {
-  const central = await centralFor(t, FAST);
+  const central = await centralFor(t, STEADY);
   const stranger = await LenmsgClient.connect(central.host, central.port);
   const unreachable = once(central, 'remote-unreachable');
   const closedServer = await startLenmsgServer({ onMessage: () => undefined });
@@ -152,7 +158,7 @@ test('the central ignores data from a connection that never said hello, and unre
 });
 
 test('a remote whose server stops reading is dropped once the central has too much queued for it', async (t) => {
-  const central = await centralFor(t, { ...FAST, maxBufferedBytes: 1024 * 1024 });
+  const central = await centralFor(t, { ...STEADY, maxBufferedBytes: 1024 * 1024 });
   const accepted: net.Socket[] = [];
   const stuck = net.createServer((socket) => { socket.pause(); accepted.push(socket); }); // never reads
   t.after(() => {
@@ -206,7 +212,7 @@ async function portThatHangsConnects(t: TestContext): Promise<number> {
 
 // The connect would time out after 30 s: the test's 10 s are the proof that the bound, not the timeout, dropped it.
 test('a remote that sends too much to echo while the central still connects to it is dropped', { timeout: 10_000 }, async (t) => {
-  const central = await centralFor(t, { ...FAST, maxBufferedBytes: 64 * 1024, timeoutMs: 30_000 });
+  const central = await centralFor(t, { ...STEADY, maxBufferedBytes: 64 * 1024, timeoutMs: 30_000 });
   const port = await portThatHangsConnects(t);
   const remote = await LenmsgClient.connect(central.host, central.port);
   t.after(() => remote.destroy());
@@ -222,7 +228,7 @@ test('a remote that sends too much to echo while the central still connects to i
 });
 
 test('the central echoes a data message byte for byte: the bytes it validated, not a re-encoding', async (t) => {
-  const central = await centralFor(t, FAST);
+  const central = await centralFor(t, STEADY);
   let connectedBack!: (socket: net.Socket) => void;
   const back = new Promise<net.Socket>((resolve) => { connectedBack = resolve; });
   let accepted: net.Socket | undefined;
@@ -250,10 +256,10 @@ test('the central echoes a data message byte for byte: the bytes it validated, n
 });
 
 test('a listener to message events gets each data message parsed, as the echo relays it', async (t) => {
-  const central = await centralFor(t, FAST);
+  const central = await centralFor(t, STEADY);
   const seen: unknown[] = [];
   central.on('message', (message, remoteId) => message.type === 'data' && seen.push([remoteId, message.body]));
-  const remote = await startRemote({ ...FAST, central, id: 'heard' });
+  const remote = await startRemote({ ...STEADY, central, id: 'heard' });
   const bodies = [{ big: 'x'.repeat(100_000) }, [1, 'two', null]];
   for (const body of bodies) await remote.send(body);
   for (const body of bodies) assert.deepEqual(await remote.receive(), body);
@@ -261,11 +267,10 @@ test('a listener to message events gets each data message parsed, as the echo re
 });
 
 test('the central closes a connection whose data message is not JSON', { timeout: 10_000 }, async (t) => {
-  const central = await centralFor(t, FAST);
+  const central = await centralFor(t, STEADY);
   const client = await LenmsgClient.connect('127.0.0.1', central.port);
   t.after(() => client.destroy());
-  // Shaped like a data message, UTF-8, and long enough to be scanned 64 bytes at a time, but a
-  // raw newline inside a string is not JSON.
+  // Shaped like a data message, UTF-8 and long, but a raw newline inside a string is not JSON.
   const notJson = Buffer.from(`{"type":"data","body":"${'y'.repeat(5000)}\n${'y'.repeat(5000)}"}`);
   assert.ok(notJson.includes(0x0a));
   client.relay([notJson]);

@@ -90,7 +90,8 @@ test('report.html: failures first, the verdict, protocol and baseline filters, a
     assert.deepEqual(await visible(page, ROWS + ' td.mono').evaluateAll((els) => els.map((el) => el.id)), ['req-SRS-ONELINE-002']);
     await page.click('button[type=reset]');
     // The form resets its fields after the event; the page filters again right after.
-    await page.waitForFunction("document.getElementById('shown').textContent === '4 failing cases, 9 requirements shown'");
+    // (a locator's wait: a waitForFunction predicate is evaluated by eval, which the page's CSP forbids)
+    await page.locator('#shown', { hasText: /^4 failing cases, 9 requirements shown$/ }).waitFor();
     assert.equal(await visible(page, ROWS).count(), 9, 'Clear shows every row again');
 
     const failure = page.locator('#failures article', { hasText: 'hostile reply is reported' });

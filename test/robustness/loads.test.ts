@@ -1,49 +1,41 @@
 /**
- * The fixed-count hostile-load test of issue 7 against every reference server, and the
- * proof that the check can fail: an oneline server without a line maximum.
+ * The load profile's loads and counts per protocol, and the proof that the memory check
+ * can fail: an oneline server without a line maximum. (`npm run ver` runs every load
+ * against every reference server and exits 1 when one fails.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PROTOCOL_NAMES } from '../../src/conform/protocols';
-import { robustnessFileErrors } from '../../src/report/json';
-import { FIXED_SIZES } from '../../src/robustness/profiles';
-import { GROWTH_LIMIT_MIB, runRobustness, writeRobustnessJson } from '../../src/robustness/run';
+import { PROTOCOL_NAMES, protocolPlugin } from '../../src/conform/protocols';
+import { loadRequirementIds } from '../../src/conform/load';
+import { loadSrs } from '../../src/conform/srs';
+import type { Load } from '../../src/robustness/loads';
+import { FIXED_SIZES, loadsFor, scaledSizes } from '../../src/robustness/profiles';
+import { GROWTH_LIMIT_MIB, runRobustness } from '../../src/robustness/run';
 
-test('every reference server passes the fixed-count hostile loads', async () => {
-  const section = await runRobustness({ protocols: PROTOCOL_NAMES, seed: 20_240_607 });
-  const failed = section.runs.filter((run) => run.verdict === 'FAIL');
-  assert.deepEqual(failed, [], 'no load fails');
-  assert.equal(section.verdict, 'PASS');
+const loadsOf = (protocol: string) => loadsFor(protocolPlugin(protocol), FIXED_SIZES);
+const count = (protocol: string, name: string) => (loadsOf(protocol).find((l) => l.name === name) as Load | undefined)?.count;
 
-  const measured = section.runs.filter((run) => run.verdict !== 'N/A');
-  for (const run of measured) {
-    const where = `${run.protocol} ${run.load}`;
-    assert.equal(run.aliveBefore, true, `${where}: alive before`);
-    assert.equal(run.aliveAfter, true, `${where}: alive after`);
-    assert.ok(run.growthMiB !== undefined && run.growthMiB < GROWTH_LIMIT_MIB, `${where}: grew ${run.growthMiB} MiB`);
-    assert.equal(run.lostAccepted, 0, `${where}: lost accepted`);
+test('every protocol gets the volume and many-clients loads and its hostile loads, at the counts of issues 7 and 12', () => {
+  for (const protocol of PROTOCOL_NAMES) {
+    assert.equal(count(protocol, 'volume'), 10_000, `${protocol}: 10,000 messages on one connection`);
+    assert.equal(count(protocol, 'many-clients'), 1000, `${protocol}: 1,000 clients`);
+    assert.equal(count(protocol, 'malformed'), 10_000, `${protocol}: 10,000 malformed inputs`);
   }
-  const count = (protocol: string, load: string) => section.runs.find((r) => r.protocol === protocol && r.load === load)?.count;
   assert.equal(count('oneline', 'oversized-line'), 1 << 30, '1 GiB without a LF into oneline');
   for (const protocol of ['channel', 'lenmsg', 'rpc']) assert.ok((count(protocol, 'length-claims') ?? 0) > 0, `${protocol}: length claims`);
-  for (const protocol of ['channel', 'lenmsg', 'rpc', 'http', 'cobra']) assert.equal(count(protocol, 'slowloris'), FIXED_SIZES.idleConnections);
-  for (const protocol of ['oneline', 'echo']) {
-    assert.equal(section.runs.find((r) => r.protocol === protocol && r.load === 'slowloris')?.verdict, 'N/A', `${protocol}: one client at a time`);
-  }
-  for (const protocol of PROTOCOL_NAMES) assert.equal(count(protocol, 'malformed'), FIXED_SIZES.malformedCount, `${protocol}: 10,000 malformed inputs`);
+  for (const protocol of ['channel', 'lenmsg', 'rpc', 'http', 'cobra']) assert.equal(count(protocol, 'slowloris'), 1000);
+  for (const protocol of ['oneline', 'echo']) assert.ok(loadsOf(protocol).some((l) => l.name === 'slowloris' && 'reason' in l), `${protocol}: one client at a time`);
+  const scaled = scaledSizes(0.1);
+  assert.deepEqual([scaled.volumeMessages, scaled.clients, scaled.messagesPerClient, scaled.clientsAtOnce], [1000, 100, 100, 300]);
+});
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'wireproof-robustness-'));
-  try {
-    const file = await writeRobustnessJson(section, dir);
-    const written = JSON.parse(readFileSync(file, 'utf8'));
-    assert.deepEqual(robustnessFileErrors(written), []);
-    assert.equal(written.schema, 1);
-    assert.deepEqual(written.runs, section.runs);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+test('srs.json holds exactly the load requirements each protocol\'s loads verify', () => {
+  const srs = loadSrs();
+  for (const protocol of PROTOCOL_NAMES) {
+    const inSrs = srs.filter((r) => r.protocol === protocol && /-09[3-9]$/.test(r.id)).map((r) => r.id);
+    assert.deepEqual(loadRequirementIds(protocolPlugin(protocol)), inSrs, protocol);
+    assert.ok(srs.filter((r) => inSrs.includes(r.id)).every((r) => r.scope === 'core' && r.level === 'must'), protocol);
   }
 });
 
@@ -53,7 +45,7 @@ test('a server that keeps a line without a maximum fails the oversized-line run 
     protocols: ['oneline'],
     seed: 7,
     sizes: { ...FIXED_SIZES, oversizeBytes: 256 << 20 },
-    loads: ['oversized-line'],
+    only: ['oversized-line'],
     server: () => ({ args: [fixture], ports: 1 }),
   });
   assert.deepEqual(section.runs.map((run) => run.load), ['oversized-line']);

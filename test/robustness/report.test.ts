@@ -25,6 +25,13 @@ const robustness = (verdict: 'PASS' | 'FAIL'): RobustnessSection => ({
       aliveBefore: true, aliveAfter: true, lostAccepted: 0, verdict, note: `answers ${HOSTILE_CHUNK}`,
     },
     { protocol: 'oneline', load: 'slowloris', count: 0, unit: '', durationMs: 0, verdict: 'N/A', note: 'not applicable (one client at a time)' },
+    {
+      protocol: 'oneline', load: 'volume', count: 10_000, unit: 'messages on one connection', durationMs: 400, verdict: 'PASS', note: 'volume',
+      aliveBefore: true, aliveAfter: true, lostAccepted: 0, memory: 'not measured: no --pid', startedAt: '2025-05-01T12:00:00.000Z',
+      messages: { sent: 10_000, answered: 10_000, lost: 0, duplicated: 0, corrupted: 0, reordered: 0, unsent: 0 },
+      throughput: { messagesPerSecond: 25_000, mibPerSecond: 36.5 },
+      latency: { count: 10_000, p50Ms: 1.046, p99Ms: 16.7, maxMs: 27.4, histogram: [[160, 4000], [161, 5000], [224, 990], [236, 10]] },
+    },
   ],
 });
 
@@ -76,10 +83,19 @@ test('report.html and report.md show both sections, with every value escaped', (
   assert.match(page, /answers &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; /);
   assert.match(page, /src\/impl\/cobra\/tracer\.py:160/);
   assert.equal(page.includes('<script>alert'), false);
+  // The volume run: its counts, throughput and latency, and an inline SVG histogram (nothing fetched).
+  assert.match(page, /10000\/10000 answered; lost 0, duplicated 0, corrupted 0, reordered 0/);
+  assert.match(page, /25000 msg\/s, 36\.5 MiB\/s/);
+  assert.match(page, /1\.05 ms \/ 16\.7 ms \/ 27\.4 ms/);
+  assert.match(page, /<svg class="chart" [^>]*role="img" aria-label="latency histogram of 10000 answers: p50 1\.05 ms, p99 16\.7 ms, max 27\.4 ms"/);
+  assert.equal((page.match(/<rect /g) ?? []).length, 3, 'one bar per quarter doubling that holds answers');
+  assert.doesNotMatch(page, /(src|href)="https?:/);
+  assert.match(page, /not measured: no --pid/);
 
   const markdown = renderMarkdown(report);
-  assert.match(markdown, /### Robustness under hostile load: FAIL/);
+  assert.match(markdown, /### Load and robustness: FAIL/);
   assert.match(markdown, /\| oneline \| oversized-line \| 1073741824 bytes without LF \| FAIL \|/);
+  assert.match(markdown, /\| oneline \| volume \| 10000 messages on one connection \| PASS \| 400 ms \| 10000\/10000 answered; lost 0, duplicated 0, corrupted 0, reordered 0 \| 25000 msg\/s, 36\.5 MiB\/s \| 1\.05 ms \/ 16\.7 ms \/ 27\.4 ms \| not measured: no --pid \|/);
   assert.match(markdown, /### Security: PASS/);
   assert.match(markdown, /answers &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp;/);
   assert.equal(markdown.includes('answers <script>'), false);
@@ -91,7 +107,7 @@ test('junit.xml holds a robustness suite (FAIL a failure, N/A skipped) and a sec
   assert.match(suite('robustness'), /<testcase name="oversized-line" classname="robustness\.oneline"[^>]*><failure message="[^"]*" type="FAIL">/);
   assert.match(suite('robustness'), /<testcase name="slowloris" classname="robustness\.oneline"[^>]*><skipped message="N\/A: /);
   assert.match(suite('security'), /classname="security\.attempts"[^>]*><skipped message="NOT RUN: /);
-  assert.match(xml, /<testsuite name="robustness"[^>]* tests="2" failures="1" errors="0" skipped="1"/);
+  assert.match(xml, /<testsuite name="robustness"[^>]* tests="3" failures="1" errors="0" skipped="1"/);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'wireproof-junit-'));
   try {

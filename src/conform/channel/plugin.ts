@@ -2,6 +2,7 @@ import { connectChannel } from '../../impl/channel/client';
 import { startChannelEchoServer } from '../../impl/channel/server';
 import { withConnection } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
+import { channelClient } from './client';
 import { channelProperties } from './properties';
 import { channelFrameParse, frame } from './wire';
 
@@ -18,6 +19,8 @@ export const channelPlugin: ProtocolPlugin = {
     });
   },
   properties: channelProperties,
+  client: channelClient,
+  casesSideBySide: true,
   faults: {
     /** A body sent and its echo received, with the reference channel client. */
     async clientCall(endpoint, timeoutMs) {
@@ -30,5 +33,9 @@ export const channelPlugin: ProtocolPlugin = {
         void channel.close();
       }
     },
+  },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).channelLoad;
   },
 };

@@ -6,16 +6,19 @@
  */
 import readline from 'node:readline';
 import { ConnectionClosedError, ProtocolError, TimeoutError } from '../../impl/common/errors';
+import { FramingError } from '../../impl/common/framer';
 import { bytesField, fieldBytes, type Action, type TerminalEvent } from './contract';
 
 export interface Adapter {
   /** The client's limits, announced in the ready line. */
   ready: { timeoutMs: number; maxBytes?: number };
   /**
-   * Carries out one action with the client, calling `deliver` for each unit it received;
-   * resolves when the action is done, rejects as the client does.
+   * Carries out one action with the client, calling `deliver` for each unit it received
+   * (with the fields a protocol adds to `received`, such as http's status and headers);
+   * resolves when the action is done (with a message for the `done` report, if it has one
+   * to say, such as why a lenmsg remote stopped), rejects as the client does.
    */
-  act(action: Action, deliver: (unit: Buffer) => void): Promise<void>;
+  act(action: Action, deliver: (unit: Buffer, fields?: Record<string, unknown>) => void): Promise<string | void>;
   /** Once standard input closes: releases the client. */
   close(): void | Promise<void>;
 }
@@ -31,7 +34,7 @@ export function sendBytes(action: Action): Buffer {
 export function failureEvent(err: unknown): TerminalEvent {
   if (err instanceof TimeoutError) return 'timeout';
   if (err instanceof ConnectionClosedError) return 'closed';
-  if (err instanceof ProtocolError) return 'protocol-error';
+  if (err instanceof ProtocolError || err instanceof FramingError) return 'protocol-error'; // a framer's error is the peer's
   return 'error';
 }
 
@@ -42,8 +45,8 @@ export async function runAdapter(adapter: Adapter, input: NodeJS.ReadableStream 
   for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     try {
-      await adapter.act(JSON.parse(line) as Action, (unit) => write({ event: 'received', ...bytesField(unit) }));
-      write({ event: 'done' });
+      const message = await adapter.act(JSON.parse(line) as Action, (unit, fields) => write({ event: 'received', ...fields, ...bytesField(unit) }));
+      write({ event: 'done', ...(message ? { message } : {}) });
     } catch (err) {
       write({ event: failureEvent(err), message: (err as Error).message ?? String(err) });
     }

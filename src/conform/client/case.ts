@@ -22,6 +22,8 @@ export interface ClientCaseOptions {
   command: string;
   /** Ports of the suite's server: 1, or 2 for protocols with {port2}. */
   ports: number;
+  /** Whether the suite's server keeps its side open after the client's FIN (ClientSupport.halfOpen). */
+  halfOpen: boolean;
   /** The protocol's maximum when the client announces none (ClientSupport.defaultMaxBytes). */
   defaultMaxBytes?: number;
   /** The suite's normal wait, already scaled: the client's timeout when it announces none. */
@@ -61,7 +63,7 @@ export class ClientCase {
 
   /** Starts the server and the client, and waits for the client's ready line (a SuiteError when it does not come). */
   static async start(trace: TraceRecorder, options: ClientCaseOptions): Promise<ClientCase> {
-    const server = await ScriptedServer.start(trace, options.ports);
+    const server = await ScriptedServer.start(trace, options.ports, options.timeoutMs, options.halfOpen);
     const process = new ClientProcess(fillPorts(options.command, server.endpoint), trace);
     try {
       const first = await process.next(performance.now() + STARTUP_MS * options.timeoutScale);

@@ -12,7 +12,8 @@
  *                       done | timeout | closed | protocol-error | error, with an optional "message"
  *
  * Standard error is the client's own (the last of it is shown when a case fails). When its
- * standard input closes, the client exits 0.
+ * standard input closes, the client exits 0. A protocol may add fields to `received` as it
+ * adds them to its actions (http: the response's `status` and `headers` beside its body).
  */
 import { isUtf8 } from 'node:buffer';
 
@@ -26,8 +27,8 @@ export type TerminalEvent = (typeof TERMINAL_EVENTS)[number];
 export type Report =
   /** The first line: the client's own limits, so that the suite can judge "within its timeout" and "over its maximum". */
   | { event: 'ready'; timeoutMs?: number; maxBytes?: number }
-  /** One unit the client delivered to its user (the protocol says what a unit is). */
-  | { event: 'received'; bytes: Buffer }
+  /** One unit the client delivered to its user (the protocol says what a unit is, and what `fields` it adds). */
+  | { event: 'received'; bytes: Buffer; fields?: Record<string, unknown> }
   | { event: TerminalEvent; message?: string };
 
 /** Bytes in a JSON message: `data` when they are UTF-8 text, else `base64`. */
@@ -81,7 +82,9 @@ export function parseReport(line: string): Report | { notAReport: string } {
       } catch (err) {
         return { notAReport: `"received" ${(err as Error).message}` };
       }
-      return bytes ? { event: 'received', bytes } : { notAReport: '"received" has neither "data" nor "base64"' };
+      if (!bytes) return { notAReport: '"received" has neither "data" nor "base64"' };
+      const { event: _event, data: _data, base64: _base64, ...fields } = m;
+      return Object.keys(fields).length ? { event: 'received', bytes, fields } : { event: 'received', bytes };
     }
     default:
       if (!(TERMINAL_EVENTS as readonly unknown[]).includes(m.event)) {

@@ -3,6 +3,8 @@
  * protocols with {port2}) and hands each connection the client opens to the case as a
  * WireDriver, so that what the suite sends (TX) and what the client sends (RX) go into the
  * case's trace, chunk by chunk. It sends nothing by itself: the case scripts every byte.
+ * Where the client runs a server of its own (a lenmsg remote), the suite's connections to
+ * it are opened here too, traced the same way and closed with the rest.
  */
 import { listenTcp, type TcpListener } from '../../impl/common/net';
 import { TimeoutError } from '../../impl/common/errors';
@@ -13,22 +15,26 @@ import type { TraceRecorder } from '../trace';
 export class ScriptedServer {
   private readonly all: WireDriver[] = [];
 
-  private constructor(private readonly listeners: TcpListener[], private readonly arrivals: AsyncQueue<WireDriver>[]) {}
+  private constructor(
+    private readonly listeners: TcpListener[],
+    private readonly arrivals: AsyncQueue<WireDriver>[],
+    private readonly trace: TraceRecorder,
+  ) {}
 
-  static async start(trace: TraceRecorder, ports: number): Promise<ScriptedServer> {
+  static async start(trace: TraceRecorder, ports: number, timeoutMs: number, halfOpen = true): Promise<ScriptedServer> {
     const arrivals: AsyncQueue<WireDriver>[] = [];
     const listeners: TcpListener[] = [];
-    const server = new ScriptedServer(listeners, arrivals);
+    const server = new ScriptedServer(listeners, arrivals, trace);
     try {
       for (let i = 0; i < ports; i++) {
         const queue = new AsyncQueue<WireDriver>();
         arrivals.push(queue);
         // Half-open: after the client's FIN the suite may still answer (an echo client ends its sending side first).
         listeners.push(await listenTcp((socket) => {
-          const driver = WireDriver.accepted(socket, trace);
+          const driver = WireDriver.accepted(socket, trace, timeoutMs);
           server.all.push(driver);
           queue.push(driver);
-        }, { allowHalfOpen: true }));
+        }, { allowHalfOpen: halfOpen }));
       }
     } catch (err) {
       await server.close();
@@ -51,6 +57,13 @@ export class ScriptedServer {
       if (err instanceof TimeoutError) return undefined;
       throw err;
     }
+  }
+
+  /** A connection from the suite to an address the client announced (a lenmsg remote's own server). */
+  async connect(endpoint: Endpoint, timeoutMs: number): Promise<WireDriver> {
+    const driver = await WireDriver.connect(endpoint, this.trace, timeoutMs);
+    this.all.push(driver);
+    return driver;
   }
 
   async close(): Promise<void> {

@@ -12,11 +12,17 @@ import {
 } from '../../impl/cobra/protocol';
 import { lineParse, WireDriver, type Endpoint } from '../driver';
 import { escapeBytes } from '../bytes-text';
+import { preconditionAt } from '../precondition';
 import { NonConformance, SuiteError } from '../errors';
 import type { TraceRecorder } from '../trace';
 
+/** The precondition of every case that attaches to the control port. */
+const NO_CONTROL_CLIENT = 'the control port has taken no control client';
+
 /** Upper bound on `next`s for one program: the suite's programs take a few hundred. */
 export const MAX_STEPS = 5000;
+/** Upper bound on output events on one control connection: the suite's programs print a few lines. */
+const OUTPUT_EVENTS = 10_000;
 
 /** The control port of an endpoint; a cobra target names it as HOST:FILEPORT,CTLPORT. */
 export function controlEndpoint(endpoint: Endpoint): Endpoint {
@@ -65,9 +71,12 @@ export class CobraControl {
    * Connects and checks that the server takes commands from this connection: two unknown
    * commands, each answered {"error"}. A connection the server closes instead is retried
    * until the timeout: a server serving one control client at a time may not have seen
-   * the previous client leave yet, and gives no signal when it has.
+   * the previous client leave yet, and gives no signal when it has. Once a case retried
+   * in vain and no attach ever succeeded in the run, later ones fail at once (src/conform/precondition.ts).
    */
-  static async attach(endpoint: Endpoint, trace: TraceRecorder, timeoutMs: number): Promise<CobraControl> {
+  static async attach(endpoint: Endpoint, trace: TraceRecorder, timeoutMs: number, caseName: string): Promise<CobraControl> {
+    const attaches = preconditionAt(endpoint, NO_CONTROL_CLIENT);
+    attaches.check('a control connection that takes commands');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const control = new CobraControl(await WireDriver.connect(controlEndpoint(endpoint), trace, timeoutMs), timeoutMs);
@@ -76,21 +85,30 @@ export class CobraControl {
           await control.driver.write(Buffer.from(`wireproof-attach-${n}\n`));
           await control.errorReply(`the error reply to the unknown command "wireproof-attach-${n}"`);
         }
+        attaches.met();
         return control;
       } catch (err) {
         const refused = control.driver.isClosed;
         control.driver.destroy();
+        if (refused && Date.now() > deadline) attaches.missed(caseName, timeoutMs);
         if (!refused || Date.now() > deadline) throw err;
         await delay(20); // the server gives no signal when it has seen the previous client leave
       }
     }
   }
 
-  /** The next message that is not an output event (those are recorded on the way). */
+  /**
+   * The next message that is not an output event (those are recorded on the way, up to
+   * OUTPUT_EVENTS in all). One timeout for the output and the message after it.
+   */
   async reply(what: string): Promise<CobraStatus | ErrorReply> {
+    const deadline = Date.now() + this.timeoutMs;
     for (;;) {
-      const message = parsed(await this.driver.read(lineParse, this.timeoutMs, what), parseControlMessage, 'control port');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new NonConformance(`expected ${what} within ${this.timeoutMs} ms; received output events only`);
+      const message = parsed(await this.driver.read(lineParse, left, what), parseControlMessage, 'control port');
       if ('event' in message) {
+        if (this.output.length >= OUTPUT_EVENTS) throw new NonConformance(`expected ${what}; received more than ${OUTPUT_EVENTS} output events, more than any of the suite's programs prints`);
         this.output.push(message);
         this.arrivals.push(message);
         continue;

@@ -5,6 +5,7 @@ import type { ProtocolPlugin } from '../protocol';
 import { readFileReply } from './control';
 import { PROGRAMS_DIR, prepareCobraRoot } from './programs';
 import { cobraProperties } from './properties';
+import { cobraClient } from './client';
 
 /** A path no root holds: the liveness probe starts nothing, whatever runs. */
 const PROBE_PATH = 'wireproof-liveness-probe/no-such-program.py';
@@ -28,6 +29,7 @@ export const cobraPlugin: ProtocolPlugin = {
     });
   },
   properties: cobraProperties,
+  client: cobraClient,
   faults: {
     /** The reference client on both ports sends an unknown command: an error reply, nothing changed. */
     async clientCall(endpoint, timeoutMs) {
@@ -39,5 +41,9 @@ export const cobraPlugin: ProtocolPlugin = {
         client.disconnect();
       }
     },
+  },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).cobraLoad;
   },
 };

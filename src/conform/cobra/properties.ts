@@ -62,7 +62,7 @@ let generated = 0;
 /** Loads `file` (a name in the root), steps it to its end, and compares with the untouched runs. */
 async function stepAndCompare(ctx: LiveContext, root: string, name: string): Promise<void> {
   const trace = ctx.trace();
-  const control = await CobraControl.attach(ctx.endpoint, trace, ctx.timeoutMs);
+  const control = await CobraControl.attach(ctx.endpoint, trace, ctx.timeoutMs, ctx.caseName);
   const files = await WireDriver.connect(ctx.endpoint, trace, ctx.timeoutMs);
   try {
     const file = expectOk(await sendPath(files, Buffer.from(name), ctx.timeoutMs), name, root);

@@ -30,4 +30,8 @@ export const echoPlugin: ProtocolPlugin = {
       if (received.toString('utf8') !== sent) throw new Error(`the echo is ${JSON.stringify(received.toString('latin1'))}`);
     },
   },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).echoLoad;
+  },
 };

@@ -6,9 +6,13 @@
  */
 import http from 'node:http';
 import { escapeBytes } from '../bytes-text';
-import { WireDriver, type Endpoint } from '../driver';
+import { READ_AHEAD_BYTES, WireDriver, type Endpoint } from '../driver';
 import { NonConformance, TargetUnreachableError } from '../errors';
 import type { TraceRecorder } from '../trace';
+import { LARGE_FILE_SIZE } from './fixture';
+
+/** The longest body the suite takes in an answer: its largest file, and room. A target that sends more fails the case. */
+const ANSWER_BODY_LIMIT = LARGE_FILE_SIZE + READ_AHEAD_BYTES;
 
 export interface HttpAnswer {
   status: number;
@@ -36,7 +40,15 @@ export function httpRequest(endpoint: Endpoint, trace: TraceRecorder, ask: HttpA
       trace.note(conn, `status ${res.statusCode}, Content-Length ${res.headers['content-length'] ?? '(none)'}`);
       await ask.onResponse?.(res);
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        bytes += chunk.length;
+        if (bytes > ANSWER_BODY_LIMIT) {
+          clearTimeout(timer);
+          fail(new NonConformance(`${method} ${ask.path}: the answer's body goes on past ${ANSWER_BODY_LIMIT} bytes, more than any file of the root`));
+        }
+      });
       res.on('end', () => {
         clearTimeout(timer);
         resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) });

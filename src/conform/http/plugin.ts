@@ -5,6 +5,7 @@ import { TargetUnreachableError } from '../errors';
 import type { ProtocolPlugin } from '../protocol';
 import { FIXTURE_ROOT, prepareHttpRoot } from './fixture';
 import { httpProperties } from './properties';
+import { httpClient } from './client';
 
 export const httpPlugin: ProtocolPlugin = {
   name: 'http',
@@ -14,7 +15,7 @@ export const httpPlugin: ProtocolPlugin = {
   probe(endpoint, timeoutMs) {
     return new Promise<void>((resolve, reject) => {
       const req = http.get({ host: endpoint.host, port: endpoint.port, path: '/hello.txt', agent: false, timeout: timeoutMs }, (res) => {
-        res.resume();
+        res.destroy(); // the status line is the answer; the body is the cases' to judge
         resolve();
       });
       req.on('timeout', () => req.destroy(new Error(`no status line within ${timeoutMs} ms`)));
@@ -22,6 +23,8 @@ export const httpPlugin: ProtocolPlugin = {
     });
   },
   properties: httpProperties,
+  client: httpClient,
+  casesSideBySide: true,
   faults: {
     /** The reference client's GET of a file the suite's root holds. */
     async clientCall(endpoint, timeoutMs) {
@@ -29,5 +32,9 @@ export const httpPlugin: ProtocolPlugin = {
       const { status } = await get(`http://${host}:${endpoint.port}/hello.txt`, { timeoutMs });
       if (status !== 200) throw new Error(`GET /hello.txt answered ${status}`);
     },
+  },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).httpLoad;
   },
 };

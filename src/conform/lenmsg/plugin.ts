@@ -2,6 +2,7 @@ import { startCentral } from '../../impl/lenmsg/central';
 import { startRemote } from '../../impl/lenmsg/remote';
 import { withConnection } from '../driver';
 import type { ProtocolPlugin } from '../protocol';
+import { lenmsgClient } from './client';
 import { lenmsgProperties } from './properties';
 
 export const lenmsgPlugin: ProtocolPlugin = {
@@ -21,6 +22,8 @@ export const lenmsgPlugin: ProtocolPlugin = {
     });
   },
   properties: lenmsgProperties,
+  client: lenmsgClient,
+  casesSideBySide: true,
   faults: {
     /** A reference remote says hello, sends data and receives its echo (the reference central's application). */
     async clientCall(endpoint, timeoutMs) {
@@ -33,5 +36,9 @@ export const lenmsgPlugin: ProtocolPlugin = {
         void remote.close(); // its client's FIN may be held by a stall: waiting for it is not the call
       }
     },
+  },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).lenmsgLoad;
   },
 };

@@ -131,7 +131,7 @@ const protoKeys: PropertyCase = {
 
 /** A remote whose hello went out on its own client; the caller closes both. */
 async function openRemote(ctx: LiveContext, trace: TraceRecorder, name: string) {
-  const remote = await SuiteRemote.start(name, trace, ctx.timeoutMs);
+  const remote = await SuiteRemote.start(name, trace, ctx.timeoutMs, { central: ctx.endpoint, caseName: ctx.caseName });
   const client = await WireDriver.connect(ctx.endpoint, trace, ctx.timeoutMs).catch(async (err) => {
     await remote.close();
     throw err;

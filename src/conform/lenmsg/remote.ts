@@ -9,10 +9,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConnectionClosedError, TimeoutError } from '../../impl/common/errors';
 import { FramingError } from '../../impl/common/framer';
 import { listenTcp, type RunningServer } from '../../impl/common/net';
-import { decodeBody, encodeFrame, encodeMessage, HEADER_BYTES, LenmsgFramer } from '../../impl/lenmsg/framer';
+import { decodeBody, decodeBodyParts, encodeFrame, encodeMessage, HEADER_BYTES, LengthPrefixFramer } from '../../impl/lenmsg/framer';
 import { AsyncQueue } from '../../impl/common/queue';
 import { asMessage } from '../../impl/lenmsg/messages';
+import { READ_AHEAD_BYTES, type Endpoint } from '../driver';
 import { NonConformance } from '../errors';
+import { preconditionAt, type Precondition } from '../precondition';
 import type { TraceRecorder } from '../trace';
 
 /** A heartbeat as the remote's server saw it arrive. */
@@ -57,26 +59,56 @@ export const preview = (value: unknown): string => {
   return text.length > 120 ? `${text.slice(0, 120)}... (${text.length} characters)` : text;
 };
 
+/** The central a suite remote said hello to, and the case it serves. */
+export interface RemoteOf {
+  central: Endpoint;
+  caseName: string;
+}
+
+/** The precondition of every echo, heartbeat and shutdown a remote waits for (src/conform/precondition.ts). */
+const NO_CONNECT_BACK = 'the central has connected back to no remote';
+
+/** What the remote's server received, with the bytes of its frame (what holding it costs). */
+interface Sized<T> {
+  value: T;
+  bytes: number;
+}
+const inbox = <T>() => new AsyncQueue<Sized<T>>((item) => item.bytes);
+
+/**
+ * The suite's remote: its server records what the central sends there. What no step has
+ * taken yet is held up to READ_AHEAD_BYTES; past that the remote stops reading its links,
+ * so a central that floods backs up in TCP instead of in the suite's memory.
+ */
 export class SuiteRemote {
-  private readonly data = new AsyncQueue<unknown>();
-  private readonly heartbeats = new AsyncQueue<HeartbeatArrival>();
-  private readonly shutdowns = new AsyncQueue<number>();
+  private readonly data = inbox<unknown>();
+  private readonly heartbeats = inbox<HeartbeatArrival>();
+  private readonly shutdowns = inbox<number>();
   /** Holds the first connection the central opened to this server (its client for this remote). */
-  private readonly firstLink = new AsyncQueue<number>();
-  private readonly linksClosed = new AsyncQueue<number>();
+  private readonly firstLink = inbox<number>();
+  private readonly linksClosed = inbox<number>();
   private links = 0;
+  private readonly linkSockets = new Set<net.Socket>();
+  private heldBack = false;
+  private readonly connectsBack: Precondition | undefined;
 
   private constructor(
     readonly name: string,
     private readonly server: RunningServer,
     private readonly timeoutMs: number,
-  ) {}
+    private readonly of: RemoteOf | undefined,
+  ) {
+    this.connectsBack = of && preconditionAt(of.central, NO_CONNECT_BACK);
+  }
 
-  /** Starts the remote's server on 127.0.0.1, an ephemeral port; every byte it receives goes to `trace`. */
-  static async start(name: string, trace: TraceRecorder, timeoutMs: number): Promise<SuiteRemote> {
+  /**
+   * Starts the remote's server on 127.0.0.1, an ephemeral port; every byte it receives goes to
+   * `trace`. With `of`, its waits share what the run learned of that central's connect-back.
+   */
+  static async start(name: string, trace: TraceRecorder, timeoutMs: number, of?: RemoteOf): Promise<SuiteRemote> {
     let remote: SuiteRemote | undefined;
     const server = await listenTcp((socket) => remote!.accept(socket, trace));
-    remote = new SuiteRemote(name, server, timeoutMs);
+    remote = new SuiteRemote(name, server, timeoutMs, of);
     return remote;
   }
 
@@ -92,7 +124,7 @@ export class SuiteRemote {
   /** Waits until the central has connected back to this server; returns when it first did (performance.now()). */
   async connectBack(): Promise<number> {
     const at = await this.take(this.firstLink, `the central to connect back to remote ${this.name}'s announced address`);
-    this.firstLink.push(at); // still there for the next caller
+    this.firstLink.push({ value: at, bytes: 0 }); // still there for the next caller
     return at;
   }
 
@@ -127,8 +159,8 @@ export class SuiteRemote {
   }
 
   close(): Promise<void> {
-    for (const inbox of [this.data, this.heartbeats, this.shutdowns, this.firstLink, this.linksClosed]) {
-      inbox.end(new ConnectionClosedError('inbox closed'));
+    for (const queue of [this.data, this.heartbeats, this.shutdowns, this.firstLink, this.linksClosed]) {
+      queue.end(new ConnectionClosedError('inbox closed'));
     }
     return this.server.close();
   }
@@ -137,36 +169,49 @@ export class SuiteRemote {
     const link = ++this.links;
     const conn = trace.nextConnection();
     trace.note(conn, `the central connected to remote ${this.name}'s server (its link ${link} to this remote)`);
-    const framer = new LenmsgFramer();
+    const framer = new LengthPrefixFramer();
+    this.linkSockets.add(socket);
+    if (this.heldBack) socket.pause();
     socket.on('data', (chunk: Buffer) => {
       trace.chunk(conn, 'RX', chunk);
       try {
-        framer.push(chunk, (value) => this.receive(value));
+        framer.pushParts(chunk, (parts, length) => this.receive(decodeBodyParts(parts, length), HEADER_BYTES + length));
       } catch (err) {
         if (!(err instanceof FramingError)) throw err;
         this.violate(`the central sent remote ${this.name} a malformed frame: ${err.message}`);
         socket.destroy();
       }
+      if (!this.heldBack && this.heldBytes() >= READ_AHEAD_BYTES) {
+        this.heldBack = true;
+        for (const link of this.linkSockets) link.pause();
+        trace.note(conn, `remote ${this.name} stops reading: ${this.heldBytes()} bytes of messages not taken, the suite's limit`);
+      }
     });
     socket.on('error', () => socket.destroy());
     socket.once('close', () => {
+      this.linkSockets.delete(socket);
       trace.note(conn, `the central's connection to remote ${this.name} closed`);
-      this.linksClosed.push(link);
+      this.linksClosed.push({ value: link, bytes: 0 });
     });
-    if (link === 1) this.firstLink.push(performance.now());
+    if (link === 1) this.firstLink.push({ value: performance.now(), bytes: 0 });
+    this.connectsBack?.met();
   }
 
-  private receive(value: unknown): void {
+  private heldBytes(): number {
+    return this.data.weight + this.heartbeats.weight + this.shutdowns.weight;
+  }
+
+  private receive(value: unknown, bytes: number): void {
     const message = asMessage(value);
     switch (message?.type) {
       case 'data':
-        this.data.push(message.body);
+        this.data.push({ value: message.body, bytes });
         break;
       case 'heartbeat':
-        this.heartbeats.push({ seq: message.seq, at: performance.now() });
+        this.heartbeats.push({ value: { seq: message.seq, at: performance.now() }, bytes });
         break;
       case 'shutdown':
-        this.shutdowns.push(this.links);
+        this.shutdowns.push({ value: this.links, bytes });
         break;
       case 'hello':
         break; // a hello to a remote means nothing to it (the reference remote ignores it too)
@@ -178,14 +223,21 @@ export class SuiteRemote {
   /** Every wait from now on fails with this (what already arrived is still handed out first). */
   private violate(message: string): void {
     const reason = new NonConformance(message);
-    for (const inbox of [this.data, this.heartbeats, this.shutdowns]) inbox.end(reason);
+    for (const queue of [this.data, this.heartbeats, this.shutdowns]) queue.end(reason);
   }
 
-  private async take<T>(inbox: AsyncQueue<T>, what: string, timeoutMs = this.timeoutMs): Promise<T> {
+  private async take<T>(inbox: AsyncQueue<Sized<T>>, what: string, timeoutMs = this.timeoutMs): Promise<T> {
+    if (this.links === 0 && inbox.size === 0 && !inbox.ended) this.connectsBack?.check(what);
     try {
-      return await inbox.take(timeoutMs, what);
+      const { value } = await inbox.take(timeoutMs, what);
+      if (this.heldBack && this.heldBytes() < READ_AHEAD_BYTES) {
+        this.heldBack = false;
+        for (const link of this.linkSockets) link.resume();
+      }
+      return value;
     } catch (err) {
       if (!(err instanceof TimeoutError)) throw err;
+      if (this.links === 0) this.connectsBack?.missed(this.of!.caseName, timeoutMs);
       const noLink = this.links === 0 ? `; the central never connected back to remote ${this.name}'s server` : '';
       throw new NonConformance(`expected ${what} within ${timeoutMs} ms${noLink}`);
     }

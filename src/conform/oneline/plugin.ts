@@ -27,4 +27,8 @@ export const onelinePlugin: ProtocolPlugin = {
       }
     },
   },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).onelineLoad;
+  },
 };

@@ -39,4 +39,8 @@ export const rpcPlugin: ProtocolPlugin = {
       }
     },
   },
+  /** Loaded on first use: only the load profile needs it. */
+  get load() {
+    return (require('./load') as typeof import('./load')).rpcLoad;
+  },
 };

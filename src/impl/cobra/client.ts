@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import net from 'node:net';
 
 import { ConnectionClosedError, withTimeout } from '../common/errors';
@@ -8,6 +9,9 @@ import {
   CobraProtocolError, CobraStatus, ControlMessage, DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT, ErrorReply, FileReply,
   OutputEvent, parseControlMessage, parseFileReply,
 } from './protocol';
+
+/** Longest line the client takes from a server unless told: an output event carries up to a pipe read. */
+export const DEFAULT_MAX_LINE = 1 << 22;
 
 export interface CobraClientOptions {
   host?: string;
@@ -37,6 +41,7 @@ function readLines<T>(socket: net.Socket, maxLine: number, inbox: AsyncQueue<T>,
     try {
       framer.push(chunk, (line) => {
         if (line === OVERSIZED_PACKET) throw new CobraProtocolError(`a server line longer than ${maxLine} bytes`);
+        if (!isUtf8(line)) throw new CobraProtocolError('a server line that is not UTF-8'); // never replacement characters
         onLine(line.toString('utf8'));
       });
     } catch (err) {
@@ -92,7 +97,7 @@ export class CobraClient {
       control.destroy();
       throw err;
     }
-    return new CobraClient(file, control, timeoutMs, options.maxLine ?? 1 << 22, options.onOutput);
+    return new CobraClient(file, control, timeoutMs, options.maxLine ?? DEFAULT_MAX_LINE, options.onOutput);
   }
 
   /**
@@ -100,13 +105,20 @@ export class CobraClient {
    * first instruction, or its end if it ends before any). CobraError when refused.
    */
   load(path: string, { timeoutMs = this.timeoutMs }: WaitOptions = {}): Promise<CobraStatus> {
-    if (path.includes('\n')) return Promise.reject(new RangeError('a path cannot contain LF'));
     return this.serially(async () => {
-      this.fileSocket.write(path + '\n');
-      const reply = await this.fileReplies.take(timeoutMs, `reply to path ${JSON.stringify(path)}`);
+      const reply = await this.exchangePath(path, timeoutMs);
       if ('error' in reply) throw new CobraError(reply.error);
       return this.expectStatus(await this.replies.take(timeoutMs, `first status of ${reply.file}`));
     });
+  }
+
+  /**
+   * Sends a program's path and resolves with the file port's answer, `{"ok":true,"file"}`
+   * or `{"error"}` (a refusal is an answer here, not an error). After `ok` the program's
+   * first status follows on the control port: read it with waitStatus().
+   */
+  sendPath(path: string, { timeoutMs = this.timeoutMs }: WaitOptions = {}): Promise<FileReply> {
+    return this.serially(() => this.exchangePath(path, timeoutMs));
   }
 
   /** Executes one instruction; resolves with the status after it. CobraError when refused. */
@@ -144,6 +156,12 @@ export class CobraClient {
   disconnect(): void {
     this.fileSocket.destroy();
     this.controlSocket.destroy();
+  }
+
+  private exchangePath(path: string, timeoutMs: number): Promise<FileReply> {
+    if (path.includes('\n')) return Promise.reject(new RangeError('a path cannot contain LF'));
+    this.fileSocket.write(path + '\n');
+    return this.fileReplies.take(timeoutMs, `reply to path ${JSON.stringify(path)}`);
   }
 
   private onControlMessage(message: ControlMessage): void {

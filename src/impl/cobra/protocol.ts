@@ -4,6 +4,8 @@
  * events, error replies). Shared by the server, the client and the terminal UI.
  */
 
+import { ProtocolError } from '../common/errors';
+
 export const DEFAULT_FILE_PORT = 6061;
 export const DEFAULT_CONTROL_PORT = 6060;
 /** Longest line the server reads from a client: a path or a command. */
@@ -38,8 +40,8 @@ export interface ErrorReply { error: string }
 export type ControlMessage = CobraStatus | OutputEvent | ErrorReply;
 export type FileReply = { ok: true; file: string } | ErrorReply;
 
-/** A line that is not a cobra message. */
-export class CobraProtocolError extends Error {
+/** A line that is not a cobra message (not UTF-8, not JSON, none of the messages, too long). */
+export class CobraProtocolError extends ProtocolError {
   override name = 'CobraProtocolError';
 }
 

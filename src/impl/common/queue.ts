@@ -48,6 +48,14 @@ export class AsyncQueue<T> {
     if (this.items.length === 0) for (const taker of this.takers.splice(0)) taker.reject(reason);
   }
 
+  /**
+   * Rejects every taker waiting now with `err`; the queue stays open (items pushed later go to
+   * later takers). For a source that failed where another may follow (a peer that reconnects).
+   */
+  failTakers(err: Error): void {
+    for (const taker of this.takers.splice(0)) taker.reject(err);
+  }
+
   /** Empties the queue, returning what it held. */
   clear(): T[] {
     this.held = 0;

@@ -3,9 +3,7 @@ import { ConnectionClosedError } from '../common/errors';
 import { keepable } from '../common/framer';
 import { ListenOptions } from '../common/net';
 import { LenmsgClient } from './client';
-import { decodeBodyParts } from './framer';
-import { isDataMessage } from './json-check';
-import { asMessage, DataMessage, DEFAULT_HEARTBEAT_INTERVAL_MS, HeartbeatMessage, HelloMessage, LenmsgMessage } from './messages';
+import { asMessage, DEFAULT_HEARTBEAT_INTERVAL_MS, HeartbeatMessage, HelloMessage, LenmsgMessage } from './messages';
 import { LenmsgConnection, LenmsgServer, startLenmsgServer } from './server';
 
 export interface CentralOptions extends ListenOptions {
@@ -32,9 +30,6 @@ interface CentralEvents {
 }
 
 const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-
-/** A data message the central checked and relays as received, without parsing its body (nobody reads it). */
-const RELAYED_DATA: DataMessage = Object.freeze({ type: 'data', body: undefined });
 
 /** The central's way to one remote: a client to the remote's own server. */
 interface RemoteLink {
@@ -71,7 +66,6 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
       port: options.port,
       backlog: options.backlog,
       maxMessage: options.maxMessage,
-      decode: (body, length) => central.decode(body, length),
       onMessage: (value, from, body) => central.handle(value, from, body),
       onDisconnect: (from) => central.helloBy.delete(from.id),
     });
@@ -120,14 +114,6 @@ export class LenmsgCentral extends EventEmitter<CentralEvents> {
       await this.server.close();
     })();
     return this.stopping;
-  }
-
-  /**
-   * Every body is checked as UTF-8 JSON (or the connection closes), but the echo relays a data
-   * message's bytes as received: it is parsed only for a listener to 'message'.
-   */
-  private decode(body: readonly Buffer[], length: number): unknown {
-    return this.listenerCount('message') === 0 && isDataMessage(body, length) ? RELAYED_DATA : decodeBodyParts(body, length);
   }
 
   private handle(value: unknown, from: LenmsgConnection, body: readonly Buffer[]): void {

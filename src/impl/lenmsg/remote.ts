@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { ConnectionClosedError } from '../common/errors';
+import { ConnectionClosedError, ProtocolError } from '../common/errors';
+import { FramingError } from '../common/framer';
 import { DEFAULT_HOST } from '../common/net';
 import { LenmsgClient } from './client';
 import { AsyncQueue } from '../common/queue';
@@ -51,6 +52,8 @@ export class LenmsgRemote extends EventEmitter<RemoteEvents> {
   private readonly inbox = new AsyncQueue<unknown>();
   private watchdog: NodeJS.Timeout | undefined;
   private stopping: RemoteStopReason | undefined;
+  /** Why the last connection to this remote's server went, while none is open: what receive() reports then. */
+  private lost: Error | undefined;
   private resolveClosed!: (reason: RemoteStopReason) => void;
 
   private constructor(
@@ -73,6 +76,7 @@ export class LenmsgRemote extends EventEmitter<RemoteEvents> {
       port: options.port ?? 0,
       maxMessage: options.maxMessage,
       onMessage: (value) => remote?.handle(value),
+      onDisconnect: (_from, error) => remote?.connectionGone(error),
     });
     let client: LenmsgClient;
     try {
@@ -112,8 +116,13 @@ export class LenmsgRemote extends EventEmitter<RemoteEvents> {
     return this.client.send(errorData(err), options);
   }
 
-  /** The body of the next data message from the central; ConnectionClosedError once stopped and drained. */
+  /**
+   * The body of the next data message from the central; ConnectionClosedError once stopped and
+   * drained, or while the central has no connection open to this remote after one closed
+   * (ProtocolError when that connection broke the framing).
+   */
   receive({ timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<unknown> {
+    if (this.lost && this.inbox.size === 0 && !this.inbox.ended && this.server.connections === 0) return Promise.reject(this.lost);
     return this.inbox.take(timeoutMs, `data from the central to remote ${this.id}`);
   }
 
@@ -138,6 +147,19 @@ export class LenmsgRemote extends EventEmitter<RemoteEvents> {
         break;
       default: // hello to a remote, or not a message: nothing to do
     }
+  }
+
+  /**
+   * A connection to this remote's server is gone. When it was the last one the central cannot
+   * reach this remote any more: a receive() waiting for data ends at once (data already queued
+   * is still received first). A new connection from the central lifts it.
+   */
+  private connectionGone(error?: FramingError | ConnectionClosedError): void {
+    if (this.stopping || this.server.connections > 0) return;
+    this.lost = error instanceof FramingError
+      ? new ProtocolError(`the central's connection broke the framing: ${error.message}`)
+      : new ConnectionClosedError(`the central's connection to remote ${this.id} closed${error ? `: ${error.message}` : ''}`);
+    this.inbox.failTakers(this.lost);
   }
 
   private armWatchdog(): void {

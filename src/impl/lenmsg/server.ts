@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { ConnectionClosedError } from '../common/errors';
 import { FramingError } from '../common/framer';
 import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../common/net';
 import { decodeBodyParts, LengthPrefixFramer, MAX_MESSAGE } from './framer';
@@ -19,12 +20,10 @@ export interface LenmsgServerOptions extends ListenOptions {
    */
   onMessage(message: unknown, from: LenmsgConnection, body: readonly Buffer[]): void;
   /**
-   * What onMessage gets as the message: by default the parsed JSON (decodeBodyParts). It must
-   * throw FramingError for a body that is not UTF-8 JSON, which closes that connection.
+   * A connection is gone; `error` says why when it broke the framing (FramingError) or
+   * ended mid-frame (ConnectionClosedError).
    */
-  decode?(body: readonly Buffer[], length: number): unknown;
-  /** A connection is gone; `error` says why when it broke the framing or ended mid-frame. */
-  onDisconnect?(from: LenmsgConnection, error?: FramingError): void;
+  onDisconnect?(from: LenmsgConnection, error?: FramingError | ConnectionClosedError): void;
   maxMessage?: number;
   /** How long close() lets peers finish sending before it drops them. */
   closeGraceMs?: number;
@@ -41,7 +40,6 @@ export interface LenmsgServer extends RunningServer {
  */
 export async function startLenmsgServer(options: LenmsgServerOptions): Promise<LenmsgServer> {
   const maxMessage = options.maxMessage ?? MAX_MESSAGE;
-  const decode = options.decode ?? decodeBodyParts;
   let nextId = 1;
   let stopping = false;
 
@@ -53,10 +51,10 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
       remotePort: socket.remotePort ?? 0,
     };
     const framer = new LengthPrefixFramer(maxMessage);
-    let failure: FramingError | undefined;
+    let failure: FramingError | ConnectionClosedError | undefined;
     const onData = (chunk: Buffer) => {
       try {
-        framer.pushParts(chunk, (body, length) => options.onMessage(decode(body, length), from, body));
+        framer.pushParts(chunk, (body, length) => options.onMessage(decodeBodyParts(body, length), from, body));
       } catch (err) {
         if (!(err instanceof FramingError)) throw err; // the application's own bug stays loud
         failure = err;
@@ -68,7 +66,7 @@ export async function startLenmsgServer(options: LenmsgServerOptions): Promise<L
     socket.on('error', () => socket.destroy()); // a reset peer just leaves
     socket.once('close', () => {
       if (!failure && framer.pending > 0) {
-        failure = new FramingError(`connection closed mid-frame: ${framer.pending} bytes discarded`);
+        failure = new ConnectionClosedError(`connection closed mid-frame: ${framer.pending} bytes discarded`);
       }
       options.onDisconnect?.(from, failure);
     });
