@@ -84,7 +84,7 @@ Feature: http reference server
       | data.json    | application/json          |
       | all-bytes.bin | application/octet-stream |
 
-  @SRS-HTTP-023
+  @SRS-HTTP-023 @alone
   Scenario: a 64 MiB download the client does not read stays out of the server's memory
     Given a reference http server over a root with a 64 MiB file
     Then the memory the reference http server holds stays under 16 MiB while the client does not read

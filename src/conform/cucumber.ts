@@ -20,6 +20,8 @@ export const STOPS_SERVER = '@stops-server';
 export const CLIENT_TARGET = '@client-target';
 /** A case whose input may take the target down: the liveness probe runs before and after it. */
 export const DESTRUCTIVE = '@destructive';
+/** A case that measures the suite's own process (its memory): no other case runs beside it. */
+export const ALONE = '@alone';
 
 export interface ScenarioInfo {
   /** "feature-file: scenario name", the case name in reports. */

@@ -1,5 +1,5 @@
 import { TargetUnreachableError, UsageError } from './errors';
-import { CLIENT_TARGET, DESTRUCTIVE, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
+import { ALONE, CLIENT_TARGET, DESTRUCTIVE, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
 import { inLanes, lanesFor, scenariosInLanes } from './lanes';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, requirementTarget, selectRequirements, type Selection, type TargetKind } from './select';
@@ -129,8 +129,11 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     } else {
       // Side by side, a destructive case runs only beside other destructive ones: what it may
       // do to the target (close every connection, stop answering) reaches no ordinary case.
-      await scenarioBatch(running.filter((s) => !s.tags.includes(DESTRUCTIVE)), `not ${STOPS_SERVER} and not ${DESTRUCTIVE}`, lanes);
-      await scenarioBatch(running.filter((s) => s.tags.includes(DESTRUCTIVE)), `${DESTRUCTIVE} and not ${STOPS_SERVER}`, lanes);
+      const alone = running.filter((s) => s.tags.includes(ALONE));
+      const beside = running.filter((s) => !s.tags.includes(ALONE));
+      await scenarioBatch(beside.filter((s) => !s.tags.includes(DESTRUCTIVE)), `not ${STOPS_SERVER} and not ${DESTRUCTIVE} and not ${ALONE}`, lanes);
+      await scenarioBatch(beside.filter((s) => s.tags.includes(DESTRUCTIVE)), `${DESTRUCTIVE} and not ${STOPS_SERVER} and not ${ALONE}`, lanes);
+      await scenarioBatch(alone, `${ALONE} and not ${STOPS_SERVER}`);
       inScenarioOrder(outcomes, chosenScenarios);
     }
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
