@@ -3,10 +3,10 @@
 
     npx wireproof conform --protocol channel --client "python3 examples/clients/channel.py {host} {port}"
 
-The contract (README, "Verifying a client"): wireproof writes one JSON action per line to
-standard input and reads one JSON report per line from standard output. The first line
-announces the client's limits; each action then ends with exactly one terminal report.
-A body is bytes: it travels base64 (or as "data" when it is text).
+ChannelClient below is the client under test and act() in main() its handler of the actions,
+on top of driver.py beside it, the contract's plumbing (README, "Verifying a client"). Replace
+the class and the handler with yours and keep driver.py beside them. A body is bytes: it
+travels base64 (or as "data" when it is text).
 
     stdout  {"event": "ready", "timeoutMs": 1000, "maxBytes": 16777216}
     stdin   {"action": "send", "data": "ping", "expect": 1}   one frame out, then `expect` bodies in
@@ -14,24 +14,12 @@ A body is bytes: it travels base64 (or as "data" when it is text).
     stdout  {"event": "done"}       or timeout | closed | protocol-error | error, with a "message"
     stdin   {"action": "receive", "expect": 1}                bodies the server sends unasked
     stdin   {"action": "close"}                               close the connection; then "done"
-
-ChannelClient below is the client under test; replace it with yours and keep main().
 """
-import argparse
-import base64
-import json
 import re
 import socket
-import sys
 import time
 
-
-class ProtocolError(Exception):
-    """A frame the client cannot decode: never delivered as a body."""
-
-
-class ServerClosed(Exception):
-    """The server closed the connection while a call waited."""
+import driver
 
 
 # A whole header, and what a header may look like while it is still arriving.
@@ -71,7 +59,7 @@ class ChannelClient:
             self.sock.settimeout(left)
             chunk = self.sock.recv(65536)  # raises TimeoutError (socket.timeout) when the server is silent
             if not chunk:
-                raise ServerClosed(f'the server closed the connection with {len(self.pending)} bytes of a frame unread')
+                raise driver.ServerClosed(f'the server closed the connection with {len(self.pending)} bytes of a frame unread')
             self.pending += chunk
 
     def _take_frame(self):
@@ -80,14 +68,14 @@ class ChannelClient:
         if header is None:
             head = bytes(self.pending[:18])  # a valid header is at most 18 bytes
             if not HEADER_SO_FAR.match(head):
-                raise ProtocolError(f'not a frame header: {head!r}')
+                raise driver.ProtocolError(f'not a frame header: {head!r}')
             digits = head[6:].rstrip(b'\r')
             if digits and int(digits) > self.max_bytes:  # more digits only make it larger: refuse now
-                raise ProtocolError(f'a frame length over {self.max_bytes} bytes')
+                raise driver.ProtocolError(f'a frame length over {self.max_bytes} bytes')
             return None
         length = int(header.group(1))
         if length > self.max_bytes:
-            raise ProtocolError(f'a frame length of {length} bytes, over {self.max_bytes}')
+            raise driver.ProtocolError(f'a frame length of {length} bytes, over {self.max_bytes}')
         end = header.end() + length
         if len(self.pending) < end:
             return None  # the body grows with what arrives, never allocated at its claimed length
@@ -97,42 +85,28 @@ class ChannelClient:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('host')
-    parser.add_argument('port', type=int)
-    parser.add_argument('--timeout-ms', type=int, default=1000)
-    parser.add_argument('--max-bytes', type=int, default=16 * 1024 * 1024)
-    args = parser.parse_args()
-
-    def report(**fields):
-        sys.stdout.write(json.dumps(fields) + '\n')
-        sys.stdout.flush()  # a report the suite cannot see yet is a hang
-
-    report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
+    args = driver.options(__doc__, max_bytes=16 * 1024 * 1024).parse_args()
+    driver.report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
     client = None
-    for line in sys.stdin:
-        action = json.loads(line)
+
+    def act(action):
+        nonlocal client
+        if client is None:
+            client = ChannelClient(args.host, args.port, args.timeout_ms / 1000, args.max_bytes)
+        if action['action'] == 'send':
+            client.send(driver.payload(action))
+        elif action['action'] == 'close':
+            client.close()
+        elif action['action'] != 'receive':
+            raise driver.unknown(action)
         try:
-            if client is None:
-                client = ChannelClient(args.host, args.port, args.timeout_ms / 1000, args.max_bytes)
-            if action['action'] == 'send':
-                client.send(action['data'].encode('utf-8') if 'data' in action else base64.b64decode(action['base64']))
-            elif action['action'] == 'close':
-                client.close()
-            elif action['action'] != 'receive':
-                raise ValueError(f'unknown action {action["action"]!r}')
             for body in client.receive(action.get('expect', 0)):
-                report(event='received', base64=base64.b64encode(body).decode('ascii'))
-            report(event='done')
-        except TimeoutError as err:
-            report(event='timeout', message=str(err))
-        except (ServerClosed, ConnectionError) as err:
-            report(event='closed', message=str(err))
-        except ProtocolError as err:
+                driver.deliver(body)
+        except driver.ProtocolError:
             client.close()  # the receiver closes the connection: what follows cannot be framed
-            report(event='protocol-error', message=str(err))
-        except Exception as err:  # anything else the client raised
-            report(event='error', message=f'{type(err).__name__}: {err}')
+            raise
+
+    driver.serve(act)
     if client is not None:
         client.close()
 

@@ -3,10 +3,11 @@
 
     npx wireproof conform --protocol cobra --client "python3 examples/clients/cobra.py {host} {port} {port2}"
 
-The contract (README, "Verifying a client"): wireproof writes one JSON action per line to
-standard input and reads one JSON report per line from standard output. A cobra server has
-two ports: {port}, the file port, and {port2}, the control port. Each message the client
-delivers is reported as one `received` unit, the message's JSON in `data`, in arrival order.
+CobraClient below is the client under test and act() in main() its handler of the actions, on
+top of driver.py beside it, the contract's plumbing (README, "Verifying a client"). Replace the
+class and the handler with yours and keep driver.py beside them. A cobra server has two ports:
+{port}, the file port, and {port2}, the control port. Each message the client delivers is
+reported as one `received` unit, the message's JSON in `data`, in arrival order.
 
     stdout  {"event": "ready", "timeoutMs": 1000, "maxBytes": 1048576}
     stdin   {"action": "load", "path": "hello.py"}     the path on the file port
@@ -15,24 +16,15 @@ delivers is reported as one `received` unit, the message's JSON in `data`, in ar
     stdout  {"event": "done"}       or timeout | closed | protocol-error | error, with a "message"
     stdin   {"action": "next"}       output events, then the status (or the error reply)
     stdin   {"action": "close"}      close on the control port, then the server disconnects
-
-CobraClient below is the client under test; replace it with yours and keep main().
 """
-import argparse
 import json
 import socket
-import sys
 import time
 
+import driver
+
+
 INSTRUCTION = {'file': str, 'line': (int, type(None)), 'offset': int, 'opcode': int, 'arg': (int, type(None)), 'opname': str, 'argrepr': str}
-
-
-class ProtocolError(Exception):
-    """A line the client cannot decode: never delivered as data."""
-
-
-class ServerClosed(Exception):
-    """The server closed a connection while a call waited."""
 
 
 def is_int(value, kinds=int):
@@ -52,13 +44,13 @@ def control_message(message):
         return message
     if state == 'ERROR' and isinstance(message.get('error'), str):
         return message
-    raise ProtocolError(f'not a cobra message: {json.dumps(message)[:200]}')
+    raise driver.ProtocolError(f'not a cobra message: {json.dumps(message)[:200]}')
 
 
 def file_answer(message):
     if message.get('ok') is True and isinstance(message.get('file'), str) or isinstance(message.get('error'), str):
         return message
-    raise ProtocolError(f'not an answer to a path: {json.dumps(message)[:200]}')
+    raise driver.ProtocolError(f'not an answer to a path: {json.dumps(message)[:200]}')
 
 
 class Lines:
@@ -71,16 +63,16 @@ class Lines:
         while True:
             lf = self.pending.find(b'\n')
             if lf > self.max_bytes or (lf == -1 and len(self.pending) > self.max_bytes):
-                raise ProtocolError(f'a line over {self.max_bytes} bytes')
+                raise driver.ProtocolError(f'a line over {self.max_bytes} bytes')
             if lf != -1:
                 line = bytes(self.pending[:lf])
                 del self.pending[:lf + 1]
                 try:
                     message = json.loads(line.decode('utf-8'))  # strict: invalid UTF-8 raises
                 except (UnicodeDecodeError, ValueError) as err:
-                    raise ProtocolError(f'a line that is not UTF-8 JSON: {err}') from None
+                    raise driver.ProtocolError(f'a line that is not UTF-8 JSON: {err}') from None
                 if not isinstance(message, dict):
-                    raise ProtocolError('a line that is not a JSON object')
+                    raise driver.ProtocolError('a line that is not a JSON object')
                 return message
             left = deadline - time.monotonic()
             if left <= 0:
@@ -88,7 +80,7 @@ class Lines:
             self.sock.settimeout(left)
             chunk = self.sock.recv(65536)
             if not chunk:
-                raise ServerClosed('the server closed the connection in the middle of a call')
+                raise driver.ServerClosed('the server closed the connection in the middle of a call')
             self.pending += chunk
 
 
@@ -121,7 +113,7 @@ class CobraClient:
         try:
             while True:
                 control_message(self.control_lines.next(deadline))  # replies to earlier lines, if any
-        except ServerClosed:
+        except driver.ServerClosed:
             pass
         finally:
             self.disconnect()
@@ -140,44 +132,26 @@ class CobraClient:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('host')
-    parser.add_argument('file_port', type=int)
-    parser.add_argument('control_port', type=int)
-    parser.add_argument('--timeout-ms', type=int, default=1000)
-    parser.add_argument('--max-bytes', type=int, default=1024 * 1024)
-    args = parser.parse_args()
-
-    def report(**fields):
-        sys.stdout.write(json.dumps(fields) + '\n')
-        sys.stdout.flush()  # a report the suite cannot see yet is a hang
-
-    report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
+    args = driver.options(__doc__, ports=('file_port', 'control_port'), max_bytes=1024 * 1024).parse_args()
+    driver.report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
     client = None
-    for line in sys.stdin:
-        action = json.loads(line)
-        try:
-            if client is None:
-                client = CobraClient(args.host, args.file_port, args.control_port, args.timeout_ms / 1000, args.max_bytes)
-            if action['action'] == 'load':
-                messages = client.load(action['path'])
-            elif action['action'] == 'next':
-                messages = client.next()
-            elif action['action'] == 'close':
-                messages = client.close() or []
-            else:
-                raise ValueError(f'unknown action {action["action"]!r}')
-            for message in messages:
-                report(event='received', data=json.dumps(message))
-            report(event='done')
-        except TimeoutError as err:
-            report(event='timeout', message=str(err))
-        except (ServerClosed, ConnectionError) as err:
-            report(event='closed', message=str(err))
-        except ProtocolError as err:
-            report(event='protocol-error', message=str(err))
-        except Exception as err:  # anything else the client raised
-            report(event='error', message=f'{type(err).__name__}: {err}')
+
+    def act(action):
+        nonlocal client
+        if client is None:
+            client = CobraClient(args.host, args.file_port, args.control_port, args.timeout_ms / 1000, args.max_bytes)
+        if action['action'] == 'load':
+            messages = client.load(action['path'])
+        elif action['action'] == 'next':
+            messages = client.next()
+        elif action['action'] == 'close':
+            messages = client.close() or []
+        else:
+            raise driver.unknown(action)
+        for message in messages:
+            driver.deliver(json.dumps(message))
+
+    driver.serve(act)
     if client is not None:
         client.disconnect()
 

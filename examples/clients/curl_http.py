@@ -7,15 +7,15 @@ Each `get` runs `curl -sS --path-as-is --max-time T --max-filesize M -D HEADS -o
 -w '%{http_code}' http://HOST:PORT/PATH` (`head` adds `--head`) and reports what curl said:
 exit 0 is the response (the status curl printed, the header fields of the last head curl
 saved, the body it wrote), any other exit the terminal event its code and message name
-(curl's own words, in `message`). The contract is in examples/clients/http.py and the README.
+(curl's own words, in `message`). The contract is in driver.py beside it, examples/clients/http.py
+and the README.
 """
-import argparse
-import base64
-import json
 import os
 import subprocess
-import sys
 import tempfile
+
+import driver
+
 
 # curl's exit codes (man curl, "EXIT CODES") and what each says of a call.
 TIMEOUT = {28}                # operation timeout
@@ -36,25 +36,16 @@ def last_head(raw):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('host')
-    parser.add_argument('port', type=int)
-    parser.add_argument('--timeout-ms', type=int, default=1000)
-    parser.add_argument('--max-bytes', type=int, default=1024 * 1024)
-    args = parser.parse_args()
-
-    def report(**fields):
-        sys.stdout.write(json.dumps(fields) + '\n')
-        sys.stdout.flush()
-
-    report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
+    args = driver.options(__doc__, max_bytes=1024 * 1024).parse_args()
+    driver.report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
     with tempfile.TemporaryDirectory() as scratch:
         heads, body = os.path.join(scratch, 'heads'), os.path.join(scratch, 'body')
-        for line in sys.stdin:
-            action = json.loads(line)
+
+        def act(action):
             if action['action'] not in ('get', 'head'):  # close: curl opens a connection per call
-                report(event='done' if action['action'] == 'close' else 'error', message=f'action {action["action"]!r}')
-                continue
+                if action['action'] == 'close':
+                    return f'action {action["action"]!r}'
+                raise driver.ClientError(f'action {action["action"]!r}')
             command = ['curl', '-sS', '--path-as-is', '--max-time', str(args.timeout_ms / 1000), '--max-filesize', str(args.max_bytes),
                        '-D', heads, '-o', body, '-w', '%{http_code}', *(['--head'] if action['action'] == 'head' else []),
                        f'http://{args.host}:{args.port}{action["path"]}']
@@ -67,16 +58,17 @@ def main():
                 # With --head curl writes the head as its output: a HEAD's body is empty.
                 content = b'' if action['action'] == 'head' or not os.path.exists(body) else open(body, 'rb').read()
                 fields = last_head(open(heads, 'rb').read()) if os.path.exists(heads) else {}
-                report(event='received', status=int(run.stdout), headers=fields, base64=base64.b64encode(content).decode('ascii'))
-                report(event='done')
+                driver.deliver(content, status=int(run.stdout), headers=fields)
             elif run.returncode in TIMEOUT:
-                report(event='timeout', message=message)
+                raise TimeoutError(message)
             elif run.returncode in PROTOCOL or 'chunked' in message:
-                report(event='protocol-error', message=message)
+                raise driver.ProtocolError(message)
             elif run.returncode in CLOSED:
-                report(event='closed', message=message)
+                raise driver.ServerClosed(message)
             else:
-                report(event='error', message=message or f'curl exited with status {run.returncode}')
+                raise driver.ClientError(message or f'curl exited with status {run.returncode}')
+
+        driver.serve(act)
 
 
 if __name__ == '__main__':

@@ -3,32 +3,21 @@
 
     npx wireproof conform --protocol echo --client "python3 examples/clients/echo.py {host} {port}"
 
-The contract (README, "Verifying a client"): wireproof writes one JSON action per line to
-standard input and reads one JSON report per line from standard output. For echo, `send`
-is the lecture's whole exchange: connect, send the bytes, close the sending side, read the
-echo until the server closes. Bytes travel base64 (echo is bytes, not text).
+EchoClient below is the client under test and act() in main() its handler of the actions, on
+top of driver.py beside it, the contract's plumbing (README, "Verifying a client"). Replace the
+class and the handler with yours and keep driver.py beside them. For echo, `send` is the
+lecture's whole exchange: connect, send the bytes, close the sending side, read the echo until
+the server closes. Bytes travel base64 (echo is bytes, not text).
 
     stdout  {"event": "ready", "timeoutMs": 1000}
     stdin   {"action": "send", "base64": "aGVsbG8="}        (or "data" when the bytes are text)
     stdout  {"event": "received", "base64": "aGVsbG8="}     any number of pieces
     stdout  {"event": "done"}       or timeout | closed | protocol-error | error, with a "message"
-
-EchoClient below is the client under test; replace it with yours and keep main().
 """
-import argparse
-import base64
-import json
 import socket
-import sys
 import time
 
-
-class ServerClosed(Exception):
-    """The server closed before the whole echo came back."""
-
-
-class ProtocolError(Exception):
-    """The server sent more than the echo of what the client sent."""
+import driver
 
 
 class EchoClient:
@@ -53,42 +42,24 @@ class EchoClient:
                     break
                 received += len(chunk)
                 if received > len(data):
-                    raise ProtocolError(f'the server sent more than the {len(data)} bytes it was sent')
+                    raise driver.ProtocolError(f'the server sent more than the {len(data)} bytes it was sent')
                 deliver(chunk)
             if received < len(data):
-                raise ServerClosed(f'the server closed after echoing {received} of {len(data)} bytes')
+                raise driver.ServerClosed(f'the server closed after echoing {received} of {len(data)} bytes')
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('host')
-    parser.add_argument('port', type=int)
-    parser.add_argument('--timeout-ms', type=int, default=1000)
-    args = parser.parse_args()
-
-    def report(**fields):
-        sys.stdout.write(json.dumps(fields) + '\n')
-        sys.stdout.flush()  # a report the suite cannot see yet is a hang
-
-    report(event='ready', timeoutMs=args.timeout_ms)
+    args = driver.options(__doc__).parse_args()
+    driver.report(event='ready', timeoutMs=args.timeout_ms)
     client = EchoClient(args.host, args.port, args.timeout_ms / 1000)
-    for line in sys.stdin:
-        action = json.loads(line)
-        try:
-            if action['action'] == 'send':
-                data = action['data'].encode('utf-8') if 'data' in action else base64.b64decode(action['base64'])
-                client.exchange(data, lambda chunk: report(event='received', base64=base64.b64encode(chunk).decode('ascii')))
-            elif action['action'] != 'close':  # each exchange has its own connection: nothing to close
-                raise ValueError(f'unknown action {action["action"]!r}')
-            report(event='done')
-        except TimeoutError as err:
-            report(event='timeout', message=str(err))
-        except (ServerClosed, ConnectionError) as err:
-            report(event='closed', message=str(err))
-        except ProtocolError as err:
-            report(event='protocol-error', message=str(err))
-        except Exception as err:  # anything else the client raised
-            report(event='error', message=f'{type(err).__name__}: {err}')
+
+    def act(action):
+        if action['action'] == 'send':
+            client.exchange(driver.payload(action), driver.deliver)
+        elif action['action'] != 'close':  # each exchange has its own connection: nothing to close
+            raise driver.unknown(action)
+
+    driver.serve(act)
 
 
 if __name__ == '__main__':

@@ -6,8 +6,10 @@
 The client under test is a remote (PROTOCOLS.md §3): it runs its own server, connects a
 client to the central at HOST:PORT (wireproof plays the central) and says hello with its
 server's address; the central connects back there and sends data, heartbeats and shutdown.
-The contract (README, "Verifying a client"): one JSON action per line on standard input, one
-JSON report per line on standard output, each action ending with exactly one terminal report.
+
+LenmsgRemote below is the remote under test and act() in main() its handler of the actions, on
+top of driver.py beside it, the contract's plumbing (README, "Verifying a client"). Replace the
+class and the handler with yours and keep driver.py beside them.
 
     stdout  {"event": "ready", "timeoutMs": 1000, "maxBytes": 16777216}
     stdin   {"action": "start", "heartbeatMs": 60}          server, client, hello; the central's interval
@@ -19,27 +21,17 @@ JSON report per line on standard output, each action ending with exactly one ter
     stdout  {"event": "done", "message": "no heartbeat for 180 ms"}
     stdin   {"action": "close"}                             stop the remote
     stdout  {"event": "done"}       or timeout | closed | protocol-error | error, with a "message"
-
-LenmsgRemote below is the client under test; replace it with yours and keep main().
 """
-import argparse
 import json
 import queue
 import socket
 import struct
-import sys
 import threading
 import time
 import traceback
 import uuid
 
-
-class ProtocolError(Exception):
-    """A frame the remote cannot decode: never delivered as data."""
-
-
-class ServerClosed(Exception):
-    """The central's connection closed while a call waited (or the remote stopped)."""
+import driver
 
 
 def no_constant(name):
@@ -51,7 +43,7 @@ def decode(body):
     try:
         return json.loads(body.decode('utf-8'), parse_constant=no_constant)
     except ValueError as err:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise ProtocolError(f'a body that is not UTF-8 JSON: {err}') from None
+        raise driver.ProtocolError(f'a body that is not UTF-8 JSON: {err}') from None
 
 
 def frame(message):
@@ -106,9 +98,9 @@ class LenmsgRemote:
             except queue.Empty:
                 raise TimeoutError(f'no data from the central within {self.timeout} s') from None
             if kind == 'closed':
-                raise ServerClosed(value)
+                raise driver.ServerClosed(value)
             if kind == 'protocol-error':
-                raise ProtocolError(value)
+                raise driver.ProtocolError(value)
             deliver(value)
 
     def wait_stopped(self):
@@ -165,13 +157,13 @@ class LenmsgRemote:
                     break
                 (length,) = struct.unpack('>I', header)
                 if length > self.max_bytes:  # refused from the header: never waited for, never allocated
-                    raise ProtocolError(f'a message length of {length} bytes, over {self.max_bytes}')
+                    raise driver.ProtocolError(f'a message length of {length} bytes, over {self.max_bytes}')
                 body = recv_exactly(conn, length)
                 if len(body) < length:
                     why = f'the central closed its connection after {len(body)} of {length} body bytes'
                     break
                 self._handle(decode(body))
-        except ProtocolError as err:
+        except driver.ProtocolError as err:
             self.inbox.put(('protocol-error', str(err)))
             why = None
         except OSError as err:
@@ -195,51 +187,34 @@ class LenmsgRemote:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('host')
-    parser.add_argument('port', type=int)
-    parser.add_argument('--timeout-ms', type=int, default=1000)
-    parser.add_argument('--max-bytes', type=int, default=16 * 1024 * 1024)
-    args = parser.parse_args()
-
-    def report(**fields):
-        sys.stdout.write(json.dumps(fields) + '\n')
-        sys.stdout.flush()  # a report the suite cannot see yet is a hang
-
-    report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
+    args = driver.options(__doc__, max_bytes=16 * 1024 * 1024).parse_args()
+    driver.report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
     remote = None
-    for line in sys.stdin:
-        action = json.loads(line)
-        try:
-            message = None
-            if action['action'] == 'start':
-                remote = LenmsgRemote((args.host, args.port), args.timeout_ms / 1000, args.max_bytes, action['heartbeatMs'] / 1000)
-            elif remote is None:
-                raise ValueError('the remote is not started (the first action is "start")')
-            elif action['action'] == 'send':
-                remote.send(action['body'])
-            elif action['action'] == 'send-error':
-                try:  # an exception of that name, raised, so that it has a stack
-                    raise type(action['name'], (Exception,), {})(action['message'])
-                except Exception as err:
-                    remote.send_error(err)
-            elif action['action'] == 'receive':
-                remote.receive(action['expect'], lambda body: report(event='received', data=json.dumps(body)))
-            elif action['action'] == 'wait-stop':
-                message = remote.wait_stopped()
-            elif action['action'] == 'close':
-                remote.stop('closed by its user')
-            else:
-                raise ValueError(f'unknown action {action["action"]!r}')
-            report(event='done', **({'message': message} if message else {}))
-        except TimeoutError as err:
-            report(event='timeout', message=str(err))
-        except (ServerClosed, ConnectionError) as err:
-            report(event='closed', message=str(err))
-        except ProtocolError as err:
-            report(event='protocol-error', message=str(err))
-        except Exception as err:  # anything else the remote raised
-            report(event='error', message=f'{type(err).__name__}: {err}')
+
+    def act(action):
+        """Returns the message of `done`: why the remote stopped, for wait-stop."""
+        nonlocal remote
+        if action['action'] == 'start':
+            remote = LenmsgRemote((args.host, args.port), args.timeout_ms / 1000, args.max_bytes, action['heartbeatMs'] / 1000)
+        elif remote is None:
+            raise ValueError('the remote is not started (the first action is "start")')
+        elif action['action'] == 'send':
+            remote.send(action['body'])
+        elif action['action'] == 'send-error':
+            try:  # an exception of that name, raised, so that it has a stack
+                raise type(action['name'], (Exception,), {})(action['message'])
+            except Exception as err:
+                remote.send_error(err)
+        elif action['action'] == 'receive':
+            remote.receive(action['expect'], lambda body: driver.deliver(json.dumps(body)))
+        elif action['action'] == 'wait-stop':
+            return remote.wait_stopped()
+        elif action['action'] == 'close':
+            remote.stop('closed by its user')
+        else:
+            raise driver.unknown(action)
+
+    driver.serve(act)
     if remote is not None:
         remote.stop('its user is gone')
 

@@ -3,32 +3,20 @@
 
     npx wireproof conform --protocol oneline --client "python3 examples/clients/oneline.py {host} {port}"
 
-The contract (README, "Verifying a client"): wireproof writes one JSON action per line to
-standard input and reads one JSON report per line from standard output. The first line
-announces the client's limits; each action then ends with exactly one terminal report.
+OnelineClient below is the client under test and act() in main() its handler of the actions,
+on top of driver.py beside it, the contract's plumbing (README, "Verifying a client"). Replace
+the class and the handler with yours and keep driver.py beside them.
 
     stdout  {"event": "ready", "timeoutMs": 1000, "maxBytes": 65536}
     stdin   {"action": "send", "data": "ping", "expect": 1}
     stdout  {"event": "received", "data": "pong"}
     stdout  {"event": "done"}       or timeout | closed | protocol-error | error, with a "message"
     stdin   {"action": "close"}     close the connection; then "done"
-
-OnelineClient below is the client under test; replace it with yours and keep main().
 """
-import argparse
-import base64
-import json
 import socket
-import sys
 import time
 
-
-class ProtocolError(Exception):
-    """A response the client cannot decode: never delivered as data."""
-
-
-class ServerClosed(Exception):
-    """The server closed the connection while a call waited."""
+import driver
 
 
 class OnelineClient:
@@ -54,60 +42,42 @@ class OnelineClient:
         while True:
             lf = self.pending.find(b'\n')
             if lf > self.max_bytes or (lf == -1 and len(self.pending) > self.max_bytes):
-                raise ProtocolError(f'a response line over {self.max_bytes} bytes')
+                raise driver.ProtocolError(f'a response line over {self.max_bytes} bytes')
             if lf != -1:
                 line = bytes(self.pending[:lf])
                 del self.pending[:lf + 1]
                 try:
                     return line.decode('utf-8')  # strict: invalid UTF-8 raises
                 except UnicodeDecodeError as err:
-                    raise ProtocolError(f'a response line that is not UTF-8: {err}') from None
+                    raise driver.ProtocolError(f'a response line that is not UTF-8: {err}') from None
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f'no whole response within {self.timeout} s')
             self.sock.settimeout(left)
             chunk = self.sock.recv(65536)  # raises TimeoutError (socket.timeout) when the server is silent
             if not chunk:
-                raise ServerClosed('the server closed the connection in the middle of a call')
+                raise driver.ServerClosed('the server closed the connection in the middle of a call')
             self.pending += chunk
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('host')
-    parser.add_argument('port', type=int)
-    parser.add_argument('--timeout-ms', type=int, default=1000)
-    parser.add_argument('--max-bytes', type=int, default=65536)
-    args = parser.parse_args()
-
-    def report(**fields):
-        sys.stdout.write(json.dumps(fields) + '\n')
-        sys.stdout.flush()  # a report the suite cannot see yet is a hang
-
-    report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
+    args = driver.options(__doc__, max_bytes=65536).parse_args()
+    driver.report(event='ready', timeoutMs=args.timeout_ms, maxBytes=args.max_bytes)
     client = None
-    for line in sys.stdin:
-        action = json.loads(line)
-        try:
-            if client is None:
-                client = OnelineClient(args.host, args.port, args.timeout_ms / 1000, args.max_bytes)
-            if action['action'] == 'send':
-                command = action['data'] if 'data' in action else base64.b64decode(action['base64']).decode('utf-8')
-                for response in client.send(command, action.get('expect', 0)):
-                    report(event='received', data=response)
-            elif action['action'] == 'close':
-                client.close()
-            else:
-                raise ValueError(f'unknown action {action["action"]!r}')
-            report(event='done')
-        except TimeoutError as err:
-            report(event='timeout', message=str(err))
-        except (ServerClosed, ConnectionError) as err:
-            report(event='closed', message=str(err))
-        except ProtocolError as err:
-            report(event='protocol-error', message=str(err))
-        except Exception as err:  # anything else the client raised
-            report(event='error', message=f'{type(err).__name__}: {err}')
+
+    def act(action):
+        nonlocal client
+        if client is None:
+            client = OnelineClient(args.host, args.port, args.timeout_ms / 1000, args.max_bytes)
+        if action['action'] == 'send':
+            for response in client.send(driver.payload(action).decode('utf-8'), action.get('expect', 0)):
+                driver.deliver(response)
+        elif action['action'] == 'close':
+            client.close()
+        else:
+            raise driver.unknown(action)
+
+    driver.serve(act)
     if client is not None:
         client.close()
 

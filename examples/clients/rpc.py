@@ -6,7 +6,8 @@
 Run it with Debian's /usr/bin/python3 (apt-get install python3-pyro4): the interpreter
 first on PATH may not have Pyro4. The client calls PYRONAME:wireproof.echo@HOST:PORT, the
 name server the suite plays on {port}; the daemon is wherever the name server's lookup
-says. The contract (README, "Verifying a client"), one JSON object per line each way:
+says. EchoClient below is the client under test and act() in main() its handler of the
+actions, on top of driver.py beside it, the contract's plumbing (README, "Verifying a client").
 
     stdout  {"event": "ready", "timeoutMs": 1000, "maxBytes": 4194304}
     stdin   {"action": "call", "method": "echo", "args": ["hi"], "kwargs": {}, "oneway": false}
@@ -21,12 +22,12 @@ Pyro4 as shipped has no limit on a message (MAX_MESSAGE_SIZE = 0: it takes a hea
 length claim at its word) and no timeout (COMMTIMEOUT = 0: it waits for ever). Both are
 set here, before the proxy exists: --max-bytes and --timeout-ms.
 """
-import argparse
 import json
-import sys
 
 import Pyro4
 import Pyro4.errors
+
+import driver
 
 
 def outcome_of_exception(err):
@@ -56,6 +57,10 @@ def failure_event(err):
     return 'error'
 
 
+def failure(err):
+    return failure_event(err), f'{type(err).__name__}: {err}'
+
+
 class EchoClient:
     """Calls wireproof.echo through its name server with a Pyro4 Proxy."""
 
@@ -76,48 +81,40 @@ class EchoClient:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('host')
-    parser.add_argument('port', type=int)
-    parser.add_argument('--timeout-ms', type=int, default=1000,
-                        help="Pyro4's COMMTIMEOUT in ms; 0 is Pyro4's own default, no timeout (announced as none)")
-    parser.add_argument('--max-bytes', type=int, default=4 * 1024 * 1024,
-                        help="Pyro4's MAX_MESSAGE_SIZE; 0 is Pyro4's own default, no maximum (announced as none)")
+    parser = driver.options(__doc__, max_bytes=4 * 1024 * 1024,
+                            timeout_help="Pyro4's COMMTIMEOUT in ms; 0 is Pyro4's own default, no timeout (announced as none)",
+                            max_bytes_help="Pyro4's MAX_MESSAGE_SIZE; 0 is Pyro4's own default, no maximum (announced as none)")
     parser.add_argument('--serializer', choices=['serpent', 'json'], default='serpent')
     args = parser.parse_args()
     Pyro4.config.COMMTIMEOUT = args.timeout_ms / 1000
     Pyro4.config.MAX_MESSAGE_SIZE = args.max_bytes
     Pyro4.config.SERIALIZER = args.serializer
 
-    def report(**fields):
-        sys.stdout.write(json.dumps(fields) + '\n')
-        sys.stdout.flush()  # a report the suite cannot see yet is a hang
-
     limits = {'timeoutMs': args.timeout_ms} if args.timeout_ms > 0 else {}
     if args.max_bytes > 0:
         limits['maxBytes'] = args.max_bytes
-    report(event='ready', **limits)
+    driver.report(event='ready', **limits)
     client = EchoClient(args.host, args.port)
-    for line in sys.stdin:
-        action = json.loads(line)
-        try:
-            if action['action'] == 'call':
-                oneway = action.get('oneway', False)
+
+    def act(action):
+        if action['action'] == 'call':
+            oneway = action.get('oneway', False)
+            try:
                 result = client.call(action['method'], action.get('args', []), action.get('kwargs', {}), oneway)
-                if not oneway:
-                    report(event='received', data=json.dumps({'result': result}))
-            elif action['action'] == 'close':
-                client.close()
-            else:
-                raise ValueError(f'unknown action {action["action"]!r}')
-            report(event='done')
-        except Exception as err:
-            outcome = outcome_of_exception(err)
-            if outcome is not None:
-                report(event='received', data=json.dumps(outcome))
-                report(event='done')
-            else:
-                report(event=failure_event(err), message=f'{type(err).__name__}: {err}')
+            except Exception as err:
+                outcome = outcome_of_exception(err)
+                if outcome is None:
+                    raise  # a local failure: its terminal event
+                driver.deliver(json.dumps(outcome))  # a remote exception is the call's outcome, then done
+                return
+            if not oneway:
+                driver.deliver(json.dumps({'result': result}))
+        elif action['action'] == 'close':
+            client.close()
+        else:
+            raise driver.unknown(action)
+
+    driver.serve(act, failure)
     client.close()
 
 

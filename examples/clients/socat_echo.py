@@ -7,49 +7,37 @@ Each `send` runs `socat -d -d -t T -T T - TCP:HOST:PORT` (T: the timeout), write
 to its standard input and closes it (socat then closes its sending side), and reports what
 socat printed. socat knows nothing of echo, so the adapter says only what socat says: its
 log line "inactivity timeout triggered" is a timeout, an error line (level E) a close or an
-error, anything else done. The contract is in examples/clients/echo.py and the README.
+error, anything else done. The contract is in driver.py beside it, examples/clients/echo.py
+and the README.
 """
-import argparse
-import base64
-import json
 import subprocess
-import sys
+
+import driver
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('host')
-    parser.add_argument('port', type=int)
-    parser.add_argument('--timeout-ms', type=int, default=1000)
-    args = parser.parse_args()
+    args = driver.options(__doc__).parse_args()
     seconds = str(args.timeout_ms / 1000)
     command = ['socat', '-d', '-d', '-t', seconds, '-T', seconds, '-', f'TCP:{args.host}:{args.port}']
+    driver.report(event='ready', timeoutMs=args.timeout_ms)
 
-    def report(**fields):
-        sys.stdout.write(json.dumps(fields) + '\n')
-        sys.stdout.flush()
-
-    report(event='ready', timeoutMs=args.timeout_ms)
-    for line in sys.stdin:
-        action = json.loads(line)
+    def act(action):
         if action['action'] != 'send':
-            report(event='done')
-            continue
-        data = action['data'].encode('utf-8') if 'data' in action else base64.b64decode(action['base64'])
-        run = subprocess.run(command, input=data, capture_output=True)
+            return
+        run = subprocess.run(command, input=driver.payload(action), capture_output=True)
         if run.stdout:
-            report(event='received', base64=base64.b64encode(run.stdout).decode('ascii'))
+            driver.deliver(run.stdout)
         log = run.stderr.decode('utf-8', errors='replace').splitlines()
         errors = [entry for entry in log if ' E ' in entry]
         if any('inactivity timeout triggered' in entry for entry in log):
-            report(event='timeout', message='socat: inactivity timeout triggered')
-        elif errors:
+            raise TimeoutError('socat: inactivity timeout triggered')
+        if errors:
             closed = any('reset' in entry.lower() or 'broken pipe' in entry.lower() for entry in errors)
-            report(event='closed' if closed else 'error', message=errors[-1])
-        elif run.returncode != 0:
-            report(event='error', message=f'socat exited with status {run.returncode}')
-        else:
-            report(event='done')
+            raise (driver.ServerClosed if closed else driver.ClientError)(errors[-1])
+        if run.returncode != 0:
+            raise driver.ClientError(f'socat exited with status {run.returncode}')
+
+    driver.serve(act)
 
 
 if __name__ == '__main__':
