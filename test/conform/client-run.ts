@@ -17,9 +17,9 @@ import type { Report } from '../../src/report/types';
 /** The interpreter itself, not a version manager's shim: a client process starts per case. */
 const PYTHON = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout?.trim() || 'python3';
 export const python = (file: string, ...args: string[]) => [PYTHON, path.join(ROOT, file), '{host}', '{port}', ...args].join(' ');
-/** The independent client of test/fixtures for a protocol (given {port2} where it has two), broken in one way or not. */
-/** The ports a fixture is told beyond {port}: cobra's control port; rpc's daemon port the client learns from the lookup only. */
+/** The ports a fixture is told beyond {port}: cobra's control port (rpc's daemon port the client learns from the lookup only). */
 const MORE_PORTS: Record<string, string[]> = { cobra: ['{port2}'] };
+/** The independent client of test/fixtures for a protocol, broken in one way or not. */
 export const fixture = (protocol: string, broken?: string) =>
   python(`test/fixtures/${protocol}_client.py`, ...(MORE_PORTS[protocol] ?? []), ...(broken ? ['--break', broken] : []));
 
