@@ -54,7 +54,7 @@ export function assertAllPass(report: Report, ids: string[]): void {
 export function breakTests(protocol: string, breaks: [string, number, string][]): void {
   for (const [broken, n, scenario] of breaks) {
     const id = `SRS-${protocol.toUpperCase()}-${n}`;
-    test(`a ${protocol} client that breaks "${broken}" exits 1 with ${id} FAIL`, async () => {
+    test(`${protocol}_client.py --break ${broken} exits 1 with ${id} FAIL`, async () => {
       const report = await conformClient(protocol, fixture(protocol, broken), { req: [id], cases: [scenario] });
       assert.equal(report.exitCode, 1, failures(report));
       assert.equal(verdictOf(report, id), 'FAIL');
