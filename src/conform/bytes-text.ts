@@ -44,3 +44,8 @@ export function escapeBytes(bytes: Uint8Array): string {
   }
   return text;
 }
+
+/** A count with its noun: "1 scenario", "2 scenarios", "1 fix", "3 fixes". */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

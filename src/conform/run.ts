@@ -14,6 +14,7 @@ import type { Requirement } from './srs';
 import type { PropertyCase, ProtocolPlugin } from './protocol';
 import { LOAD_TIMEOUT_MS } from '../robustness/run';
 import type { RequirementResult, RobustnessRun } from '../report/types';
+import { counted } from './bytes-text';
 
 export interface ConformOptions {
   protocol: string;
@@ -107,7 +108,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   let load: ProtocolRun['load'];
   const onCase = logCase(options.log);
   try {
-    options.log(`${options.protocol}: ${chosenScenarios.length} scenarios, ${chosenProperties.length} properties` +
+    options.log(`${options.protocol}: ${counted(chosenScenarios.length, 'scenario')}, ${counted(chosenProperties.length, 'property', 'properties')}` +
       `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
     const names = new Set(chosenScenarios.map((s) => s.name));
     const { lanes, why } = await lanesFor(plugin, target.main.endpoint, timeoutMs);
@@ -241,7 +242,7 @@ async function conformClient(srs: Requirement[], options: ConformOptions): Promi
   const onCase = logCase(options.log);
   try {
     setSession({ plugin, target, timeoutMs, timeoutScale: options.timeoutScale });
-    options.log(`${options.protocol}: ${chosenScenarios.length} client scenarios, ${chosenProperties.length} client properties against ${target.label}`);
+    options.log(`${options.protocol}: ${counted(chosenScenarios.length, 'client scenario')}, ${counted(chosenProperties.length, 'client property', 'client properties')} against ${target.label}`);
     const names = new Set(chosenScenarios.map((s) => s.name));
     if (chosenScenarios.length) {
       const ran = await runScenarios(options.protocol, chosenScenarios, CLIENT_TARGET, (o) => names.has(o.name) && onCase(o));

@@ -5,6 +5,7 @@ import type { CoverageSummary, Report, RequirementResult, RobustnessSection, Run
 import { EXIT, exitCode, summarize } from '../conform/verdict';
 import { PROJECT_ROOT } from '../conform/srs';
 import { baselineSummary, markRequirements, type Baseline } from './baseline';
+import { counted } from '../conform/bytes-text';
 
 /** One protocol's part of a report (src/conform/run.ts produces these). */
 export interface ReportPart {
@@ -81,7 +82,7 @@ function partsError(parts: readonly ReportPart[]): RunError | undefined {
   return {
     exit: EXIT.infrastructure,
     kind: 'case-errors',
-    message: `${errored.size} case${errored.size === 1 ? '' : 's'} could not run (ERROR); the first, "${name}": ${(message ?? 'no message').split('\n', 1)[0]}`,
+    message: `${counted(errored.size, 'case')} could not run (ERROR); the first, "${name}": ${(message ?? 'no message').split('\n', 1)[0]}`,
   };
 }
 

@@ -8,6 +8,7 @@ import { SUMMARY_COUNTS, describeReportExit, distinct, failuresFirst, formatDura
 import { html, page, traceTable, verdictBadge, type SafeHtml } from './html';
 import { compareExitCode, type Change, type Comparison, type ComparisonRow } from './compare';
 import type { RequirementResult } from './types';
+import { counted } from '../conform/bytes-text';
 
 const TRACE_LIMITS = { maxTraceRows: 40, maxChunkBytes: 64 };
 const CHANGE_TITLES: Record<Change, string> = { regression: 'regression', fix: 'fix', changed: 'changed' };
@@ -43,7 +44,7 @@ function differenceList(comparison: Comparison, change: Change, title: string): 
 function cellDetails(result: RequirementResult, withTraces: boolean): SafeHtml | false {
   const cases = failuresFirst(result.cases).filter((c) => c.verdict !== 'PASS');
   if (cases.length === 0 && result.verdict !== 'UNTRACED') return false;
-  return html`<details class="cell-cases"><summary>${cases.length === 0 ? 'no case' : `${cases.length} case${cases.length === 1 ? '' : 's'}`}</summary>
+  return html`<details class="cell-cases"><summary>${cases.length === 0 ? 'no case' : counted(cases.length, 'case')}</summary>
 ${cases.length === 0 && html`<p class="note">no selected case verifies this requirement</p>`}
 ${cases.map((c) => html`<div class="cell-case">${verdictBadge(c.verdict)} ${c.name}${c.message !== undefined && html`<pre class="message">${c.message}</pre>`}${withTraces && isFailure(c.verdict) && c.trace !== undefined && c.trace.length > 0 && traceTable(c.trace, TRACE_LIMITS)}</div>`)}
 </details>`;
@@ -69,7 +70,7 @@ export function renderCompareHtml(comparison: Comparison): string {
   const exit = compareExitCode(comparison);
   return page(`wireproof comparison: ${runs.map((r) => r.label).join(' · ')}`, html`<header>
 <h1>wireproof comparison</h1>
-<p class="exit exit-${exit}">${regressions} regression${regressions === 1 ? '' : 's'} and ${fixes} fix${fixes === 1 ? '' : 'es'} on the first run (${runs[0].label}); exit ${exit}</p>
+<p class="exit exit-${exit}">${counted(regressions, 'regression')} and ${counted(fixes, 'fix', 'fixes')} on the first run (${runs[0].label}); exit ${exit}</p>
 ${runsTable(comparison)}
 </header>
 <main>

@@ -7,6 +7,7 @@ import { SUMMARY_COUNTS, describeReportExit, formatDuration } from './present';
 import { escapeMarkdown, fitRows, SUMMARY_LIMIT_BYTES, tableRow } from './markdown';
 import { failing, type Change, type Comparison, type ComparisonRow } from './compare';
 import type { RequirementVerdict } from './types';
+import { counted } from '../conform/bytes-text';
 
 const SQUARES: Record<RequirementVerdict, string> = {
   FAIL: '🟥', ERROR: '🟪', 'NON-STRICT': '🟨', UNTRACED: '🟧', UNSUPPORTED: '⬜', INFO: '🟦', PASS: '🟩',
@@ -22,7 +23,7 @@ function verdictCell(row: ComparisonRow, index: number): string {
 function header(comparison: Comparison): string[] {
   const { runs, regressions, fixes } = comparison;
   return [
-    `## wireproof comparison: ${runs.length} runs, ${regressions} regression${regressions === 1 ? '' : 's'} and ${fixes} fix${fixes === 1 ? '' : 'es'} on the first run`,
+    `## wireproof comparison: ${runs.length} runs, ${counted(regressions, 'regression')} and ${counted(fixes, 'fix', 'fixes')} on the first run`,
     '',
     tableRow(['Run', 'Target', 'Report', 'Started', 'Duration', 'Exit', ...SUMMARY_COUNTS.map(({ verdict }) => `${SQUARES[verdict]} ${verdict}`)]),
     tableRow(['---', '---', '---', '---', '---:', '---', ...SUMMARY_COUNTS.map(() => '---:')]),

@@ -7,6 +7,7 @@
  */
 import type { Outcome } from '../conform/verdict';
 import type { RobustnessRun, RunVerdict } from '../report/types';
+import { counted } from '../conform/bytes-text';
 
 export interface Judgement {
   outcome: Outcome;
@@ -22,7 +23,6 @@ export interface RunJudgement {
 /** Resident memory a load may add to a server, in MiB (issue 7). */
 export const GROWTH_LIMIT_MIB = 64;
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The figures of a volume or many-clients run in one line: counts, throughput, latency. */
 export function figures(run: RobustnessRun): string {
@@ -50,7 +50,7 @@ function judgeKept(run: RobustnessRun): Judgement {
   const wrong = [
     ...(run.aliveAfter === false ? ['no answer to the liveness probe after the load'] : []),
     ...(run.died ? [run.died] : []),
-    ...(keeper && keeper.lost > 0 ? [`${plural(keeper.lost, 'accepted request')} lost or answered wrong${keeper.problem ? ` (${keeper.problem})` : ''}`] : []),
+    ...(keeper && keeper.lost > 0 ? [`${counted(keeper.lost, 'accepted request')} lost or answered wrong${keeper.problem ? ` (${keeper.problem})` : ''}`] : []),
   ];
   return wrong.length === 0
     ? { outcome: 'passed', message: `alive before and after; ${accepted}` }

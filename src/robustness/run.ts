@@ -23,6 +23,7 @@ import { FIXED_SIZES, loadsFor, warmUpSizes, type LoadSizes } from './profiles';
 import { referenceServer, ServerProcess, type ServerCommand } from './process';
 import { Rng } from './rng';
 import { shardLabel, WHOLE, type Shard } from './shard';
+import { counted } from '../conform/bytes-text';
 
 export { GROWTH_LIMIT_MIB };
 
@@ -178,7 +179,7 @@ function note(run: RobustnessRun, outcome: LoadOutcome, warmUp: Load, measured: 
     ...(run.aliveAfter ? [] : ['no answer to the liveness probe after the load']),
     ...(run.died ? [run.died] : []),
     ...(run.growthMiB !== undefined && run.growthMiB >= GROWTH_LIMIT_MIB ? [`resident memory grew by ${run.growthMiB} MiB (limit ${GROWTH_LIMIT_MIB})`] : []),
-    ...(run.lostAccepted ? [`${run.lostAccepted} accepted request${run.lostAccepted === 1 ? '' : 's'} lost or answered wrong`] : []),
+    ...(run.lostAccepted ? [`${counted(run.lostAccepted, 'accepted request')} lost or answered wrong`] : []),
     ...(run.problems ?? []),
   ];
   const shown = failures.slice(0, PROBLEMS_SHOWN).join('; ') + (failures.length > PROBLEMS_SHOWN ? `; and ${failures.length - PROBLEMS_SHOWN} more problems` : '');

@@ -10,7 +10,6 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, verdictOf } from './run-cli';
 import { conformProtocol } from '../../src/conform/run';
-import { protocolPlugin } from '../../src/conform/protocols';
 import { loadSrs } from '../../src/conform/srs';
 import { buildReport } from '../../src/report/build';
 import type { Report } from '../../src/report/types';
@@ -18,9 +17,11 @@ import type { Report } from '../../src/report/types';
 /** The interpreter itself, not a version manager's shim: a client process starts per case. */
 const PYTHON = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout?.trim() || 'python3';
 export const python = (file: string, ...args: string[]) => [PYTHON, path.join(ROOT, file), '{host}', '{port}', ...args].join(' ');
-/** The independent client of test/fixtures for a protocol (given {port2} where it has two), broken in one way or not. */
+/** The ports a fixture is told beyond {port}: cobra's control port (rpc's daemon port the client learns from the lookup only). */
+const MORE_PORTS: Record<string, string[]> = { cobra: ['{port2}'] };
+/** The independent client of test/fixtures for a protocol, broken in one way or not. */
 export const fixture = (protocol: string, broken?: string) =>
-  python(`test/fixtures/${protocol}_client.py`, ...(protocolPlugin(protocol).client?.ports === 2 ? ['{port2}'] : []), ...(broken ? ['--break', broken] : []));
+  python(`test/fixtures/${protocol}_client.py`, ...(MORE_PORTS[protocol] ?? []), ...(broken ? ['--break', broken] : []));
 
 /** Runs per client property here: the CI budget (a process each); users get each property's own. */
 export const RUNS = 3;
@@ -53,7 +54,7 @@ export function assertAllPass(report: Report, ids: string[]): void {
 export function breakTests(protocol: string, breaks: [string, number, string][]): void {
   for (const [broken, n, scenario] of breaks) {
     const id = `SRS-${protocol.toUpperCase()}-${n}`;
-    test(`a ${protocol} client that breaks "${broken}" exits 1 with ${id} FAIL`, async () => {
+    test(`${protocol}_client.py --break ${broken} exits 1 with ${id} FAIL`, async () => {
       const report = await conformClient(protocol, fixture(protocol, broken), { req: [id], cases: [scenario] });
       assert.equal(report.exitCode, 1, failures(report));
       assert.equal(verdictOf(report, id), 'FAIL');

@@ -12,8 +12,7 @@ import { MAX_BODY } from '../../impl/channel/framer';
 import { escapeBytes } from '../bytes-text';
 import { bytesField } from '../client/contract';
 import {
-  allowedByScript, answer, awaitedUnits, cutEnding, describeWrites, expectAllowedReports, segmentation, withClient,
-  type Ending, type ScriptedUnit, type Segmentation,
+  allowedByScript, answer, awaitedUnits, cutEnding, describeWrites, expectAllowedReports, segmentation, WHOLE, withClient, type Ending, type ScriptedUnit, type Segmentation,
 } from '../client/fuzz';
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
@@ -74,8 +73,6 @@ function describe(sent: unknown, script: unknown, writes: unknown, end: Ending):
     : s.kind === 'malformed' ? `<${s.what}: "${escapeBytes(s.bytes)}">` : `"${escapeBytes(s.bytes.subarray(0, 60))}"${s.bytes.length > 60 ? `… (${s.bytes.length} bytes)` : ''}`));
   return `told to send "${escapeBytes((sent as Buffer).subarray(0, 60))}"; answered ${listed.join(', ')}; ${describeWrites(writes, end)}`;
 }
-
-const WHOLE: Ending = { kind: 'whole' };
 
 const liveBodies: PropertyCase = {
   name: 'channel client live: a body goes out as its frame, and bodies in any segmentation are reported exactly',

@@ -15,6 +15,8 @@ import type { Report, TerminalEvent } from './contract';
 
 /** How the scripted answer ends: all of it, or cut at an offset by a close (FIN) or a reset (RST). */
 export type Ending = { kind: 'whole' } | { kind: 'close' | 'reset'; offset: number };
+/** The answer sent whole. */
+export const WHOLE: Ending = { kind: 'whole' };
 
 /** A cut: a close or a reset at any offset of the answer (folded into its length by cutAt). */
 export const cutEnding: fc.Arbitrary<Ending> = fc.record({ kind: fc.constantFrom('close' as const, 'reset' as const), offset: fc.nat({ max: 1 << 20 }) });
@@ -62,10 +64,10 @@ export function describeEnding(end: Ending, length?: number): string {
   return `cut at ${at} by a ${end.kind === 'close' ? 'close (FIN)' : 'reset (RST)'}`;
 }
 
-/** How a scripted answer was written and how it ended, for a counterexample. */
-export function describeWrites(writes: unknown, end: Ending, length?: number): string {
+/** How a scripted answer was written (and how it ended, when given), for a counterexample. */
+export function describeWrites(writes: unknown, end?: Ending, length?: number): string {
   const { sizes, gapMs } = writes as Segmentation;
-  return `write sizes ${JSON.stringify(sizes)}, ${gapMs} ms apart; ${describeEnding(end, length)}`;
+  return `write sizes ${JSON.stringify(sizes)}, ${gapMs} ms apart${end ? `; ${describeEnding(end, length)}` : ''}`;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { ClientCase } from '../client/case';
 import { describeReport } from '../client/case';
 import type { Report } from '../client/contract';
 import {
-  allowedByScript, answer, cutEnding, describeWrites, expectAllowedReports, segmentation, withClient, type Ending, type ScriptedUnit, type Segmentation,
+  allowedByScript, answer, cutEnding, describeWrites, expectAllowedReports, segmentation, WHOLE, withClient, type Ending, type ScriptedUnit, type Segmentation,
 } from '../client/fuzz';
 import { lineParse, type WireDriver } from '../driver';
 import { NonConformance } from '../errors';
@@ -100,8 +100,6 @@ async function expectScripted(client: ClientCase, units: ScriptedUnit<unknown>[]
   const show = (m: unknown) => (Buffer.isBuffer(m) ? `"${escapeBytes(m.subarray(0, 200))}"` : JSON.stringify(m).slice(0, 200));
   expectAllowedReports(await client.collect(), allowedByScript(units, end), ['message', 'messages'], (got, want) => sameMessage(messageOf(got), want), show);
 }
-const WHOLE: Ending = { kind: 'whole' };
-
 /** Loads the program: the path on the file port, `ok`, the first status on the control port; both delivered. */
 async function load(client: ClientCase, first: StandbyStatus): Promise<WireDriver> {
   client.tell({ action: 'load', path: 'fuzz.py' });

@@ -8,7 +8,9 @@
 import fc from 'fast-check';
 import { escapeBytes } from '../bytes-text';
 import { bytesField } from '../client/contract';
-import { answer, cutAt, cutEnding, describeEnding, endsAfterCut, expectEndAllowed, segmentation, withClient, type Ending, type Segmentation } from '../client/fuzz';
+import {
+  answer, cutAt, cutEnding, describeWrites, endsAfterCut, expectEndAllowed, segmentation, WHOLE, withClient, type Ending, type Segmentation,
+} from '../client/fuzz';
 import { exactParse } from '../driver';
 import { NonConformance } from '../errors';
 import { expectConform } from '../properties';
@@ -45,11 +47,8 @@ function exchange(ctx: LiveContext, bytes: Buffer, writes: Segmentation, end: En
 
 function describe(bytes: unknown, writes: unknown, end: Ending): string {
   const b = bytes as Buffer;
-  const { sizes, gapMs } = writes as Segmentation;
-  return `${b.length} bytes (hex ${b.subarray(0, 32).toString('hex')}${b.length > 32 ? '…' : ''}); echo write sizes ${JSON.stringify(sizes)}, ${gapMs} ms apart; ${describeEnding(end, b.length)}`;
+  return `${b.length} bytes (hex ${b.subarray(0, 32).toString('hex')}${b.length > 32 ? '…' : ''}); echo ${describeWrites(writes, end, b.length)}`;
 }
-
-const WHOLE: Ending = { kind: 'whole' };
 
 const liveWhole: PropertyCase = {
   name: 'echo client live: random bytes go out exactly, and their echo in any segmentation is reported whole',

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { escapeBytes } from '../bytes-text';
 import { NonConformance } from '../errors';
-import { answer, cutEnding, describeWrites, endsAfterCut, segmentation, withClient, type Ending, type Segmentation } from '../client/fuzz';
+import { answer, cutEnding, describeWrites, endsAfterCut, segmentation, WHOLE, withClient, type Ending, type Segmentation } from '../client/fuzz';
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
 import type { Report, TerminalEvent } from '../client/contract';
@@ -126,8 +126,6 @@ function exchange(ctx: LiveContext, make: (max: number) => Scripted, writes: Seg
     expectConform(report.event === 'done', () => `after the response the call ended with ${describeReport(report)}, not "done"`);
   });
 }
-
-const WHOLE: Ending = { kind: 'whole' };
 
 const describeScript = (script: string, writes: unknown, end: Ending) => `${script}; ${describeWrites(writes, end)}`;
 

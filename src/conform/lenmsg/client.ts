@@ -14,8 +14,7 @@ import { decodeBody, encodeMessage, HEADER_BYTES, MAX_MESSAGE } from '../../impl
 import { escapeBytes } from '../bytes-text';
 import type { ClientCase } from '../client/case';
 import {
-  allowedByScript, answer, awaitedUnits, cutEnding, describeWrites, expectAllowedReports, segmentation, withClient,
-  type Ending, type ScriptedUnit, type Segmentation,
+  allowedByScript, answer, awaitedUnits, cutEnding, describeWrites, expectAllowedReports, segmentation, WHOLE, withClient, type Ending, type ScriptedUnit, type Segmentation,
 } from '../client/fuzz';
 import type { Parse, WireDriver } from '../driver';
 import { NonConformance, TargetUnreachableError } from '../errors';
@@ -193,8 +192,6 @@ function describe(frames: unknown, writes: unknown, end: Ending, sent?: unknown)
   });
   return `${sent === undefined ? '' : `told to send ${preview(sent)}; `}the central sent ${listed.join(', ')}; ${describeWrites(writes, end)}`;
 }
-
-const WHOLE: Ending = { kind: 'whole' };
 
 const liveData: PropertyCase = {
   name: 'lenmsg client live: data goes out as its frame, and data in any segmentation, heartbeats among it, is reported exactly',

@@ -12,7 +12,9 @@ import { escapeBytes } from '../bytes-text';
 import { lineParse } from '../driver';
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
-import { answer, cutAt, cutEnding, describeEnding, endsAfterCut, expectEndAllowed, segmentation, withClient, type Ending, type Segmentation } from '../client/fuzz';
+import {
+  answer, cutAt, cutEnding, describeWrites, endsAfterCut, expectEndAllowed, segmentation, WHOLE, withClient, type Ending, type Segmentation,
+} from '../client/fuzz';
 import type { TerminalEvent } from '../client/contract';
 import { invalidUtf8Packet, wire } from './arbitraries';
 
@@ -80,11 +82,8 @@ function exchange(ctx: LiveContext, responses: Response[], writes: Segmentation,
 
 function describe(responses: unknown, writes: unknown, end: Ending): string {
   const shown = (responses as Response[]).map((r) => (r.kind === 'oversize' ? `<${r.extra} bytes over the maximum>` : `"${escapeBytes(r.bytes)}"`));
-  const { sizes, gapMs } = writes as Segmentation;
-  return `responses ${shown.join(', ')}; write sizes ${JSON.stringify(sizes)}, ${gapMs} ms apart; ${describeEnding(end)}`;
+  return `responses ${shown.join(', ')}; ${describeWrites(writes, end)}`;
 }
-
-const WHOLE: Ending = { kind: 'whole' };
 
 const liveText: PropertyCase = {
   name: 'oneline client live: text responses in any segmentation are reported exactly',

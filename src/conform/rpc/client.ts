@@ -17,7 +17,9 @@ import type { Serializer } from '../../impl/rpc/serializers';
 import { escapeBytes } from '../bytes-text';
 import type { ClientCase } from '../client/case';
 import { describeReport } from '../client/case';
-import { answer, cutEnding, describeEnding, endsAfterCut, expectEndAllowed, segmentation, withClient, type Ending, type Segmentation } from '../client/fuzz';
+import {
+  answer, cutEnding, describeWrites, endsAfterCut, expectEndAllowed, segmentation, WHOLE, withClient, type Ending, type Segmentation,
+} from '../client/fuzz';
 import type { WireDriver } from '../driver';
 import { NonConformance } from '../errors';
 import { expectConform } from '../properties';
@@ -120,8 +122,6 @@ const annotations = fc.uniqueArray(
 const HEADER_BYTES = [...Array(HEADER_SIZE).keys()].filter((i) => i !== 12 && i !== 13 && i !== 20 && i !== 21);
 const headerBit = fc.record({ byte: fc.constantFrom(...HEADER_BYTES), bit: fc.integer({ min: 0, max: 7 }) });
 
-const WHOLE: Ending = { kind: 'whole' };
-
 /** One run: a client process against the case's scripted name server and daemon (stopped after the client is). */
 async function withRpc(ctx: LiveContext, body: (client: ClientCase, rpc: ScriptedRpc) => Promise<void>): Promise<void> {
   let rpc: ScriptedRpc | undefined;
@@ -164,7 +164,7 @@ const liveCalls: PropertyCase = {
     const { args, kwargs } = told as ToldCall;
     const chunks = [...(extra as Map<string, Buffer>)].map(([k, v]) => `${k}: ${v.length} bytes`).join(', ') || 'none';
     return `echo(${(args as unknown[]).map(describeValue).join(', ')}, keywords ${describeValue(kwargs)}) answered ${describeValue(value)} ` +
-      `with annotations ${chunks}; CONNECTOK writes ${describeWrites(okWrites)}, RESULT writes ${describeWrites(resultWrites)}`;
+      `with annotations ${chunks}; CONNECTOK in ${describeWrites(okWrites)}, the RESULT in ${describeWrites(resultWrites)}`;
   },
 };
 
@@ -185,7 +185,7 @@ const liveBitFlip: PropertyCase = {
     })),
   describe: ([value, flip, writes]) => {
     const { byte, bit } = flip as { byte: number; bit: number };
-    return `the RESULT of echo(${describeValue(value)}) with bit ${bit} of header byte ${byte} flipped, in writes ${describeWrites(writes)}`;
+    return `the RESULT of echo(${describeValue(value)}) with bit ${bit} of header byte ${byte} flipped, in ${describeWrites(writes)}`;
   },
 };
 
@@ -215,7 +215,7 @@ const liveCut: PropertyCase = {
       expectEndAllowed(report, endsAfterCut(end), false, 'nothing delivered');
     })),
   describe: ([value, writes, end]) =>
-    `echo(${describeValue(value)}): CONNECTOK then the RESULT, in writes ${describeWrites(writes)}, ${describeEnding(end as Ending)} (offset counted over both)`,
+    `echo(${describeValue(value)}): CONNECTOK then the RESULT, in ${describeWrites(writes, end as Ending)} (offset counted over both)`,
 };
 
 /** Writes the answer in its writes while the client keeps the connection open: one that refuses a header may close before the rest. */
@@ -225,11 +225,6 @@ async function answerUntilClosed(conn: WireDriver, bytes: Buffer, writes: Segmen
   } catch (error) {
     if (!conn.isClosed) throw error;
   }
-}
-
-function describeWrites(writes: unknown): string {
-  const { sizes, gapMs } = writes as Segmentation;
-  return `${JSON.stringify(sizes)} ${gapMs} ms apart`;
 }
 
 export const rpcClient: ClientSupport = {

@@ -24,6 +24,7 @@ import type { ClientCase } from '../client/case';
 import type { WireDriver } from '../driver';
 import { NonConformance } from '../errors';
 import { describeValue, messageName, messageParse, replySerializer, replyValue } from './wire';
+import { counted } from '../bytes-text';
 
 /** A message from the client, read whole; a malformed one is the client's non-conformance. */
 const fromClient = messageParse('the client');
@@ -229,7 +230,7 @@ export class ScriptedRpc {
     this.checkNameServer();
     if (!conn) {
       throw new NonConformance(`the client did not connect to the daemon at ${this.daemonUri.location}, the URI the name server's lookup answered, ` +
-        `within ${Math.round(this.client.boundMs)} ms (${this.lookups} lookup${this.lookups === 1 ? '' : 's'} of "${ECHO_OBJECT_ID}" received)`);
+        `within ${Math.round(this.client.boundMs)} ms (${counted(this.lookups, 'lookup')} of "${ECHO_OBJECT_ID}" received)`);
     }
     void conn.closedWithin(10 * 60_000).then((how) => {
       if (how === 'FIN' && !this.stopped) conn.end();
