@@ -19,13 +19,15 @@ A remote exception is the call's outcome too: {"exception": {"class", "args", "t
 then "done". A oneway call reports no unit, only "done".
 
 Pyro4 as shipped has no limit on a message (MAX_MESSAGE_SIZE = 0: it takes a header's
-length claim at its word) and no timeout (COMMTIMEOUT = 0: it waits for ever). Both are
-set here, before the proxy exists: --max-bytes and --timeout-ms.
+length claim at its word), no timeout (COMMTIMEOUT = 0: it waits for ever), and does not
+check a received length's sign. All three are set here, before the proxy exists: --max-bytes,
+--timeout-ms, refuse_negative_lengths(). --as-shipped leaves Pyro4 as it comes.
 """
 import json
 
 import Pyro4
 import Pyro4.errors
+import Pyro4.message
 
 import driver
 
@@ -61,6 +63,23 @@ def failure(err):
     return failure_event(err), f'{type(err).__name__}: {err}'
 
 
+def refuse_negative_lengths():
+    """Pyro4 4.82 refuses a negative data length when it sends a message (Message.to_bytes) but
+    not when it receives one: recv() hands the length to socket.recv, whose ValueError is none
+    of Pyro4's errors, and the proxy keeps a connection whose framing is lost (SRS-RPC-114;
+    README, "Verifying a client"). Checked at the header, it is Pyro4's own ProtocolError, on
+    which the proxy releases the connection."""
+    from_header = Pyro4.message.Message.from_header.__func__
+
+    def checked(cls, header):
+        message = from_header(cls, header)
+        if message.data_size < 0:
+            raise Pyro4.errors.ProtocolError(f'invalid data size {message.data_size}')
+        return message
+
+    Pyro4.message.Message.from_header = classmethod(checked)
+
+
 class EchoClient:
     """Calls wireproof.echo through its name server with a Pyro4 Proxy."""
 
@@ -85,7 +104,13 @@ def main():
                             timeout_help="Pyro4's COMMTIMEOUT in ms; 0 is Pyro4's own default, no timeout (announced as none)",
                             max_bytes_help="Pyro4's MAX_MESSAGE_SIZE; 0 is Pyro4's own default, no maximum (announced as none)")
     parser.add_argument('--serializer', choices=['serpent', 'json'], default='serpent')
+    parser.add_argument('--as-shipped', action='store_true',
+                        help="Pyro4 with its own defaults and nothing added: --timeout-ms 0 --max-bytes 0, no length check")
     args = parser.parse_args()
+    if args.as_shipped:
+        args.timeout_ms = args.max_bytes = 0
+    else:
+        refuse_negative_lengths()
     Pyro4.config.COMMTIMEOUT = args.timeout_ms / 1000
     Pyro4.config.MAX_MESSAGE_SIZE = args.max_bytes
     Pyro4.config.SERIALIZER = args.serializer

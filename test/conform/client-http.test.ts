@@ -3,8 +3,9 @@
  * it has never seen. An independent client on raw sockets (test/fixtures/http_client.py)
  * passes every http client requirement, and broken in one way at a time fails the requirement
  * of that rule (exit 1; each break runs the one scenario that shows it, to keep CI short).
- * Python's urllib.request through examples/clients/http.py and curl through
- * examples/clients/curl_http.py, real clients no one here wrote, are held to the verdicts the
+ * The example adapter, examples/clients/http.py, passes too. Python's urllib.request through
+ * examples/clients/urllib_http.py and curl through examples/clients/curl_http.py, real
+ * clients no one here wrote, are held to the verdicts the
  * README records for them.
  */
 import { describe, test } from 'node:test';
@@ -39,13 +40,17 @@ describe('conform --client, http', { concurrency: true }, () => {
       assertAllPass(await conformClient('http', fixture('http')), IDS);
     });
 
+    test('the example, examples/clients/http.py, passes every http client requirement', async () => {
+      assertAllPass(await conformClient('http', python('examples/clients/http.py')), IDS);
+    });
+
     breakTests('http', BREAKS);
   });
 
   // Real clients, each run a process of its own beside the in-process runs (all of them wait on clients most of the time).
   describe('through the CLI', { concurrency: true }, () => {
-    test('urllib.request through examples/clients/http.py: the verdicts the README records', async () => {
-      const run = await runCli(['conform', '--protocol', 'http', '--client', python('examples/clients/http.py'), '--runs', '3', '--seed', '1']);
+    test('urllib.request through examples/clients/urllib_http.py: the verdicts the README records', async () => {
+      const run = await runCli(['conform', '--protocol', 'http', '--client', python('examples/clients/urllib_http.py'), '--runs', '3', '--seed', '1']);
       assert.equal(run.code, 1, run.stdout + run.stderr);
       assertVerdicts(run, only([101, 102, 106, 107, 108]));
     });
