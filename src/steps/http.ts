@@ -11,14 +11,14 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
-import type { Endpoint, Parse } from '../conform/driver';
+import { READ_AHEAD_BYTES, type Endpoint, type Parse } from '../conform/driver';
 import { NonConformance } from '../conform/errors';
 import { PROJECT_ROOT } from '../conform/srs';
 import {
   describeAnswer, httpRequest, isSuccess, mediaType, rawExchange, requestBytes, requestLineBytes, splitHead, type HttpAnswer, type RawAnswer,
 } from '../conform/http/exchange';
 import {
-  CANARY_NAME, FIXTURE_FILES, FIXTURE_ROOT, fixtureBytes, LARGE_FILE, largeFileBytes, requireOwnedRoot,
+  CANARY_NAME, FIXTURE_FILES, FIXTURE_ROOT, fixtureBytes, LARGE_FILE, LARGE_FILE_SIZE, largeFileBytes, requireOwnedRoot,
 } from '../conform/http/fixture';
 import { expectRefused } from '../conform/http/verdicts';
 import { get, type HttpResponse } from '../impl/http/client';
@@ -83,7 +83,7 @@ When('an http client GETs {string}', async function (this: HttpWorld, target: st
 
 When('an http client GETs the large generated file', async function (this: HttpWorld) {
   requireOwnedRoot(this.root, `the ${LARGE_FILE} case`);
-  this.answer = fromHttp(`GET /${LARGE_FILE}`, await httpRequest(this.endpoint, this.trace, { path: `/${LARGE_FILE}` }, this.timeoutMs * 5));
+  this.answer = fromHttp(`GET /${LARGE_FILE}`, await httpRequest(this.endpoint, this.trace, { path: `/${LARGE_FILE}`, maxBody: LARGE_FILE_SIZE + READ_AHEAD_BYTES }, this.timeoutMs * 5));
 });
 
 When('an http client GETs the symlink {string}', async function (this: HttpWorld, name: string) {

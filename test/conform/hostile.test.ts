@@ -3,7 +3,8 @@
  * that floods every connection with 64 KiB units of its protocol's framing, and one that
  * never writes a byte. Whatever they send, the run ends in a verdict that is no pass
  * (exit 1, or 2 when the target does not answer its liveness probe), every trace keeps at
- * most its cap and says what it left out, and report.json stays within what those caps allow.
+ * most its cap and says what it left out, report.json stays within what those caps allow,
+ * and the suite's process stays under SUITE_RSS_BOUND.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +24,10 @@ const hostile = (protocol: string, mode: 'flood' | 'mute') =>
  */
 const LISTING_BYTES = 2 * 2 * TRACE_BYTES + TRACE_ROWS * 200 + 8 * 1024;
 
+/** The suite's peak resident memory against a hostile target: issue 12's bound (about 60 MiB of it is Node and the suite loaded). */
+const SUITE_RSS_BOUND = 256 * 1024 * 1024;
+const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
 function checkTraces(cases: CaseResult[]): number {
   let capped = 0;
   for (const c of cases) {
@@ -41,9 +46,10 @@ function checkTraces(cases: CaseResult[]): number {
 // Each run is a CLI process with servers of its own: a few at once.
 describe('conform against hostile targets', { concurrency: 3 }, () => {
   for (const protocol of ['oneline', 'channel', 'lenmsg', 'echo', 'http', 'rpc', 'cobra']) {
-    test(`${protocol}: a target that floods every connection fails, with capped traces and a bounded report`, async () => {
-      const run = await runCli(['conform', '--protocol', protocol, '--spawn', hostile(protocol, 'flood')]);
+    test(`${protocol}: a target that floods every connection fails, with capped traces, a bounded report and the suite under 256 MiB`, async () => {
+      const run = await runCli(['conform', '--protocol', protocol, '--spawn', hostile(protocol, 'flood')], undefined, { measureRss: true });
       assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.ok(run.maxRssBytes! < SUITE_RSS_BOUND, `the suite's peak resident memory was ${MiB(run.maxRssBytes!)} (bound ${MiB(SUITE_RSS_BOUND)})`);
       const report = run.report!;
       assert.ok(report.summary.fail > 0, JSON.stringify(report.summary));
       const listings = report.requirements.flatMap((r) => r.cases);
@@ -55,8 +61,9 @@ describe('conform against hostile targets', { concurrency: 3 }, () => {
 
   for (const [protocol, codes] of [['oneline', [2]], ['lenmsg', [1]]] as const) {
     test(`${protocol}: a target that never writes a byte is judged (exit ${codes.join(' or ')})`, async () => {
-      const run = await runCli(['conform', '--protocol', protocol, '--spawn', hostile(protocol, 'mute')]);
+      const run = await runCli(['conform', '--protocol', protocol, '--spawn', hostile(protocol, 'mute')], undefined, { measureRss: true });
       assert.ok((codes as readonly number[]).includes(run.code), `exit ${run.code}: ${run.stdout}${run.stderr}`);
+      assert.ok(run.maxRssBytes! < SUITE_RSS_BOUND, `the suite's peak resident memory was ${MiB(run.maxRssBytes!)} (bound ${MiB(SUITE_RSS_BOUND)})`);
       if (run.report) checkTraces(run.report.requirements.flatMap((r) => r.cases));
     });
   }

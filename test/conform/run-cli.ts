@@ -20,19 +20,33 @@ export interface CliRun {
   files: Record<string, string>;
   /** The size of report.json in bytes, when the run wrote one. */
   reportBytes?: number;
+  /** The CLI process's peak resident memory in bytes (with `measureRss`). */
+  maxRssBytes?: number;
 }
 
-export function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
+/** Preloaded into the CLI with `measureRss`: writes its peak resident memory at exit. */
+const MAX_RSS_HOOK = path.join(__dirname, 'max-rss.js');
+
+export function runCli(args: string[], timeoutMs = 180_000, { measureRss = false } = {}): Promise<CliRun> {
   const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wireproof-test-'));
+  // Beside the report directory, not in it: the run lists every file it wrote there.
+  const rssFile = `${reportDir}.rss`;
+  const env = measureRss ? { ...process.env, NODE_OPTIONS: `--require ${MAX_RSS_HOOK}`, WIREPROOF_MAX_RSS_FILE: rssFile } : process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args, '--report-dir', reportDir], { cwd: ROOT, timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args, '--report-dir', reportDir], { cwd: ROOT, timeout: timeoutMs, env }, (err, stdout, stderr) => {
       const file = path.join(reportDir, 'report.json');
       const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
       const written = fs.readdirSync(reportDir, { withFileTypes: true }).filter((entry) => entry.isFile());
       const files = Object.fromEntries(written.map(({ name }) => [name, fs.readFileSync(path.join(reportDir, name), 'utf8')]));
       fs.rmSync(reportDir, { recursive: true, force: true });
+      const maxRss = measureRss && fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : undefined;
+      fs.rmSync(rssFile, { force: true });
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr, files, ...(text === undefined ? {} : { report: JSON.parse(text) as Report, reportBytes: Buffer.byteLength(text) }) });
+      resolve({
+        code, stdout, stderr, files,
+        ...(text === undefined ? {} : { report: JSON.parse(text) as Report, reportBytes: Buffer.byteLength(text) }),
+        ...(maxRss === undefined ? {} : { maxRssBytes: maxRss }),
+      });
     });
   });
 }

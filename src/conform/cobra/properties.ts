@@ -8,6 +8,7 @@ import { LineFramer, OVERSIZED_PACKET } from '../../impl/oneline/framer';
 import { WireDriver } from '../driver';
 import { Unsupported } from '../errors';
 import { expectConform } from '../properties';
+import { anyText } from '../arbitraries';
 import type { LiveContext, PropertyCase } from '../protocol';
 import { smallProgram } from './arbitraries';
 import { CobraControl, expectOk, sendPath } from './control';
@@ -15,12 +16,8 @@ import { freeTrace, plainRun, stepKey } from './programs';
 
 // ---- pure: the reference's control messages ----------------------------------------------
 
-/**
- * Built when the property runs, not when the plugin loads: fast-check's first 'binary' string
- * arbitrary builds a table of every code point, a second of CPU that `wireproof list` need not pay.
- */
 function controlMessage(): fc.Arbitrary<ControlMessage> {
-  const text = fc.string({ unit: 'binary', maxLength: 40 });
+  const text = anyText({ maxLength: 40 });
   return fc.oneof(
     fc.record({
       state: fc.constant('STANDBY' as const), file: text, line: fc.option(fc.nat(), { nil: null }), offset: fc.nat(),

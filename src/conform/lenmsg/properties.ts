@@ -42,7 +42,7 @@ const randomSplits: PropertyCase = {
   ids: ['SRS-LENMSG-003', 'SRS-LENMSG-004'],
   kind: 'pure',
   build: () =>
-    fc.property(fc.array(dataBody(), { maxLength: 6 }), pieces(64), (bodies, sizes) => {
+    fc.property(fc.array(dataBody, { maxLength: 6 }), pieces(64), (bodies, sizes) => {
       const frames = bodies.map(dataFrame);
       const stream = Buffer.concat(frames);
       const want = bodies.map((body) => ({ type: 'data', body: echoModel(body) }));
@@ -152,7 +152,7 @@ const liveEcho: PropertyCase = {
   kind: 'live',
   runs: 100,
   build: (ctx) =>
-    fc.asyncProperty(fc.array(dataBody(), { minLength: 1, maxLength: 8 }), writeSizes, async (bodies, sizes) => {
+    fc.asyncProperty(fc.array(dataBody, { minLength: 1, maxLength: 8 }), writeSizes, async (bodies, sizes) => {
       const a = await openRemote(ctx, ctx.trace(), 'A');
       try {
         const end = sentinel('A');

@@ -17,12 +17,13 @@ import {
 } from '../client/fuzz';
 import type { TerminalEvent } from '../client/contract';
 import { invalidUtf8Packet, wire } from './arbitraries';
+import { anyText } from '../arbitraries';
 
 /** One scripted response line: text, bytes that are not UTF-8, or a line `extra` bytes over the client's maximum. */
 type Response = { kind: 'text' | 'invalid'; bytes: Buffer } | { kind: 'oversize'; extra: number };
 
 const whitespaceHeavy = fc.string({ unit: fc.constantFrom(' ', '\t', '\r', 'a', '\u00e9', '\u20ac', '\u{1f600}'), maxLength: 8 });
-const text: fc.Arbitrary<Response> = fc.oneof(fc.string({ unit: 'binary', maxLength: 16 }), whitespaceHeavy)
+const text: fc.Arbitrary<Response> = fc.oneof(anyText({ maxLength: 16 }), whitespaceHeavy)
   .map((s) => ({ kind: 'text' as const, bytes: Buffer.from(s.replace(/\n/g, ' ')) }));
 const bad: fc.Arbitrary<Response> = fc.oneof(
   { weight: 3, arbitrary: invalidUtf8Packet.map((bytes) => ({ kind: 'invalid' as const, bytes })) },
