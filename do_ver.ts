@@ -35,6 +35,7 @@ import type { RobustnessSection } from './src/report/types';
 import { securitySection } from './src/robustness/security';
 import { writeReports, FORMATS } from './src/report/write';
 import type { CoverageSummary, Report, RunError } from './src/report/types';
+import { exitFlushed, ignoreClosedOutput } from './src/cli/exit';
 
 const HELP = `npm run ver [-- options]: verify every protocol against its reference server, into one report
 
@@ -258,12 +259,13 @@ async function verify(values: Values, protocols: string[], seed: number, runs: n
 }
 
 if (require.main === module) {
+  ignoreClosedOutput();
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    exitFlushed,
     (err) => {
       const { exit } = runErrorOf(err);
       console.error(`wireproof ver: ${exit === EXIT.usage ? err.message : err.stack}`);
-      process.exit(exit);
+      exitFlushed(exit);
     },
   );
 }

@@ -12,7 +12,7 @@ const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'wireproof.js');
 /** The start bin/wireproof.js made before the build: ts-node registered, then the TypeScript sources. */
 const TS_NODE_START = `require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(path.join(ROOT, 'tsconfig.json'))} });
-require(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main'))}).main(process.argv.slice(1)).then((code) => process.exit(code));`;
+require(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main'))}).main(process.argv.slice(1)).then(require(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'exit'))}).exitFlushed);`;
 const BUDGET_MS = 300;
 
 /** Runs node with these arguments; resolves with the number of lines it printed (it must exit 0). */

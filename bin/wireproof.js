@@ -14,7 +14,9 @@ const fail = (message) => {
 if (fs.existsSync(path.join(ROOT, 'src')) && require(path.join(ROOT, 'build.js')).distIsStale()) {
   fail('dist/ is missing or older than src/: run `npm run build`');
 }
+const { exitFlushed, ignoreClosedOutput } = require(path.join(ROOT, 'dist', 'cli', 'exit.js'));
+ignoreClosedOutput();
 require(path.join(ROOT, 'dist', 'cli', 'main.js')).main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  exitFlushed,
   (err) => fail(err && err.stack ? err.stack : err),
 );
