@@ -19,7 +19,7 @@ import { printSummary, runErrorOf } from './src/cli/conform';
 import { PROTOCOL_NAMES, protocolPlugin } from './src/conform/protocols';
 import { conformProtocol } from './src/conform/run';
 import { referenceClientCommand } from './src/cli/client';
-import { shellQuote } from './src/conform/properties';
+import { shellQuote } from './src/conform/bytes-text';
 import { FAULT_NAMES } from './src/conform/faults';
 import { loadSrs, PROJECT_ROOT } from './src/conform/srs';
 import { EXIT } from './src/conform/verdict';

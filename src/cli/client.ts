@@ -490,7 +490,7 @@ function help(): string {
 export function referenceClientCommand(protocol: string, timeoutMs: number): string | undefined {
   if (!CLIENTS[protocol]?.driver) return undefined;
   const { PROJECT_ROOT } = require('../conform/srs') as typeof import('../conform/srs');
-  const { shellQuote } = require('../conform/properties') as typeof import('../conform/properties');
+  const { shellQuote } = require('../conform/bytes-text') as typeof import('../conform/bytes-text');
   const bin = path.join(PROJECT_ROOT, 'bin', 'wireproof.js');
   return `node ${shellQuote(bin)} client ${protocol} --driver --host {host} ${CLIENTS[protocol].driverPorts ?? '--port {port}'} --timeout ${Math.round(timeoutMs)}`;
 }

@@ -4,7 +4,7 @@ import { parseCommand, seedOption, toNumber } from './args';
 import { conformProtocol, type ConformOptions } from '../conform/run';
 import { PROTOCOL_NAMES } from '../conform/protocols';
 import { loadSrs } from '../conform/srs';
-import { shellQuote } from '../conform/properties';
+import { shellQuote } from '../conform/bytes-text';
 import { InvalidSrsError, TargetUnreachableError, UsageError } from '../conform/errors';
 import { parseEndpoint, targetLabel } from '../conform/target';
 import { EXIT } from '../conform/verdict';

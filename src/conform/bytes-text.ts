@@ -1,6 +1,7 @@
 /**
  * Bytes as text and back: how feature files write exact bytes ("ping\r\n", "\xff"), and
- * how traces and messages show the bytes a server sent, unambiguously and safely.
+ * how traces and messages show the bytes a server sent, unambiguously and safely; and the
+ * small text helpers messages share (counts, shell words).
  */
 
 /** Decodes step-text escapes (\n, \r, \t, \0, \\, \", \xNN) into the exact bytes to send. */
@@ -48,4 +49,9 @@ export function escapeBytes(bytes: Uint8Array): string {
 /** A count with its noun: "1 scenario", "2 scenarios", "1 fix", "3 fixes". */
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** A word as a POSIX shell reads it back: as is when it is plain, else single-quoted (a replay command, a {root}). */
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -13,7 +13,7 @@ import type { ToxicSpec } from '../chaos/toxics';
 import { ConnectionClosedError, TimeoutError } from '../impl/common/errors';
 import { CLIENT_TARGET, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
 import type { Endpoint } from './driver';
-import { shellQuote } from './properties';
+import { shellQuote } from './bytes-text';
 import type { ProtocolPlugin } from './protocol';
 import { serverTarget, setSession, type Session } from './session';
 import type { CaseOutcome, Outcome } from './verdict';

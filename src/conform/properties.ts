@@ -5,6 +5,7 @@ import type { Endpoint } from './driver';
 import type { LiveContext, PropertyCase } from './protocol';
 import type { ClientTarget } from './target';
 import type { CaseOutcome } from './verdict';
+import { shellQuote } from './bytes-text';
 
 export interface PropertyRunOptions {
   /** Where live properties connect; pure ones ignore it. */
@@ -126,10 +127,6 @@ class BoundedShrink<Ts> implements fc.IAsyncProperty<Ts> {
     }
     return result;
   }
-}
-
-export function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Assertion for property bodies: a NonConformance carries the verdict FAIL/NON-STRICT. */

@@ -9,7 +9,7 @@ import { parseHostPort } from '../impl/common/net';
 import type { Endpoint } from './driver';
 import type { ProtocolPlugin } from './protocol';
 import { TargetUnreachableError } from './errors';
-import { shellQuote } from './properties';
+import { shellQuote } from './bytes-text';
 import { ClientCase, fillPorts } from './client/case';
 import type { TraceRecorder } from './trace';
 
