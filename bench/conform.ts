@@ -106,7 +106,7 @@ async function protocolResult(protocol: string): Promise<BenchResult> {
     comparisons,
     ratios: Object.fromEntries(Object.entries(comparisons).map(([name, value]) => [name, seconds.get(broken)! / value])),
     met: true,
-    note: 'each a `wireproof conform --spawn` through bin/ from start to exit, start-up included; reported, no target',
+    note: 'each a `wireproof conform --spawn` through bin/ from start to exit, start-up included',
   };
 }
 
