@@ -5,6 +5,7 @@ const USAGE = `wireproof: reference socket protocols and a conformance suite
 
 Usage:
   wireproof conform --protocol NAME [--target H:P | --spawn CMD] [options]   verify a server
+  wireproof conform --protocol NAME --client CMD [options]                    verify a client (the suite plays the server)
   wireproof list [--protocol NAME] [--json]                                   requirements and their cases
   wireproof serve NAME [--port N] [--host H]                                  run a reference server
   wireproof client NAME [options] [COMMAND...]                                run a reference client
