@@ -11,6 +11,7 @@ import { loadCases } from '../conform/load';
 import { caseVerdict, EXIT, exitCode, summarize, worstVerdict } from '../conform/verdict';
 import { figures, GROWTH_LIMIT_MIB, runVerdict } from '../robustness/judge';
 import { LatencyHistogram } from '../robustness/latency';
+import { addCounts, NO_MESSAGES } from '../robustness/tally';
 import { withSections } from './build';
 import type { CaseResult, Report, RequirementResult, RobustnessRun, RobustnessSection } from './types';
 import { VERDICT_ORDER } from './types';
@@ -84,11 +85,7 @@ export function mergeRuns(runs: RobustnessRun[], shards: number): RobustnessRun 
     ...(keepers.length ? { keeper: { expected: sum(keepers.map((r) => r.keeper!.expected)), lost: sum(keepers.map((r) => r.keeper!.lost)), ...(keepers.find((r) => r.keeper!.problem) ? { problem: keepers.find((r) => r.keeper!.problem)!.keeper!.problem } : {}) } } : {}),
     ...(grown ? {} : first.memory ? { memory: first.memory } : {}),
     ...(messages.length ? {
-      messages: {
-        sent: sum(messages.map((m) => m.sent)), answered: sum(messages.map((m) => m.answered)), lost: sum(messages.map((m) => m.lost)),
-        duplicated: sum(messages.map((m) => m.duplicated)), corrupted: sum(messages.map((m) => m.corrupted)), reordered: sum(messages.map((m) => m.reordered)),
-        unsent: sum(messages.map((m) => m.unsent)), ...(messages.some((m) => m.byPosition) ? { byPosition: true } : {}),
-      },
+      messages: { ...messages.reduce(addCounts, NO_MESSAGES), ...(messages.some((m) => m.byPosition) ? { byPosition: true } : {}) },
     } : {}),
     ...(clients.length ? { clients: { total: sum(clients.map((c) => c.total)), served: sum(clients.map((c) => c.served)), failed: sum(clients.map((c) => c.failed)), atOnce: sum(clients.map((c) => c.atOnce)) } } : {}),
     ...(messages.length ? {

@@ -8,6 +8,7 @@
 import type { Outcome } from '../conform/verdict';
 import type { RobustnessRun, RunVerdict } from '../report/types';
 import { counted } from '../conform/bytes-text';
+import { wrongCount } from './tally';
 
 export interface Judgement {
   outcome: Outcome;
@@ -37,7 +38,7 @@ export function figures(run: RobustnessRun): string {
 
 function judgeLoad(run: RobustnessRun): Judgement {
   const m = run.messages;
-  const wrong = m ? m.lost + m.duplicated + m.corrupted + m.reordered + m.unsent : 0;
+  const wrong = m ? wrongCount(m) : 0;
   const problems = run.problems ?? [];
   const summary = figures(run) || `${run.count} ${run.unit}`;
   if (problems.length === 0 && wrong === 0 && !run.clients?.failed) return { outcome: 'passed', message: summary };
