@@ -3,12 +3,12 @@
  * its messaging (src/robustness/conversation.ts), these loads send the messages, book
  * every answer (src/robustness/tally.ts) and time it (src/robustness/latency.ts).
  */
-import { atOnceOf, shareOf } from './shard';
+import { atOnceOf, shardLabel, shareOf } from './shard';
 import type { Endpoint } from '../conform/driver';
 import type { ClientLink, Messaging, MessagingFactory } from './conversation';
 import { LatencyHistogram } from './latency';
 import type { Load, LoadContext, LoadOutcome } from './loads';
-import { openFileShortfall } from './sockets';
+import { openFileShortfall, pool } from './sockets';
 import { addCounts, NO_MESSAGES, SequenceTally, wrongCount, type MessageCounts } from './tally';
 
 /** Requests a client sends again after the server closed on them (retryAfterClose), at most. */
@@ -254,34 +254,30 @@ export function manyClients(
         let failed = 0;
         let bytes = 0;
         let retries = 0;
+        const together = Math.min(lanes, mine.length);
         const repetitions = await repeated(ctx, async () => {
-          let next = 0;
           // The first wave (as many clients as run at once) is all connected before any sends: the server
           // holds that many connections at the same moment, however fast it serves each.
-          const wave = barrier(Math.min(lanes, mine.length));
-          const lane = async () => {
-            while (next < mine.length) {
-              const first = next < wave.size;
-              const client = mine[next++];
-              const result = await converse(messaging, client, perClient, MANY_CLIENTS_MAX_BYTES, ctx.timeoutMs, latency, `client ${client + 1}`, first ? wave.arrive : undefined);
-              counts = addCounts(counts, result.counts);
-              bytes += result.bytes;
-              retries += result.retries;
-              if (!result.connected || wrongCount(result.counts) > 0) {
-                failed++;
-                if (findings.length < MAX_FINDINGS) findings.push(...result.findings.slice(0, 2));
-              }
+          const wave = barrier(together);
+          await pool(mine.length, lanes, async (index) => {
+            const client = mine[index];
+            const result = await converse(messaging, client, perClient, MANY_CLIENTS_MAX_BYTES, ctx.timeoutMs, latency, `client ${client + 1}`, index < wave.size ? wave.arrive : undefined);
+            counts = addCounts(counts, result.counts);
+            bytes += result.bytes;
+            retries += result.retries;
+            if (!result.connected || wrongCount(result.counts) > 0) {
+              failed++;
+              if (findings.length < MAX_FINDINGS) findings.push(...result.findings.slice(0, 2));
             }
-          };
-          await Promise.all(Array.from({ length: Math.min(lanes, mine.length) }, lane));
+          });
         });
         findings.push(...(messaging.findings?.() ?? []));
         const total = mine.length * repetitions;
-        const how = sequential ? 'one after another (the server serves one client at a time)' : `${Math.min(lanes, mine.length)} at once`;
-        const share = ctx.shard.count > 1 ? ` (shard ${ctx.shard.index}/${ctx.shard.count}: every ${ctx.shard.count}th client)` : '';
+        const how = sequential ? 'one after another (the server serves one client at a time)' : `${together} at once`;
+        const share = ctx.shard.count > 1 ? ` (shard ${shardLabel(ctx.shard)}: every ${ctx.shard.count}th client)` : '';
         return outcome(messaging, counts, findings, latency, `${total} clients${share} ${how}, ${perClient} messages each (${messaging.describe}, up to ${MANY_CLIENTS_MAX_BYTES} bytes); ${total - failed} served; ${describeCounts(counts)}${retries ? `; ${retries} requests sent again after the server closed on them before answering` : ''}`, {
           bytes,
-          clients: { total, served: total - failed, failed, atOnce: Math.min(lanes, mine.length) },
+          clients: { total, served: total - failed, failed, atOnce: together },
           ...(repetitions > 1 ? { repetitions } : {}),
         });
       } finally {
