@@ -45,12 +45,16 @@ function judgeLoad(run: RobustnessRun): Judgement {
   return { outcome: 'broken', message: `${problems.slice(0, 3).join('; ') || 'messages went wrong'}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''} (${summary})` };
 }
 
+/** What broke of the server's life during the load: no answer to the probe after it, the process gone. */
+export function livenessFailures(run: RobustnessRun): string[] {
+  return [...(run.aliveAfter === false ? ['no answer to the liveness probe after the load'] : []), ...(run.died ? [run.died] : [])];
+}
+
 function judgeKept(run: RobustnessRun): Judgement {
   const keeper = run.keeper;
   const accepted = keeper && keeper.expected > 0 ? `${keeper.expected - keeper.lost} of ${keeper.expected} requests accepted before the load answered after it` : 'no keeper: the load checks every answer of its own (one client at a time)';
   const wrong = [
-    ...(run.aliveAfter === false ? ['no answer to the liveness probe after the load'] : []),
-    ...(run.died ? [run.died] : []),
+    ...livenessFailures(run),
     ...(keeper && keeper.lost > 0 ? [`${counted(keeper.lost, 'accepted request')} lost or answered wrong${keeper.problem ? ` (${keeper.problem})` : ''}`] : []),
   ];
   return wrong.length === 0
@@ -58,28 +62,27 @@ function judgeKept(run: RobustnessRun): Judgement {
     : { outcome: 'broken', message: wrong.join('; ') };
 }
 
-function judgeMemory(run: RobustnessRun, limitMiB: number): Judgement {
+function judgeMemory(run: RobustnessRun): Judgement {
   if (run.growthMiB !== undefined) {
-    const figure = `resident memory ${run.rssBeforeMiB} → ${run.rssAfterMiB} MiB, growth ${run.growthMiB} MiB (limit ${limitMiB})`;
-    return { outcome: run.growthMiB < limitMiB ? 'passed' : 'broken', message: figure };
+    const figure = `resident memory ${run.rssBeforeMiB} → ${run.rssAfterMiB} MiB, growth ${run.growthMiB} MiB (limit ${GROWTH_LIMIT_MIB})`;
+    return { outcome: run.growthMiB < GROWTH_LIMIT_MIB ? 'passed' : 'broken', message: figure };
   }
   if (run.memory) return { outcome: 'info', message: run.memory };
   return { outcome: 'error', message: 'resident memory could not be read after the load: the process is gone' };
 }
 
-export function judgeRun(run: RobustnessRun, limitMiB = GROWTH_LIMIT_MIB): RunJudgement {
+export function judgeRun(run: RobustnessRun): RunJudgement {
   if (run.notRun) {
     const notRun: Judgement = { outcome: 'error', message: `not run: ${run.notRun}` };
     return { load: notRun, kept: notRun, memory: notRun };
   }
-  return { load: judgeLoad(run), kept: judgeKept(run), memory: judgeMemory(run, limitMiB) };
+  return { load: judgeLoad(run), kept: judgeKept(run), memory: judgeMemory(run) };
 }
 
-/** A run's verdict: FAIL when any judgement is broken, ERROR when it could not run. */
-export function runVerdict(run: RobustnessRun, limitMiB = GROWTH_LIMIT_MIB): RunVerdict {
+/** A run's verdict (from its judgement, when the caller has it already): FAIL when any judgement is broken, ERROR when it could not run. */
+export function runVerdict(run: RobustnessRun, judged?: RunJudgement): RunVerdict {
   if (run.verdict === 'N/A') return 'N/A';
-  const judged = judgeRun(run, limitMiB);
-  const outcomes = [judged.load.outcome, judged.kept.outcome, judged.memory.outcome];
-  if (outcomes.includes('broken')) return 'FAIL';
+  const { load, kept, memory } = judged ?? judgeRun(run);
+  if ([load, kept, memory].some((judgement) => judgement.outcome === 'broken')) return 'FAIL';
   return run.notRun ? 'ERROR' : 'PASS';
 }

@@ -15,7 +15,7 @@ import type { Endpoint } from '../conform/driver';
 import type { ProtocolPlugin } from '../conform/protocol';
 import { protocolPlugin } from '../conform/protocols';
 import type { RobustnessRun, RobustnessSection } from '../report/types';
-import { GROWTH_LIMIT_MIB, runVerdict } from './judge';
+import { GROWTH_LIMIT_MIB, judgeRun, livenessFailures, runVerdict, type RunJudgement } from './judge';
 import type { Keeper, KeeperResult } from './keepers';
 import type { Load, LoadOutcome } from './loads';
 import type { MemoryMeter } from './memory';
@@ -167,18 +167,18 @@ async function runLoad(plugin: ProtocolPlugin, load: Load, warmUp: Load, server:
     ...(outcome.repetitions ? { repetitions: outcome.repetitions } : {}),
     ...(outcome.handled !== undefined ? { handled: outcome.handled } : {}),
   };
-  run.verdict = runVerdict(run);
-  run.note = note(run, outcome, warmUp, memory !== undefined);
+  const judged = judgeRun(run);
+  run.verdict = runVerdict(run, judged);
+  run.note = note(run, judged, outcome, warmUp, memory !== undefined);
   return run;
 }
 
-/** The run in words: what the load did, the accepted requests, where the memory reading starts, and what failed. */
-function note(run: RobustnessRun, outcome: LoadOutcome, warmUp: Load, measured: boolean): string {
+/** The run in words: what the load did, the accepted requests, where the memory reading starts, and what failed (as judged). */
+function note(run: RobustnessRun, judged: RunJudgement, outcome: LoadOutcome, warmUp: Load, measured: boolean): string {
   if (run.notRun) return `ERROR: not run: ${run.notRun}`;
   const failures = [
-    ...(run.aliveAfter ? [] : ['no answer to the liveness probe after the load']),
-    ...(run.died ? [run.died] : []),
-    ...(run.growthMiB !== undefined && run.growthMiB >= GROWTH_LIMIT_MIB ? [`resident memory grew by ${run.growthMiB} MiB (limit ${GROWTH_LIMIT_MIB})`] : []),
+    ...livenessFailures(run),
+    ...(judged.memory.outcome === 'broken' ? [`resident memory grew by ${run.growthMiB} MiB (limit ${GROWTH_LIMIT_MIB})`] : []),
     ...(run.lostAccepted ? [`${counted(run.lostAccepted, 'accepted request')} lost or answered wrong`] : []),
     ...(run.problems ?? []),
   ];
