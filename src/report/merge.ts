@@ -9,7 +9,9 @@
  */
 import { loadCases } from '../conform/load';
 import { caseVerdict, EXIT, exitCode, summarize, worstVerdict } from '../conform/verdict';
-import { figures, GROWTH_LIMIT_MIB, runVerdict } from '../robustness/judge';
+import { figures, runVerdict, sectionVerdict } from '../robustness/judge';
+import { loadSection } from '../robustness/run';
+import { parseShard } from '../robustness/shard';
 import { LatencyHistogram } from '../robustness/latency';
 import { addCounts, NO_MESSAGES } from '../robustness/tally';
 import { withSections } from './build';
@@ -21,7 +23,6 @@ export class MergeError extends Error {
   override name = 'MergeError';
 }
 
-const SHARD = /^(\d+)\/(\d+)$/;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const endOf = (run: RobustnessRun) => (run.startedAt ? Date.parse(run.startedAt) : 0) + run.durationMs;
 
@@ -30,7 +31,13 @@ function shardCount(reports: Report[]): number | undefined {
   const labels = reports.map((r) => r.shard);
   if (labels.every((label) => label === undefined)) return undefined;
   if (labels.some((label) => label === undefined)) throw new MergeError('some reports are shards (--shard) and some are not: merge the shards of one run, or whole runs');
-  const shards = labels.map((label) => SHARD.exec(label!)).map((m) => ({ index: Number(m?.[1]), count: Number(m?.[2]) }));
+  const shards = labels.map((label) => {
+    try {
+      return parseShard(label!);
+    } catch (err) {
+      throw new MergeError(`a report's shard: ${(err as Error).message}`);
+    }
+  });
   const count = shards[0].count;
   if (shards.some((s) => s.count !== count)) throw new MergeError(`the reports are shards of different splits (${labels.join(', ')})`);
   const seen = new Set<number>();
@@ -62,8 +69,9 @@ export function mergeRuns(runs: RobustnessRun[], shards: number): RobustnessRun 
   const messages = real.filter((run) => run.messages).map((run) => run.messages!);
   const clients = real.filter((run) => run.clients).map((run) => run.clients!);
   const latencies = real.filter((run) => run.latency);
-  const latency = new LatencyHistogram();
-  for (const run of latencies) latency.add(run.latency!);
+  const histogram = new LatencyHistogram();
+  for (const run of latencies) histogram.add(run.latency!);
+  const latency = histogram.summary();
   const seconds = Math.max(durationMs, 1) / 1000;
   const merged: RobustnessRun = {
     protocol: first.protocol,
@@ -94,7 +102,7 @@ export function mergeRuns(runs: RobustnessRun[], shards: number): RobustnessRun 
         mibPerSecond: Math.round((sum(real.map((run) => (run.throughput?.mibPerSecond ?? 0) * run.durationMs)) / Math.max(durationMs, 1)) * 100) / 100,
       },
     } : {}),
-    ...(latency.summary() ? { latency: latency.summary() } : {}),
+    ...(latency ? { latency } : {}),
     ...(real.some((run) => run.repetitions) ? { repetitions: Math.max(...real.map((run) => run.repetitions ?? 1)) } : {}),
     ...(real.some((run) => run.handled !== undefined) ? { handled: sum(real.map((run) => run.handled ?? 0)) } : {}),
   };
@@ -107,9 +115,10 @@ export function mergeRuns(runs: RobustnessRun[], shards: number): RobustnessRun 
 
 /** The robustness sections of the shards, each load's runs merged (in the order the first shard ran them). */
 function mergeSections(sections: RobustnessSection[], shards: number): RobustnessSection {
+  const all = sections.flatMap((s) => s.runs);
   const keys: string[] = [];
   const groups = new Map<string, RobustnessRun[]>();
-  for (const run of sections.flatMap((s) => s.runs)) {
+  for (const run of all) {
     const key = `${run.protocol} ${run.load}`;
     if (!groups.has(key)) {
       keys.push(key);
@@ -118,18 +127,16 @@ function mergeSections(sections: RobustnessSection[], shards: number): Robustnes
     groups.get(key)!.push(run);
   }
   const runs = keys.map((key) => mergeRuns(groups.get(key)!, shards));
-  const starts = sections.flatMap((s) => s.runs).filter((r) => r.startedAt).map((r) => Date.parse(r.startedAt!));
-  const ends = sections.flatMap((s) => s.runs).filter((r) => r.startedAt).map(endOf);
-  return {
+  const timed = all.filter((r) => r.startedAt);
+  const starts = timed.map((r) => Date.parse(r.startedAt!));
+  const ends = timed.map(endOf);
+  const section = loadSection(runs, {
     seed: sections[0].seed,
-    growthLimitMiB: sections[0].growthLimitMiB ?? GROWTH_LIMIT_MIB,
     durationMs: starts.length ? Math.max(...ends) - Math.min(...starts) : Math.max(...sections.map((s) => s.durationMs)),
-    verdict: runs.some((run) => run.verdict === 'FAIL') ? 'FAIL' : 'PASS',
-    runs,
-    ...(sections[0].target ? { target: sections[0].target } : {}),
-    ...(sections.find((s) => s.memory) ? { memory: sections.find((s) => s.memory)!.memory } : {}),
-    shard: `1-${shards}/${shards}`,
-  };
+    target: sections[0].target,
+    memory: sections.find((s) => s.memory)?.memory,
+  });
+  return { ...section, shard: `1-${shards}/${shards}` };
 }
 
 const rank = (verdict: string) => VERDICT_ORDER.indexOf(verdict as (typeof VERDICT_ORDER)[number]);
@@ -178,7 +185,7 @@ export function mergeReports(reports: Report[], options: { strict?: boolean } = 
     rejudgeLoadCases(requirements, robustness.runs);
   } else if (sections.length) {
     const runs = sections.flatMap((s) => s.runs);
-    robustness = { ...sections[0], runs, verdict: runs.some((run) => run.verdict === 'FAIL') ? 'FAIL' : 'PASS', durationMs: sum(sections.map((s) => s.durationMs)) };
+    robustness = { ...sections[0], runs, verdict: sectionVerdict(runs), durationMs: sum(sections.map((s) => s.durationMs)) };
   }
   for (const requirement of requirements) requirement.verdict = worstVerdict(requirement.cases.map((c) => c.verdict));
   const started = Math.min(...reports.map((r) => Date.parse(r.started)));

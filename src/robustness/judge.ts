@@ -6,7 +6,7 @@
  * its resident memory.
  */
 import type { Outcome } from '../conform/verdict';
-import type { RobustnessRun, RunVerdict } from '../report/types';
+import type { RobustnessRun, RobustnessSection, RunVerdict } from '../report/types';
 import { counted } from '../conform/bytes-text';
 import { wrongCount } from './tally';
 
@@ -86,3 +86,6 @@ export function runVerdict(run: RobustnessRun, judged?: RunJudgement): RunVerdic
   if ([load, kept, memory].some((judgement) => judgement.outcome === 'broken')) return 'FAIL';
   return run.notRun ? 'ERROR' : 'PASS';
 }
+
+/** A section's verdict: FAIL when any of its runs failed. */
+export const sectionVerdict = (runs: RobustnessRun[]): RobustnessSection['verdict'] => (runs.some((run) => run.verdict === 'FAIL') ? 'FAIL' : 'PASS');

@@ -15,7 +15,7 @@ import type { Endpoint } from '../conform/driver';
 import type { ProtocolPlugin } from '../conform/protocol';
 import { protocolPlugin } from '../conform/protocols';
 import type { RobustnessRun, RobustnessSection } from '../report/types';
-import { GROWTH_LIMIT_MIB, judgeRun, livenessFailures, runVerdict, type RunJudgement } from './judge';
+import { GROWTH_LIMIT_MIB, judgeRun, livenessFailures, runVerdict, sectionVerdict, type RunJudgement } from './judge';
 import type { Keeper, KeeperResult } from './keepers';
 import type { Load, LoadOutcome } from './loads';
 import type { MemoryMeter } from './memory';
@@ -200,7 +200,7 @@ export function loadSection(runs: RobustnessRun[], meta: { seed: number; duratio
     seed: meta.seed,
     growthLimitMiB: GROWTH_LIMIT_MIB,
     durationMs: meta.durationMs,
-    verdict: runs.some((run) => run.verdict === 'FAIL') ? 'FAIL' : 'PASS',
+    verdict: sectionVerdict(runs),
     runs,
     ...(meta.target ? { target: meta.target } : {}),
     ...(meta.memory ? { memory: meta.memory } : {}),
