@@ -78,12 +78,16 @@ export function textMessage(id: MessageId, max: number): Buffer {
   return Buffer.concat([Buffer.from(mark, 'latin1'), filler(TEXT_PATTERN, id, size - mark.length)]);
 }
 
+/** Whose text message these bytes are by their mark alone (nothing else is checked); undefined when they carry none. */
+export function textMarkOf(bytes: Buffer): MessageId | undefined {
+  const m = TEXT_MARK.exec(bytes.subarray(0, 24).toString('latin1'));
+  return m ? { client: Number(m[1]), seq: Number(m[2]) } : undefined;
+}
+
 /** Whose text message these bytes are, and whether they are exactly it; undefined when they carry no mark. */
 export function identifyText(bytes: Buffer, max: number): Identified | undefined {
-  const m = TEXT_MARK.exec(bytes.subarray(0, 24).toString('latin1'));
-  if (!m) return undefined;
-  const id = { client: Number(m[1]), seq: Number(m[2]) };
-  return { ...id, intact: textMessage(id, max).equals(bytes) };
+  const id = textMarkOf(bytes);
+  return id && { ...id, intact: textMessage(id, max).equals(bytes) };
 }
 
 /** A binary record: header (magic, client, seq, total length, big-endian) and any byte values. */

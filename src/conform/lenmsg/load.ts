@@ -16,7 +16,7 @@ import { answerOf, closed, writeMessage, type ClientLink, type LinkEvents, type 
 import { rawKeeper, type KeeperFactory } from '../../robustness/keepers';
 import { lengthClaims, malformedPerConnection, slowloris } from '../../robustness/loads';
 import * as malformed from '../../robustness/malformed';
-import { identifyText, textMessage } from '../../robustness/messages';
+import { identifyText, textMarkOf, textMessage } from '../../robustness/messages';
 import type { Endpoint } from '../driver';
 import type { LoadSupport } from '../protocol';
 import { TraceRecorder } from '../trace';
@@ -104,8 +104,7 @@ class LoadRemote {
   /** Books one echo with the client its mark names (or, unmarked, the link's client); returns the link's client. */
   private echo(body: unknown, owner: number | undefined, socket: net.Socket): number | undefined {
     const text = typeof body === 'string' ? Buffer.from(body, 'latin1') : undefined;
-    const marked = text && identifyText(text, MAX_MESSAGE); // whose it is; whether it is whole follows below
-    const client = owner ?? marked?.client;
+    const client = owner ?? (text && textMarkOf(text))?.client; // whose it is; whether it is whole follows below
     const known = client === undefined ? undefined : this.clients.get(client);
     if (!known || client === undefined) {
       this.problems.push(`an echo no client of the load sent: ${JSON.stringify(body)?.slice(0, 80)}`);
