@@ -12,9 +12,9 @@ import type { RobustnessRun } from '../report/types';
 import { judgeRun, type Judgement } from '../robustness/judge';
 import type { Load } from '../robustness/loads';
 import { processExists, treeMemory } from '../robustness/memory';
-import { FIXED_SIZES, loadsFor, type LoadSizes } from '../robustness/profiles';
+import { FIXED_SIZES, loadsFor, type LoadName, type LoadSizes } from '../robustness/profiles';
 import { referenceTarget, runLoadProfile, type LoadTarget } from '../robustness/run';
-import { WHOLE, type Shard } from '../robustness/shard';
+import { runsInShard, WHOLE, type Shard } from '../robustness/shard';
 import type { ProtocolPlugin } from './protocol';
 import type { Target, TargetInstance } from './target';
 import type { CaseOutcome } from './verdict';
@@ -39,7 +39,7 @@ const LOAD_REQUIREMENT: Readonly<Record<string, number>> = {
   'length-claims': 95,
   slowloris: 96,
   malformed: 97,
-};
+} satisfies Record<LoadName, number>;
 const KEPT = 98;
 const MEMORY = 99;
 
@@ -48,10 +48,10 @@ const idOf = (protocol: string, n: number) => `SRS-${protocol.toUpperCase()}-${S
 /** Whether a requirement id is one of the load profile's (093 to 099): without --load they are not selected. */
 export const isLoadRequirement = (id: string) => /-09[3-9]$/.test(id);
 
-/** The loads of a protocol that apply to it (not the N/A ones), at the fixed sizes. */
-function applicableLoads(plugin: ProtocolPlugin): Load[] {
+/** The loads of a protocol that apply to it (not the N/A ones), at the fixed sizes; with `only`, those of these names. */
+function applicableLoads(plugin: ProtocolPlugin, only?: string[]): Load[] {
   if (!plugin.load) return [];
-  return loadsFor(plugin, FIXED_SIZES).filter((load): load is Load => !('reason' in load));
+  return loadsFor(plugin, FIXED_SIZES).filter((load): load is Load => !('reason' in load) && (!only || only.includes(load.name)));
 }
 
 /**
@@ -60,9 +60,7 @@ function applicableLoads(plugin: ProtocolPlugin): Load[] {
  */
 export function loadRequirementIds(plugin: ProtocolPlugin, options: LoadOptions = {}): string[] {
   const shard = options.shard ?? WHOLE;
-  const loads = applicableLoads(plugin)
-    .filter((load) => !options.only || options.only.includes(load.name))
-    .filter((load) => load.sharding === 'split' || shard.index === 1);
+  const loads = applicableLoads(plugin, options.only).filter((load) => runsInShard(load, shard));
   if (loads.length === 0) return [];
   return [...new Set([...loads.map((load) => LOAD_REQUIREMENT[load.name]), KEPT, MEMORY])].sort((a, b) => a - b).map((n) => idOf(plugin.name, n));
 }
@@ -166,8 +164,7 @@ export interface LoadPhaseContext {
 /** Runs the selected loads against the target; their cases (selected ids only) and their runs for the report's section. */
 export async function runLoadPhase(context: LoadPhaseContext): Promise<{ outcomes: CaseOutcome[]; runs: RobustnessRun[]; memory?: string }> {
   const { plugin, load } = context;
-  const wanted = applicableLoads(plugin)
-    .filter((l) => !load.only || load.only.includes(l.name))
+  const wanted = applicableLoads(plugin, load.only)
     .filter((l) => [LOAD_REQUIREMENT[l.name], KEPT, MEMORY].some((n) => context.selected.has(idOf(plugin.name, n))))
     .map((l) => l.name);
   if (wanted.length === 0) return { outcomes: [], runs: [] };

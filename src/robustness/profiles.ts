@@ -86,3 +86,4 @@ export function loadsFor(plugin: ProtocolPlugin, sizes: LoadSizes = FIXED_SIZES)
 
 /** The names of every load, for --load-only. */
 export const LOAD_NAMES = ['volume', 'many-clients', 'oversized-line', 'length-claims', 'slowloris', 'malformed'] as const;
+export type LoadName = (typeof LOAD_NAMES)[number];

@@ -22,7 +22,7 @@ import type { MemoryMeter } from './memory';
 import { FIXED_SIZES, loadsFor, warmUpSizes, type LoadSizes } from './profiles';
 import { referenceServer, ServerProcess, type ServerCommand } from './process';
 import { Rng } from './rng';
-import { shardLabel, WHOLE, type Shard } from './shard';
+import { runsInShard, shardLabel, WHOLE, type Shard } from './shard';
 import { counted } from '../conform/bytes-text';
 
 export { GROWTH_LIMIT_MIB };
@@ -78,7 +78,7 @@ export async function runLoadProfile(plugin: ProtocolPlugin, target: LoadTarget,
       runs.push({ ...base, note: load.reason });
       continue;
     }
-    if (load.sharding === 'first' && shard.index > 1) {
+    if (!runsInShard(load, shard)) {
       runs.push({ ...base, note: `not divisible: runs whole in shard 1/${shard.count}`, shard: shardLabel(shard) });
       continue;
     }

@@ -4,6 +4,8 @@
  * The shares are fixed by the numbers alone, so N shards run exactly the clients of one
  * unsharded run, and `wireproof merge` adds their counts up to that run's.
  */
+import type { Load } from './loads';
+
 export interface Shard {
   /** 1 to count. */
   index: number;
@@ -31,3 +33,6 @@ export function shareOf(total: number, shard: Shard): number[] {
 
 /** How many at once this shard runs, so that all shards together run about `atOnce`. */
 export const atOnceOf = (atOnce: number, shard: Shard) => Math.max(1, Math.ceil(atOnce / shard.count));
+
+/** Whether this shard runs the load: each runs its share of a divisible one, shard 1 alone the others, whole. */
+export const runsInShard = (load: Pick<Load, 'sharding'>, shard: Shard) => load.sharding === 'split' || shard.index === 1;
