@@ -89,6 +89,7 @@ export interface StreamCodec {
 /** A client on one socket that carries both the messages and their answers. */
 export function streamLink(socket: net.Socket, codec: StreamCodec, events: LinkEvents): ClientLink {
   let pending: Buffer = Buffer.alloc(0);
+  /** Messages sent and not yet answered, oldest at `head`: kept only where answers are told by place. */
   const inFlight: number[] = [];
   let head = 0;
   let ended = false;
@@ -107,13 +108,13 @@ export function streamLink(socket: net.Socket, codec: StreamCodec, events: LinkE
     for (;;) {
       let unit: ReturnType<AnswerParse>;
       try {
-        unit = codec.parse(pending, codec.byPosition && head < inFlight.length ? inFlight[head] : undefined);
+        unit = codec.parse(pending, head < inFlight.length ? inFlight[head] : undefined);
       } catch (err) {
         return broken((err as Error).message);
       }
       if (!unit) break;
       pending = pending.subarray(unit.consumed);
-      if (codec.byPosition && head < inFlight.length) head++;
+      if (head < inFlight.length) head++;
       if (head > 1024) {
         inFlight.splice(0, head); // the answered front goes: the queue stays as long as the window
         head = 0;

@@ -226,7 +226,8 @@ function sequentialBatches(
       const problems: string[] = [];
       let lost = 0;
       let handled = 0;
-      for (const c of shareOf(batches.length, shard)) {
+      const mine = shareOf(batches.length, shard);
+      for (const c of mine) {
         const batch = batches[c];
         handled += batch.length;
         const socket = await connect(endpoint, timeoutMs);
@@ -242,7 +243,7 @@ function sequentialBatches(
         lost,
         problems,
         handled,
-        note: `${shareOf(batches.length, shard).length} connections one after another (one client at a time), ${batches[0]?.length ?? 0} ${what.unit} each (seed ${seed}); ${what.checked}`,
+        note: `${mine.length} connections one after another (one client at a time), ${batches[0]?.length ?? 0} ${what.unit} each (seed ${seed}); ${what.checked}`,
       };
     },
   };

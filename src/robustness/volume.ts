@@ -5,7 +5,7 @@
  */
 import { atOnceOf, shardLabel, shareOf } from './shard';
 import type { Endpoint } from '../conform/driver';
-import type { ClientLink, Messaging, MessagingFactory } from './conversation';
+import type { ClientLink, LinkEvents, Messaging, MessagingFactory } from './conversation';
 import { LatencyHistogram } from './latency';
 import type { Load, LoadContext, LoadOutcome } from './loads';
 import { openFileShortfall, pool } from './sockets';
@@ -51,8 +51,8 @@ async function converse(
   let retries = 0;
   let closeAnnounced = false;
   let lastAnswered = false;
-  const events = {
-    answer(answer: { seq?: number; intact: boolean; what?: string; closes?: boolean }) {
+  const events: LinkEvents = {
+    answer(answer) {
       if (answer.seq === count - 1) lastAnswered = true;
       const at = answer.seq === undefined ? undefined : sentAt.get(answer.seq);
       if (at !== undefined) {
@@ -63,7 +63,7 @@ async function converse(
       if (answer.closes) closeAnnounced = true;
       wake?.();
     },
-    ended(how: string, midAnswer: boolean) {
+    ended(how, midAnswer) {
       ended = how;
       endedMidAnswer = midAnswer;
       wake?.();
@@ -176,7 +176,7 @@ function outcome(
   messaging: Messaging, counts: MessageCounts, findings: string[], latency: LatencyHistogram, note: string,
   extra: Partial<LoadOutcome> = {},
 ): LoadOutcome {
-  const problems = wrongCount(counts) > 0 || findings.length > 0 ? findings.slice(0, MAX_FINDINGS) : [];
+  const problems = findings.slice(0, MAX_FINDINGS);
   if (problems.length === 0 && wrongCount(counts) > 0) problems.push('messages lost, duplicated, corrupted or reordered');
   const messages = messaging.byPosition ? { ...counts, byPosition: true } : counts;
   return { lost: 0, problems, note, messages, latency: latency.summary(), ...extra };
