@@ -11,6 +11,7 @@
 import type net from 'node:net';
 import type { Endpoint } from '../conform/driver';
 import { connectTcp } from '../impl/common/net';
+import { endAndWait } from './sockets';
 import type { Identified } from './messages';
 
 export interface Answer {
@@ -132,10 +133,7 @@ export function streamLink(socket: net.Socket, codec: StreamCodec, events: LinkE
       if (codec.byPosition) inFlight.push(seq);
       return writeMessage(socket, codec.encode(seq));
     },
-    async finish(timeoutMs) {
-      if (!socket.destroyed) socket.end();
-      await closed(socket, timeoutMs);
-    },
+    finish: (timeoutMs) => endAndWait(socket, timeoutMs),
     destroy: () => socket.destroy(),
   };
 }
@@ -147,15 +145,6 @@ export function writeMessage(socket: net.Socket, message: Buffer): Promise<numbe
     const done = () => { socket.off('drain', done); socket.off('close', done); resolve(message.length); };
     socket.once('drain', done);
     socket.once('close', done);
-  });
-}
-
-/** Resolves when the socket is closed; destroys it after `timeoutMs`. */
-export function closed(socket: net.Socket, timeoutMs: number): Promise<void> {
-  if (socket.closed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { socket.destroy(); resolve(); }, timeoutMs);
-    socket.once('close', () => { clearTimeout(timer); resolve(); });
   });
 }
 

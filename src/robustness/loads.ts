@@ -10,11 +10,10 @@ import type { Endpoint } from '../conform/driver';
 import { decodeAll } from '../impl/common/framer';
 import { LineTextFramer } from '../impl/oneline/framer';
 import { expectedSession, referenceApp as referenceAppModel } from '../impl/oneline/model';
-import { closed } from './conversation';
 import type { LatencySummary } from './latency';
 import { draw } from './malformed';
 import { shareOf, type Shard } from './shard';
-import { connect, exchange, LineCollector, openFileShortfall, pool, stream } from './sockets';
+import { closed, connect, endAndWait, exchange, LineCollector, openFileShortfall, pool, stream } from './sockets';
 import type { MessageCounts } from './tally';
 
 export interface LoadContext {
@@ -341,10 +340,4 @@ export function cobraLines(lines: fc.Arbitrary<Buffer>, count = 10_000, fileConn
       return { lost, problems, handled: mine.reduce((sum, c) => sum + batches[c].length, 0), note: `${files} of ${fileConnections} file-port connections at once, ${perConnection} lines each${control} (seed ${seed}); one reply line each` };
     },
   };
-}
-
-/** FIN, then wait for the server's close: a one-client server serves the next connection only then. */
-function endAndWait(socket: net.Socket, timeoutMs: number): Promise<void> {
-  socket.end();
-  return closed(socket, timeoutMs);
 }

@@ -41,6 +41,21 @@ export async function exchange(endpoint: Endpoint, input: Buffer, timeoutMs: num
   return { ending: end, received };
 }
 
+/** Resolves when the socket is closed; destroys it after `timeoutMs`. */
+export function closed(socket: net.Socket, timeoutMs: number): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { socket.destroy(); resolve(); }, timeoutMs);
+    socket.once('close', () => { clearTimeout(timer); resolve(); });
+  });
+}
+
+/** FIN (unless the socket is gone already), then wait for the server's close: a one-client server serves the next connection only then. */
+export function endAndWait(socket: net.Socket, timeoutMs: number): Promise<void> {
+  if (!socket.destroyed) socket.end();
+  return closed(socket, timeoutMs);
+}
+
 /** Runs `worker(0..count-1)` with at most `concurrency` at a time; stops early when `stop()` says so. */
 export async function pool(count: number, concurrency: number, worker: (index: number) => Promise<void>, stop = () => false): Promise<void> {
   let next = 0;

@@ -5,13 +5,13 @@
  * (a target with its own application) the messages are those the core rules answer, `ping`
  * and invalid UTF-8 lines of mixed size, and each answer is told by its place.
  */
-import { closed, socketMessaging, answerOf, type Messaging, type StreamCodec } from '../../robustness/conversation';
+import { socketMessaging, answerOf, type Messaging, type StreamCodec } from '../../robustness/conversation';
 import { lineParse, type Endpoint } from '../driver';
 import { oversizedLine, onelineBatches, type Load } from '../../robustness/loads';
 import { identifyText, textMessage } from '../../robustness/messages';
 import * as malformed from '../../robustness/malformed';
 import type { LoadSizes, NotApplicable } from '../../robustness/profiles';
-import { connect, LineCollector } from '../../robustness/sockets';
+import { connect, endAndWait, LineCollector } from '../../robustness/sockets';
 import type { LoadSupport } from '../protocol';
 
 /** Largest volume line: under the 65,536-byte packet maximum with `echo ` before it. */
@@ -27,8 +27,7 @@ export async function runsReferenceApp(endpoint: Endpoint, timeoutMs: number): P
   const mark = 'wireproof-load-probe';
   socket.write(`echo ${mark}\nping\n`);
   await lines.waitFor((got) => got.some((line) => line.toString('latin1') === 'pong'), timeoutMs);
-  socket.end(); // one client at a time: the next is served once this one is gone
-  await closed(socket, timeoutMs);
+  await endAndWait(socket, timeoutMs); // one client at a time: the next is served once this one is gone
   return lines.lines[0]?.toString('utf8') === mark;
 }
 
