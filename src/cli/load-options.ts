@@ -6,7 +6,7 @@ import type { Report, RobustnessRun } from '../report/types';
 import { processExists } from '../robustness/memory';
 import { LOAD_NAMES, scaledSizes } from '../robustness/profiles';
 import { loadSection } from '../robustness/run';
-import { parseShard, shardLabel } from '../robustness/shard';
+import { parseShard } from '../robustness/shard';
 import { toNumber } from './args';
 
 export const LOAD_OPTIONS = {
@@ -75,9 +75,9 @@ export function withLoadSection(report: Report, part: { target: string; load?: {
     seed: report.seed,
     durationMs: part.load.runs.reduce((sum, run) => sum + run.durationMs, 0),
     target: part.target,
-    ...(part.load.memory ? { memory: part.load.memory } : {}),
+    memory: part.load.memory,
     shard: load.shard,
   });
   const withSection = withSections(report, { robustness: section });
-  return load.shard && load.shard.count > 1 ? { ...withSection, shard: shardLabel(load.shard) } : withSection;
+  return section.shard ? { ...withSection, shard: section.shard } : withSection;
 }
