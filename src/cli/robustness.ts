@@ -48,11 +48,11 @@ export async function robustnessCommand(args: string[]): Promise<number> {
   const external = values.target ?? values.spawn;
   if (values.target && values.spawn) throw new UsageError('--target and --spawn exclude each other');
   if (external && protocols.length !== 1) throw new UsageError('--target and --spawn need exactly one --protocol');
-  const load = loadOptions(values, values);
+  const { pid, ...load } = loadOptions(values, values);
   const seed = seedOption(values.seed);
   const timeoutMs = LOAD_TIMEOUT_MS * (toNumber('timeout-scale', values['timeout-scale'], { min: 0.1 }) ?? 1);
   const log = (line: string) => console.error(line);
-  const options = { seed, sizes: load.sizes, only: load.only, shard: load.shard, durationMs: load.durationMs, timeoutMs, log };
+  const options = { ...load, seed, timeoutMs, log };
   console.error(`wireproof robustness: ${protocols.join(', ')}${external ? ` at ${external}` : ''}; seed ${seed}`);
   let section: RobustnessSection;
   if (!external) {
@@ -69,7 +69,7 @@ export async function robustnessCommand(args: string[]): Promise<number> {
       return EXIT.infrastructure;
     }
     try {
-      const loadTarget = loadTargetOf(plugin, target, load.pid);
+      const loadTarget = loadTargetOf(plugin, target, pid);
       const runs = await runLoadProfile(plugin, loadTarget, options);
       section = loadSection(runs, { seed, durationMs: Math.round(performance.now() - started), target: target.label, memory: loadTarget.memory, shard: load.shard });
     } finally {

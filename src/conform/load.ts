@@ -21,11 +21,11 @@ import type { CaseOutcome } from './verdict';
 
 /** What `--load` and its options ask for. */
 export interface LoadOptions {
-  /** Only the loads of these names (--load-only). */
+  /** Only the loads of these names (--load-only; default: every load of the profile). */
   only?: string[];
   sizes?: LoadSizes;
   shard?: Shard;
-  /** The soak (--duration). */
+  /** The soak (--duration): the volume and many-clients loads repeat for this long. */
   durationMs?: number;
   /** The target's process, for its memory (--pid, with --target). */
   pid?: number;
@@ -164,22 +164,15 @@ export interface LoadPhaseContext {
 /** Runs the selected loads against the target; their cases (selected ids only) and their runs for the report's section. */
 export async function runLoadPhase(context: LoadPhaseContext): Promise<{ outcomes: CaseOutcome[]; runs: RobustnessRun[]; memory?: string }> {
   const { plugin, load } = context;
+  const { pid, ...profile } = load;
   const wanted = applicableLoads(plugin, load.only)
     .filter((l) => [LOAD_REQUIREMENT[l.name], KEPT, MEMORY].some((n) => context.selected.has(idOf(plugin.name, n))))
     .map((l) => l.name);
   if (wanted.length === 0) return { outcomes: [], runs: [] };
-  const target = loadTargetOf(plugin, context.target, load.pid);
+  const target = loadTargetOf(plugin, context.target, pid);
   try {
     context.log(`${plugin.name}: load profile (${wanted.join(', ')}) against ${target.label}`);
-    const runs = await runLoadProfile(plugin, target, {
-      seed: context.seed,
-      sizes: load.sizes,
-      only: wanted,
-      timeoutMs: context.timeoutMs,
-      shard: load.shard,
-      durationMs: load.durationMs,
-      log: context.log,
-    });
+    const runs = await runLoadProfile(plugin, target, { ...profile, only: wanted, seed: context.seed, timeoutMs: context.timeoutMs, log: context.log });
     const outcomes = loadCases(runs, { base: context.replayBase, seed: context.seed }).filter((c) => context.selected.has(c.ids[0]));
     outcomes.forEach(context.onCase);
     return { outcomes, runs, memory: target.memory };

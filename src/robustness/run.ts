@@ -12,6 +12,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Endpoint } from '../conform/driver';
+import type { LoadOptions } from '../conform/load';
 import type { ProtocolPlugin } from '../conform/protocol';
 import { protocolPlugin } from '../conform/protocols';
 import type { RobustnessRun, RobustnessSection } from '../report/types';
@@ -19,7 +20,7 @@ import { GROWTH_LIMIT_MIB, judgeRun, livenessFailures, runVerdict, sectionVerdic
 import type { Keeper, KeeperResult } from './keepers';
 import type { Load, LoadOutcome } from './loads';
 import type { MemoryMeter } from './memory';
-import { FIXED_SIZES, loadsFor, warmUpSizes, type LoadSizes } from './profiles';
+import { FIXED_SIZES, loadsFor, warmUpSizes } from './profiles';
 import { referenceServer, ServerProcess, type ServerCommand } from './process';
 import { Rng } from './rng';
 import { runsInShard, shardLabel, WHOLE, type Shard } from './shard';
@@ -46,16 +47,11 @@ export interface LoadTarget {
   stop(): Promise<void>;
 }
 
-export interface LoadProfileOptions {
+/** The load options of the command line (but the process, which is the target's business), and the run's own. */
+export interface LoadProfileOptions extends Omit<LoadOptions, 'pid'> {
   seed: number;
-  sizes?: LoadSizes;
-  /** Only the loads of these names (default: every load of the profile). */
-  only?: string[];
   /** Every single wait of a load (an answer, a close). */
   timeoutMs?: number;
-  shard?: Shard;
-  /** The soak: the volume and many-clients loads repeat for this long. */
-  durationMs?: number;
   log?: (line: string) => void;
 }
 
