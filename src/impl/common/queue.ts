@@ -45,7 +45,7 @@ export class AsyncQueue<T> {
   end(reason: Error): void {
     if (this.endReason) return;
     this.endReason = reason;
-    if (this.items.length === 0) for (const taker of this.takers.splice(0)) taker.reject(reason);
+    if (this.items.length === 0) this.failTakers(reason);
   }
 
   /**
