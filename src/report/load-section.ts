@@ -45,6 +45,11 @@ export function describeMemory(run: RobustnessRun): string {
   return run.memory ?? '';
 }
 
+/** "yes / yes": the liveness probe before and after the load (blank after where it was not asked). */
+function describeAlive(run: RobustnessRun): string {
+  return `${run.aliveBefore === false ? 'no' : 'yes'} / ${run.aliveAfter === false ? 'no' : run.aliveAfter === undefined ? '' : 'yes'}`;
+}
+
 /** Bars per doubling of latency in the chart (the histogram has 16: four are merged into one bar). */
 const BARS_PER_DOUBLING = 4;
 const WIDTH = 180;
@@ -85,7 +90,7 @@ export function latencyChart(latency: Latency): string {
 
 function row(run: RobustnessRun): string {
   if (!measured(run)) return `<tr><td>${e(run.protocol)}</td><td>${e(run.load)}</td><td>${badge(run.verdict)}</td><td colspan="6" class="note">${e(run.note)}</td></tr>`;
-  const alive = `${run.aliveBefore === false ? 'no' : 'yes'} / ${run.aliveAfter === false ? 'no' : run.aliveAfter === undefined ? '' : 'yes'}` +
+  const alive = e(describeAlive(run)) +
     `${run.keeper ? `<div class="sub">accepted: ${run.keeper.expected - run.keeper.lost}/${run.keeper.expected}</div>` : ''}`;
   return `<tr><td>${e(run.protocol)}</td><td>${e(run.load)}${run.shard ? `<div class="sub">shard ${e(run.shard)}</div>` : ''}</td><td>${badge(run.verdict)}</td>` +
     `<td class="num">${e(`${run.count} ${run.unit}`)}<div class="sub">${e(formatDuration(run.durationMs))}${run.repetitions ? e(`, ${run.repetitions}×`) : ''}</div></td>` +
@@ -124,7 +129,7 @@ export function loadSectionMarkdown(section: RobustnessSection): string[] {
     '| --- | --- | ---: | --- | ---: | --- | ---: | ---: | ---: | --- | ---: | --- |',
     ...section.runs.map((run) => measured(run)
       ? line([run.protocol, run.load, `${run.count} ${run.unit}`, run.verdict, formatDuration(run.durationMs), describeMessages(run), describeThroughput(run), describeLatency(run), describeMemory(run),
-        `${run.aliveBefore === false ? 'no' : 'yes'} / ${run.aliveAfter === false ? 'no' : run.aliveAfter === undefined ? '' : 'yes'}`, run.lostAccepted, run.note])
+        describeAlive(run), run.lostAccepted, run.note])
       : line([run.protocol, run.load, '', run.verdict, '', '', '', '', '', '', '', run.note])),
     '',
   ];
