@@ -17,13 +17,13 @@ const badge = (verdict: string) => `<span class="v v-${verdict.replace(/[^A-Z-]/
 const measured = (run: RobustnessRun) => run.verdict !== 'N/A';
 
 /** "1.2 ms", "350 µs", "2.4 s". */
-export function formatLatency(ms: number): string {
+function formatLatency(ms: number): string {
   if (ms < 1) return `${Math.round(ms * 1000)} µs`;
   if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-export function describeMessages(run: RobustnessRun): string {
+function describeMessages(run: RobustnessRun): string {
   const m = run.messages;
   if (!m) return '';
   return `${m.answered}/${m.sent} answered; lost ${m.lost}, duplicated ${m.duplicated}, corrupted ${m.corrupted}, reordered ${m.reordered}` +
@@ -31,16 +31,16 @@ export function describeMessages(run: RobustnessRun): string {
     `${run.clients ? `; ${run.clients.served}/${run.clients.total} clients served, ${run.clients.atOnce} at once` : ''}`;
 }
 
-export function describeThroughput(run: RobustnessRun): string {
+function describeThroughput(run: RobustnessRun): string {
   return run.throughput ? `${run.throughput.messagesPerSecond} msg/s, ${run.throughput.mibPerSecond} MiB/s` : '';
 }
 
-export function describeLatency(run: RobustnessRun): string {
+function describeLatency(run: RobustnessRun): string {
   const l = run.latency;
   return l ? `${formatLatency(l.p50Ms)} / ${formatLatency(l.p99Ms)} / ${formatLatency(l.maxMs)}` : '';
 }
 
-export function describeMemory(run: RobustnessRun): string {
+function describeMemory(run: RobustnessRun): string {
   if (run.growthMiB !== undefined) return `${run.rssBeforeMiB} → ${run.rssAfterMiB} MiB (${run.growthMiB >= 0 ? '+' : ''}${run.growthMiB})`;
   return run.memory ?? '';
 }
@@ -60,7 +60,7 @@ const AXIS = 12;
  * A histogram of a load's latencies on a log axis, as inline SVG: one bar per quarter
  * doubling, lines at p50 and p99, the first and last bucket's latency under the axis.
  */
-export function latencyChart(latency: Latency): string {
+function latencyChart(latency: Latency): string {
   const per = BUCKETS_PER_DOUBLING / BARS_PER_DOUBLING;
   const bars = new Map<number, number>();
   for (const [bucket, n] of latency.histogram) bars.set(Math.floor(bucket / per), (bars.get(Math.floor(bucket / per)) ?? 0) + n);

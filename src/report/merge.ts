@@ -53,7 +53,7 @@ function shardCount(reports: Report[]): number | undefined {
 }
 
 /** One load's runs in every shard, added up into one run. */
-export function mergeRuns(runs: RobustnessRun[], shards: number): RobustnessRun {
+function mergeRuns(runs: RobustnessRun[], shards: number): RobustnessRun {
   const real = runs.filter((run) => run.verdict !== 'N/A');
   const { shard: _shard, ...first } = real[0] ?? runs[0];
   if (real.length === 0) return first;

@@ -23,7 +23,7 @@ export interface LatencySummary {
 const bucketOf = (ms: number) => Math.max(0, Math.floor(Math.log2(Math.max(ms, BASE_MS) / BASE_MS) * BUCKETS_PER_DOUBLING));
 
 /** The middle (geometric) of a bucket, in ms. */
-export const bucketMs = (bucket: number) => BASE_MS * 2 ** ((bucket + 0.5) / BUCKETS_PER_DOUBLING);
+const bucketMs = (bucket: number) => BASE_MS * 2 ** ((bucket + 0.5) / BUCKETS_PER_DOUBLING);
 
 /** Lower edge of a bucket, in ms. */
 export const bucketStartMs = (bucket: number) => BASE_MS * 2 ** (bucket / BUCKETS_PER_DOUBLING);

@@ -40,7 +40,7 @@ function parents(): Map<number, number> {
 }
 
 /** `pid` and all its descendants. */
-export function processTree(pid: number): number[] {
+function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const [child, parent] of parents()) children.set(parent, [...(children.get(parent) ?? []), child]);
   const tree: number[] = [];

@@ -23,7 +23,7 @@ export interface Identified extends MessageId {
 const PATTERN_BYTES = 64 * 1024 + 256;
 const TEXT_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_';
 const RECORD_MAGIC = Buffer.from('WPLD');
-export const RECORD_HEADER_BYTES = 16;
+const RECORD_HEADER_BYTES = 16;
 /** The magic's first byte never occurs in a binary filler, so a record start is found again after damage. */
 const MAGIC_FIRST = RECORD_MAGIC[0];
 

@@ -24,7 +24,7 @@ import { FIXTURE_FILES, FIXTURE_ROOT } from './fixture';
 const MAX_TARGET = 4000;
 const MAX_HEAD = 64 * 1024;
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   headers: Map<string, string>;
   body: Buffer;
@@ -52,7 +52,7 @@ function chunkedBody(received: Buffer, at: number): { body: Buffer; end: number 
 }
 
 /** One whole HTTP/1.x response off the front (Content-Length or chunked; no body after HEAD, 204 or 304). */
-export function responseParse(head: boolean): Parse<HttpResponse> {
+function responseParse(head: boolean): Parse<HttpResponse> {
   return (received) => {
     const end = received.indexOf('\r\n\r\n');
     if (end === -1) {

@@ -20,7 +20,7 @@ const MAX_ANSWER = 65_537;
 const LF = Buffer.from('\n');
 
 /** Whether `echo TEXT` is answered TEXT (a ping after it ends the wait, whatever the application does). */
-export async function runsReferenceApp(endpoint: Endpoint, timeoutMs: number): Promise<boolean> {
+async function runsReferenceApp(endpoint: Endpoint, timeoutMs: number): Promise<boolean> {
   const socket = await connect(endpoint, timeoutMs);
   socket.on('error', () => undefined);
   const lines = new LineCollector(socket);
