@@ -6,7 +6,7 @@ import { EXIT } from '../conform/verdict';
 import { parseReport, ReportFormatError } from '../report/json';
 import { MergeError, mergeReports } from '../report/merge';
 import type { Report } from '../report/types';
-import { FORMATS, formatsOption, writeReports } from '../report/write';
+import { FORMATS, parseFormats, writeReports } from '../report/write';
 
 const HELP = `wireproof merge A.json B.json ... [--report-dir DIR] [--format LIST] [--strict]: report.json files into one report
 
@@ -33,7 +33,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError('give the report.json files to merge');
-  const formats = formatsOption(values.format);
+  const formats = parseFormats(values.format);
   const reports: Report[] = [];
   for (const file of positionals) {
     let text: string;
