@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { parseCommand } from './args';
 import { printSummary } from './conform';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
-import { parseReport, ReportFormatError } from '../report/json';
+import { readReport } from '../report/json';
 import { MergeError, mergeReports } from '../report/merge';
 import type { Report } from '../report/types';
 import { FORMATS, parseFormats, writeReports } from '../report/write';
@@ -34,21 +33,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('give the report.json files to merge');
   const formats = parseFormats(values.format);
-  const reports: Report[] = [];
-  for (const file of positionals) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`${file}: ${(err as Error).message}`);
-    }
-    try {
-      reports.push(parseReport(text));
-    } catch (err) {
-      if (err instanceof ReportFormatError) throw new UsageError(`${file}: ${err.message}`);
-      throw err;
-    }
-  }
+  const reports = positionals.map((file) => readReport(file));
   let merged: Report;
   try {
     merged = mergeReports(reports, { strict: values.strict });
