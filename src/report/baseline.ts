@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { asReport, closedObject, ReportFormatError, schemaErrors } from './json';
 import { isBroken } from '../conform/verdict';
 import { UsageError } from '../conform/errors';
-import type { BaselineMark, BaselineSummary, RequirementResult } from './types';
+import type { BaselineMark, BaselineStatus, BaselineSummary, RequirementResult } from './types';
 
 export interface Baseline {
   /** The file as given on the command line. */
@@ -108,6 +108,6 @@ export function markRequirements(requirements: readonly RequirementResult[], bas
 }
 
 export function baselineSummary(requirements: readonly RequirementResult[], baseline: Baseline, strict: boolean): BaselineSummary {
-  const count = (status: BaselineMark['status']) => requirements.filter((r) => r.baseline?.status === status).length;
+  const count = (status: BaselineStatus) => requirements.filter((r) => r.baseline?.status === status).length;
   return { source: baseline.source, strict, new: count('new'), known: count('known'), fixed: count('fixed') };
 }
