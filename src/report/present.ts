@@ -80,7 +80,7 @@ const EXIT_MEANINGS: Record<number, string> = {
   3: 'usage error',
 };
 
-export function describeExitCode(code: number): string {
+function describeExitCode(code: number): string {
   return `exit ${code}: ${EXIT_MEANINGS[code] ?? 'unknown exit code'}`;
 }
 
