@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ECHO_SERVER, SYSTEM_PYTHON } from '../src/impl/rpc/pyro4/launch';
-import type { BenchModule, BenchResult } from './measure';
+import { compare, type BenchModule, type BenchResult, type Measurement } from './measure';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'wireproof.js');
@@ -95,19 +95,18 @@ function conformSeconds(protocol: string, run: Run): Promise<number> {
 
 async function protocolResult(protocol: string): Promise<BenchResult> {
   const [conforming, broken, flooding] = RUNS[protocol];
-  const seconds = new Map<Run, number>();
-  for (const run of [conforming, broken, flooding]) seconds.set(run, await conformSeconds(protocol, run));
   const against = (run: Run) => `against ${run.label}`;
-  const comparisons = Object.fromEntries([conforming, flooding].map((run) => [against(run), seconds.get(run)!]));
-  return {
+  const measured = new Map<string, Measurement>();
+  for (const run of [conforming, broken, flooding]) {
+    const seconds = await conformSeconds(protocol, run);
+    measured.set(against(run), { name: against(run), unit: 's', figure: seconds, rounds: [seconds], passesPerRound: 1 });
+  }
+  return compare(measured, {
     name: `conform ${protocol} (profile core), seconds to a verdict ${against(broken)}`,
-    unit: 's',
-    figure: seconds.get(broken)!,
-    comparisons,
-    ratios: Object.fromEntries(Object.entries(comparisons).map(([name, value]) => [name, seconds.get(broken)! / value])),
-    met: true,
+    subject: against(broken),
+    baselines: [conforming, flooding].map(against),
     note: 'each a `wireproof conform --spawn` through bin/ from start to exit, start-up included',
-  };
+  });
 }
 
 export const bench: BenchModule = {

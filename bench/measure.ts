@@ -31,7 +31,8 @@ export interface SideBySideOptions {
 
 export interface Measurement {
   name: string;
-  unit: Unit;
+  /** A rate, or seconds for a wall time. */
+  unit: Unit | 's';
   /** Median of the round figures. */
   figure: number;
   /** The figure each round measured, in round order. */
@@ -151,7 +152,7 @@ export interface Target {
  */
 export interface BenchResult {
   name: string;
-  unit: Unit | 's';
+  unit: Measurement['unit'];
   figure: number;
   /** Baseline name → its figure, in the same unit. */
   comparisons: Record<string, number>;

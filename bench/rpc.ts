@@ -76,6 +76,11 @@ async function pythonFigures(peer: SerpentPeer, value: unknown, names: { dumps: 
   ];
 }
 
+const CODEC_NAMES = {
+  serpentEncode: 'serpent encode (wireproof)', jsonEncode: 'json encode (wireproof)', dumps: 'serpent dumps (python3-serpent)',
+  serpentDecode: 'serpent decode (wireproof)', jsonDecode: 'json decode (wireproof)', loads: 'serpent loads (python3-serpent)',
+};
+
 /** For each value: wireproof's serpent encode and decode beside its json ones and python3-serpent's (reported, no target). */
 async function codecResults(): Promise<BenchResult[]> {
   ensurePyro4();
@@ -85,23 +90,19 @@ async function codecResults(): Promise<BenchResult[]> {
     for (const [label, value] of Object.entries(CODEC_VALUES)) {
       const serpentBytes = encodeSerpent(value);
       const jsonBytes = encodeJson(value);
-      const names = {
-        serpentEncode: 'serpent encode (wireproof)', jsonEncode: 'json encode (wireproof)', dumps: 'serpent dumps (python3-serpent)',
-        serpentDecode: 'serpent decode (wireproof)', jsonDecode: 'json decode (wireproof)', loads: 'serpent loads (python3-serpent)',
-      };
       // Each pass checks what it made, so a broken codec cannot look fast.
       const contenders: Contender[] = [
-        { name: names.serpentEncode, pass: () => Number(encodeSerpent(value).length === serpentBytes.length), expect: 1 },
-        { name: names.jsonEncode, pass: () => Number(encodeJson(value).length === jsonBytes.length), expect: 1 },
-        { name: names.serpentDecode, pass: () => Number(decodeSerpent(serpentBytes) !== undefined), expect: 1 },
-        { name: names.jsonDecode, pass: () => Number(decodeJson(jsonBytes) !== undefined), expect: 1 },
+        { name: CODEC_NAMES.serpentEncode, pass: () => Number(encodeSerpent(value).length === serpentBytes.length), expect: 1 },
+        { name: CODEC_NAMES.jsonEncode, pass: () => Number(encodeJson(value).length === jsonBytes.length), expect: 1 },
+        { name: CODEC_NAMES.serpentDecode, pass: () => Number(decodeSerpent(serpentBytes) !== undefined), expect: 1 },
+        { name: CODEC_NAMES.jsonDecode, pass: () => Number(decodeJson(jsonBytes) !== undefined), expect: 1 },
       ];
       const measured = await measureSideBySide(contenders, CODEC_OPTIONS);
-      for (const m of await pythonFigures(peer, value, names)) measured.set(m.name, m);
+      for (const m of await pythonFigures(peer, value, CODEC_NAMES)) measured.set(m.name, m);
       const note = `${serpentBytes.length} bytes of serpent, ${jsonBytes.length} of json; python3-serpent timed in its own loop, without the pipe`;
       results.push(
-        compare(measured, { name: `serpent encode, ${label}`, subject: names.serpentEncode, baselines: [names.jsonEncode, names.dumps], note }),
-        compare(measured, { name: `serpent decode, ${label}`, subject: names.serpentDecode, baselines: [names.jsonDecode, names.loads], note }),
+        compare(measured, { name: `serpent encode, ${label}`, subject: CODEC_NAMES.serpentEncode, baselines: [CODEC_NAMES.jsonEncode, CODEC_NAMES.dumps], note }),
+        compare(measured, { name: `serpent decode, ${label}`, subject: CODEC_NAMES.serpentDecode, baselines: [CODEC_NAMES.jsonDecode, CODEC_NAMES.loads], note }),
       );
     }
   } finally {

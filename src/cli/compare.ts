@@ -1,14 +1,12 @@
-import fs from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommand } from './args';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
-import { parseReport, ReportFormatError } from '../report/json';
+import { readReport } from '../report/json';
 import { compareExitCode, compareReports, runLabels, type Comparison } from '../report/compare';
 import { renderCompareHtml } from '../report/compare-html';
 import { renderCompareMarkdown } from '../report/compare-markdown';
-import type { Report } from '../report/types';
 
 const HELP = `wireproof compare: runs side by side, a column per run and a row per requirement, into one page
 
@@ -49,21 +47,6 @@ export async function compareCommand(args: string[]): Promise<number> {
   const code = compareExitCode(comparison);
   console.log(`exit ${code}`);
   return code;
-}
-
-function readReport(file: string): Report {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
-  }
-  try {
-    return parseReport(text);
-  } catch (err) {
-    if (err instanceof ReportFormatError) throw new UsageError(`${file} is not a wireproof report.json: ${err.message}`);
-    throw err;
-  }
 }
 
 async function write(file: string, text: string): Promise<string> {

@@ -10,7 +10,7 @@ import { parseEndpoint, targetLabel } from '../conform/target';
 import { EXIT } from '../conform/verdict';
 import { buildReport, errorReport } from '../report/build';
 import { InvalidBaselineError, loadBaseline } from '../report/baseline';
-import { FORMATS, formatsOption, parseFormats, writeReports, type Format } from '../report/write';
+import { FORMATS, parseFormats, writeReports, type Format } from '../report/write';
 import type { Report, RunError } from '../report/types';
 import type { Profile } from '../conform/select';
 import { FAULT_NAMES, type FaultName } from '../conform/faults';
@@ -123,7 +123,7 @@ async function conform(args: string[], run: RunStart): Promise<number> {
     }
   }
   if (values['baseline-strict'] && !values.baseline) throw new UsageError('--baseline-strict needs --baseline FILE');
-  const formats = formatsOption(values.format);
+  const formats = parseFormats(values.format);
   const faults = chosenFaults(values.faults, values.fault);
   const load = values.load || anyLoadOption(values) ? loadOptions(values, values) : undefined;
   const seed = seedOption(values.seed);

@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { parseCommand } from './args';
 import { printSummary } from './conform';
 import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
-import { parseReport, ReportFormatError } from '../report/json';
+import { readReport } from '../report/json';
 import { MergeError, mergeReports } from '../report/merge';
 import type { Report } from '../report/types';
-import { FORMATS, formatsOption, writeReports } from '../report/write';
+import { FORMATS, parseFormats, writeReports } from '../report/write';
 
 const HELP = `wireproof merge A.json B.json ... [--report-dir DIR] [--format LIST] [--strict]: report.json files into one report
 
@@ -33,22 +32,8 @@ export async function mergeCommand(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError('give the report.json files to merge');
-  const formats = formatsOption(values.format);
-  const reports: Report[] = [];
-  for (const file of positionals) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`${file}: ${(err as Error).message}`);
-    }
-    try {
-      reports.push(parseReport(text));
-    } catch (err) {
-      if (err instanceof ReportFormatError) throw new UsageError(`${file}: ${err.message}`);
-      throw err;
-    }
-  }
+  const formats = parseFormats(values.format);
+  const reports = positionals.map((file) => readReport(file));
   let merged: Report;
   try {
     merged = mergeReports(reports, { strict: values.strict });

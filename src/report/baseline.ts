@@ -9,10 +9,10 @@
  * (broken now and in it: it does not fail the run), fixed (in it, and no longer broken).
  */
 import fs from 'node:fs';
-import { closedObject, parseReport, ReportFormatError, schemaErrors } from './json';
+import { asReport, closedObject, ReportFormatError, schemaErrors } from './json';
 import { isBroken } from '../conform/verdict';
 import { UsageError } from '../conform/errors';
-import type { BaselineMark, BaselineSummary, RequirementResult } from './types';
+import type { BaselineMark, BaselineStatus, BaselineSummary, RequirementResult } from './types';
 
 export interface Baseline {
   /** The file as given on the command line. */
@@ -60,7 +60,7 @@ export function loadBaseline(file: string, knownIds: ReadonlySet<string>): Basel
   } catch (err) {
     throw new InvalidBaselineError(`--baseline ${file}: not JSON (${(err as Error).message}); ${EXPECTED}`);
   }
-  if (value !== null && typeof value === 'object' && 'schema' in value) return fromReport(file, text);
+  if (value !== null && typeof value === 'object' && 'schema' in value) return fromReport(file, value);
   const errors = schemaErrors(KNOWN_FAILURES_SCHEMA, value);
   if (errors.length > 0) throw new InvalidBaselineError(`--baseline ${file}: ${EXPECTED}; found:\n${errors.join('\n')}`);
   const known = new Map<string, string>();
@@ -73,10 +73,10 @@ export function loadBaseline(file: string, knownIds: ReadonlySet<string>): Basel
 }
 
 /** A baseline report: its broken requirements, each with the reason it was known by, or its verdict then. */
-function fromReport(file: string, text: string): Baseline {
+function fromReport(file: string, value: object): Baseline {
   let report;
   try {
-    report = parseReport(text);
+    report = asReport(value);
   } catch (err) {
     if (err instanceof ReportFormatError) throw new InvalidBaselineError(`--baseline ${file}: ${err.message}`);
     throw err;
@@ -108,6 +108,6 @@ export function markRequirements(requirements: readonly RequirementResult[], bas
 }
 
 export function baselineSummary(requirements: readonly RequirementResult[], baseline: Baseline, strict: boolean): BaselineSummary {
-  const count = (status: BaselineMark['status']) => requirements.filter((r) => r.baseline?.status === status).length;
+  const count = (status: BaselineStatus) => requirements.filter((r) => r.baseline?.status === status).length;
   return { source: baseline.source, strict, new: count('new'), known: count('known'), fixed: count('fixed') };
 }

@@ -11,7 +11,6 @@ import type { RequirementResult } from './types';
 import { counted } from '../conform/bytes-text';
 
 const TRACE_LIMITS = { maxTraceRows: 40, maxChunkBytes: 64 };
-const CHANGE_TITLES: Record<Change, string> = { regression: 'regression', fix: 'fix', changed: 'changed' };
 
 function runsTable(comparison: Comparison): SafeHtml {
   return html`<table>
@@ -54,7 +53,7 @@ function cell(row: ComparisonRow, index: number): SafeHtml {
   const result = row.results[index];
   if (!result) return html`<td class="note">not selected</td>`;
   const change = row.changes[index];
-  return html`<td class="${change ? `chg chg-${change}` : ''}">${verdictBadge(result.verdict)}${change && html` <span class="b b-${change}">${CHANGE_TITLES[change]}</span>`}${result.verdict !== 'PASS' && cellDetails(result, row.change !== undefined)}</td>`;
+  return html`<td class="${change ? `chg chg-${change}` : ''}">${verdictBadge(result.verdict)}${change && html` <span class="b b-${change}">${change}</span>`}${result.verdict !== 'PASS' && cellDetails(result, row.change !== undefined)}</td>`;
 }
 
 function rowBody(row: ComparisonRow, runs: number): SafeHtml {

@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  SUMMARY_COUNTS, describeReportExit, distinct, failingCases, failuresFirst, formatDuration, formatPercent,
-  showHiddenCharacters, traceRows, untracedMusts, withDefaults, type FailingCase,
+  SUMMARY_COUNTS, baselineGroups, baselineNote, describeReportExit, distinct, failingCases, failuresFirst, formatDuration,
+  formatPercent, runErrorTitle, showHiddenCharacters, traceRows, untracedMusts, withDefaults, type FailingCase,
 } from './present';
 import { loadSectionHtml } from './load-section';
 import { sourceParts } from './sources';
-import type { BaselineSummary, CaseResult, Report, RequirementResult, RunError, SecuritySection, TraceEvent } from './types';
+import type { BaselineStatus, BaselineSummary, CaseResult, Report, RequirementResult, RunError, SecuritySection, TraceEvent } from './types';
 
 export interface HtmlOptions {
   /** Trace events shown per failing case; the rest are counted in a note. */
@@ -304,12 +304,12 @@ ${evaluation.findings.map((finding) => html`<tr><td class="mono">${finding.file}
 /** The run's own error (exit 2 or 3): what happened, before anything else. */
 function runErrorSection(error: RunError, exitCode: number): SafeHtml {
   return html`<section id="run-error" class="run-error">
-<h2>The run ended in an error: ${error.kind} (exit ${error.exit}${exitCode !== error.exit ? html`; the run exits ${exitCode}, a broken MUST outranks it` : ''})</h2>
+<h2>${runErrorTitle(error, exitCode)}</h2>
 <pre class="message">${error.message}</pre>
 </section>`;
 }
 
-const BASELINE_TITLES = { new: 'new failure: not in the baseline', known: 'known failure: in the baseline', fixed: 'fixed: in the baseline, passes now' };
+const BASELINE_TITLES: Record<BaselineStatus, string> = { new: 'new failure: not in the baseline', known: 'known failure: in the baseline', fixed: 'fixed: in the baseline, passes now' };
 
 function baselineBadge(requirement: RequirementResult): SafeHtml | undefined {
   const mark = requirement.baseline;
@@ -324,20 +324,13 @@ function baselineFilter(summary: BaselineSummary): SafeHtml {
 
 /** --baseline: where the known failures came from, and each requirement marked new, fixed or known. */
 function baselineSection(report: Report, summary: BaselineSummary): SafeHtml {
-  const marked = (status: 'new' | 'known' | 'fixed') => report.requirements.filter((r) => r.baseline?.status === status);
-  const list = (status: 'new' | 'known' | 'fixed', title: string) => {
-    const requirements = marked(status);
-    return requirements.length > 0 && html`<h3>${title} (${requirements.length})</h3><ul>${requirements.map(
-      (r) => html`<li>${verdictBadge(r.verdict)} <a href="#req-${r.id}">${r.id}</a> ${r.text}${r.baseline?.reason !== undefined && html` <span class="sub">(${r.baseline.reason})</span>`}</li>`,
-    )}</ul>`;
-  };
   return html`<section id="baseline">
 <h2>Baseline: ${summary.new} new, ${summary.known} known, ${summary.fixed} fixed</h2>
-<p class="note">Known failures from <span class="mono">${summary.source}</span> do not fail the run; new ones do${summary.strict ? ', and so do fixed ones (--baseline-strict) until the baseline is updated' : ''}.</p>
-${list('new', 'New failures')}
-${list('fixed', 'Fixed: remove from the baseline')}
-${list('known', 'Known failures')}
-</section>`;
+<p class="note">${baselineNote(summary, html`<span class="mono">${summary.source}</span>`)}</p>
+${baselineGroups(report).map(({ title, requirements }) => html`<h3>${title} (${requirements.length})</h3><ul>${requirements.map(
+  (r) => html`<li>${verdictBadge(r.verdict)} <a href="#req-${r.id}">${r.id}</a> ${r.text}${r.baseline?.reason !== undefined && html` <span class="sub">(${r.baseline.reason})</span>`}</li>`,
+)}</ul>
+`)}</section>`;
 }
 
 function matrixSection(report: Report): SafeHtml {

@@ -6,8 +6,10 @@
  * marks (issue 13), and the load profile's fields of the robustness runs, section and
  * report (issue 12) are additive: still schema 1.
  */
+import fs from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Report } from './types';
+import { UsageError } from '../conform/errors';
 
 const VERDICTS = ['PASS', 'FAIL', 'NON-STRICT', 'INFO', 'UNSUPPORTED', 'ERROR'];
 const count = { type: 'integer', minimum: 0 };
@@ -244,7 +246,14 @@ export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2) + '\n';
 }
 
-/** Reads a report.json back (merging runs, comparing against a baseline); throws ReportFormatError. */
+/** A parsed report.json checked against schema 1; throws ReportFormatError. */
+export function asReport(value: unknown): Report {
+  const errors = reportSchemaErrors(value);
+  if (errors.length > 0) throw new ReportFormatError(`report.json does not match schema 1:\n${errors.join('\n')}`);
+  return value as Report;
+}
+
+/** Reads a report.json back from its text; throws ReportFormatError. */
 export function parseReport(text: string): Report {
   let value: unknown;
   try {
@@ -252,7 +261,21 @@ export function parseReport(text: string): Report {
   } catch (err) {
     throw new ReportFormatError(`report.json is not JSON: ${(err as Error).message}`);
   }
-  const errors = reportSchemaErrors(value);
-  if (errors.length > 0) throw new ReportFormatError(`report.json does not match schema 1:\n${errors.join('\n')}`);
-  return value as Report;
+  return asReport(value);
+}
+
+/** Reads the report.json a command was given (compare, merge): a file it cannot read or that is no report is a usage error (exit 3). */
+export function readReport(file: string): Report {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parseReport(text);
+  } catch (err) {
+    if (err instanceof ReportFormatError) throw new UsageError(`${file} is not a wireproof report.json: ${err.message}`);
+    throw err;
+  }
 }

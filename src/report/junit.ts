@@ -175,9 +175,10 @@ function sectionTestCase(name: string, classname: string, durationMs: number, ve
 function robustnessTestCases(section: RobustnessSection): TestCaseXml[] {
   return section.runs.map((run) => {
     const memory = run.growthMiB === undefined ? run.memory ?? 'memory not read' : `RSS ${run.rssBeforeMiB} -> ${run.rssAfterMiB} MiB (growth ${run.growthMiB}, limit ${section.growthLimitMiB})`;
+    const load = loadFigures(run);
     const figures = run.verdict === 'N/A'
       ? run.note
-      : `${run.count} ${run.unit}; ${loadFigures(run) ? `${loadFigures(run)}; ` : ''}${memory}; alive before ${run.aliveBefore}, after ${run.aliveAfter}; lost accepted ${run.lostAccepted}\n${run.note}`;
+      : `${run.count} ${run.unit}; ${load ? `${load}; ` : ''}${memory}; alive before ${run.aliveBefore}, after ${run.aliveAfter}; lost accepted ${run.lostAccepted}\n${run.note}`;
     return sectionTestCase(run.load, `robustness.${run.protocol}`, run.durationMs, run.verdict, figures);
   });
 }

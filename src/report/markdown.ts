@@ -5,12 +5,12 @@
  * only inside code fences, as escaped ASCII.
  */
 import {
-  SUMMARY_COUNTS, describeReportExit, failingCases, failuresFirst, formatDuration, formatPercent, isFailure,
-  showHiddenCharacters, traceExcerpt, untracedMusts, withDefaults, type FailingCase,
+  SUMMARY_COUNTS, baselineGroups, baselineNote, describeReportExit, failingCases, failuresFirst, formatDuration, formatPercent,
+  isFailure, runErrorTitle, showHiddenCharacters, traceExcerpt, untracedMusts, withDefaults, type FailingCase,
 } from './present';
 import { loadSectionMarkdown } from './load-section';
 import { sourceParts } from './sources';
-import type { BaselineSummary, Report, RequirementResult, RunError, SecuritySection } from './types';
+import type { BaselineSummary, Report, RunError, SecuritySection } from './types';
 
 export interface MarkdownOptions {
   /** Failing cases detailed; the rest are counted (a PR comment is limited to 65536 characters). */
@@ -167,27 +167,19 @@ function capped(text: string, maxChars: number): string {
 
 /** The run's own error (exit 2 or 3), right under the header. */
 function runError(error: RunError, exitCode: number): string[] {
-  const outranked = exitCode !== error.exit ? `; the run exits ${exitCode}, a broken MUST outranks it` : '';
-  return ['', `### The run ended in an error: ${escapeMarkdown(error.kind)} (exit ${error.exit}${outranked})`, '', codeBlock(error.message)];
+  return ['', `### ${escapeMarkdown(runErrorTitle(error, exitCode))}`, '', codeBlock(error.message)];
 }
 
 /** --baseline: counts, then the new failures, the fixed ones and the known ones with their reasons. */
 function baseline(report: Report, summary: BaselineSummary): string[] {
-  const list = (status: 'new' | 'known' | 'fixed', title: string): string[] => {
-    const marked = report.requirements.filter((r: RequirementResult) => r.baseline?.status === status);
-    if (marked.length === 0) return [];
-    return [`**${title} (${marked.length})**`, '', ...marked.map((r) =>
-      `- ${escapeMarkdown(r.verdict)} ${escapeMarkdown(r.id)} ${escapeMarkdown(r.text)}${r.baseline?.reason ? ` (${escapeMarkdown(r.baseline.reason)})` : ''}`), ''];
-  };
   return [
     '',
     `### Baseline: ${summary.new} new, ${summary.known} known, ${summary.fixed} fixed`,
     '',
-    `Known failures from ${escapeMarkdown(summary.source)} do not fail the run; new ones do${summary.strict ? ', and so do fixed ones (--baseline-strict) until the baseline is updated' : ''}.`,
+    baselineNote(summary, escapeMarkdown(summary.source)).join(''),
     '',
-    ...list('new', 'New failures'),
-    ...list('fixed', 'Fixed: remove from the baseline'),
-    ...list('known', 'Known failures'),
+    ...baselineGroups(report).flatMap(({ title, requirements }) => [`**${title} (${requirements.length})**`, '', ...requirements.map((r) =>
+      `- ${escapeMarkdown(r.verdict)} ${escapeMarkdown(r.id)} ${escapeMarkdown(r.text)}${r.baseline?.reason ? ` (${escapeMarkdown(r.baseline.reason)})` : ''}`), '']),
   ];
 }
 

@@ -3,7 +3,10 @@
  * counts, durations, exit codes, and wire traces turned into rows of hex and text.
  * Pure functions over the report; each writer only adds its own escaping and layout.
  */
-import { VERDICT_ORDER, type CaseResult, type Report, type RequirementResult, type RequirementVerdict, type Summary, type TraceEvent } from './types';
+import {
+  VERDICT_ORDER, type BaselineStatus, type BaselineSummary, type CaseResult, type Report, type RequirementResult, type RequirementVerdict,
+  type RunError, type Summary, type TraceEvent,
+} from './types';
 import { escapeBytes } from '../conform/bytes-text';
 
 export { escapeBytes };
@@ -77,7 +80,7 @@ const EXIT_MEANINGS: Record<number, string> = {
   3: 'usage error',
 };
 
-export function describeExitCode(code: number): string {
+function describeExitCode(code: number): string {
   return `exit ${code}: ${EXIT_MEANINGS[code] ?? 'unknown exit code'}`;
 }
 
@@ -87,6 +90,31 @@ export function describeReportExit(report: Report): string {
     return `exit 0: no new failure (${report.baseline.known} known from the baseline)`;
   }
   return describeExitCode(report.exitCode);
+}
+
+/** The heading over the run's own error (exit 2 or 3). */
+export function runErrorTitle(error: RunError, exitCode: number): string {
+  const outranked = exitCode !== error.exit ? `; the run exits ${exitCode}, a broken MUST outranks it` : '';
+  return `The run ended in an error: ${error.kind} (exit ${error.exit}${outranked})`;
+}
+
+/** The --baseline rule as a sentence around `source`, the baseline file as the writer shows it. */
+export function baselineNote<T>(summary: BaselineSummary, source: T): [string, T, string] {
+  const strict = summary.strict ? ', and so do fixed ones (--baseline-strict) until the baseline is updated' : '';
+  return ['Known failures from ', source, ` do not fail the run; new ones do${strict}.`];
+}
+
+const BASELINE_GROUPS: readonly { status: BaselineStatus; title: string }[] = [
+  { status: 'new', title: 'New failures' },
+  { status: 'fixed', title: 'Fixed: remove from the baseline' },
+  { status: 'known', title: 'Known failures' },
+];
+
+/** The requirements --baseline marked, by mark: new failures, then fixed, then known; empty groups left out. */
+export function baselineGroups(report: Report): { title: string; requirements: RequirementResult[] }[] {
+  return BASELINE_GROUPS
+    .map(({ status, title }) => ({ title, requirements: report.requirements.filter((r) => r.baseline?.status === status) }))
+    .filter((group) => group.requirements.length > 0);
 }
 
 export function formatDuration(ms: number): string {

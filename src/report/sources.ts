@@ -11,7 +11,7 @@ export interface SourcePart {
 /** `RFC N`, then optionally `§S` and more `, §S` of the same RFC. */
 const RFC_REFERENCE = /RFC (\d+)((?: §\d+(?:\.\d+)*)(?:, §\d+(?:\.\d+)*)*)?/g;
 
-export const rfcUrl = (rfc: string, section?: string) =>
+const rfcUrl = (rfc: string, section?: string) =>
   `https://www.rfc-editor.org/rfc/rfc${rfc}${section === undefined ? '' : `#section-${section}`}`;
 
 export function sourceParts(source: string): SourcePart[] {

@@ -24,8 +24,8 @@ const WRITERS: Record<Format, { file: string; render: (report: Report, options: 
 
 export const FORMATS = Object.keys(WRITERS) as Format[];
 
-/** A bad `--format` value: the CLI reports it as a usage error (exit 3). */
-export class UnknownFormatError extends Error {
+/** A bad `--format` value: a usage error (exit 3). */
+export class UnknownFormatError extends UsageError {
   override name = 'UnknownFormatError';
 }
 
@@ -40,16 +40,6 @@ export function parseFormats(list: string): Format[] {
   }
   if (names.length === 0) throw new UnknownFormatError(`no report format given (expected ${FORMATS.join(', ')} or all)`);
   return [...new Set(names as Format[])];
-}
-
-/** `--format LIST` of a command: a bad name is a usage error (exit 3). */
-export function formatsOption(list: string): Format[] {
-  try {
-    return parseFormats(list);
-  } catch (err) {
-    if (err instanceof UnknownFormatError) throw new UsageError(err.message);
-    throw err;
-  }
 }
 
 /** Writes each format once, creating `dir`; returns the paths written, in `formats` order. */

@@ -73,6 +73,8 @@ describe('bench helpers', () => {
       () => compare(mixed, { name: 'x', subject: 'ops', baselines: ['copy'], target }),
       /in MB\/s, not ops\/s/,
     );
+    const wall = new Map([...measured, ['wall', measurement('wall', 2, 's')]]);
+    assert.throws(() => compare(wall, { name: 'x', subject: 'wall', baselines: ['copy'] }), /in MB\/s, not s/, 'a wall time is no rate');
   });
 
   it('measureSideBySide measures every contender in every round', async () => {

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReportFormatError, parseReport, renderJson, reportSchemaErrors } from '../../src/report/json';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ReportFormatError, parseReport, readReport, renderJson, reportSchemaErrors } from '../../src/report/json';
+import { UsageError } from '../../src/conform/errors';
 import { sampleReport } from './sample';
 
 test('report.json round-trips to the same report', () => {
@@ -26,7 +30,7 @@ test('report.json has exactly the schema-1 fields', () => {
 });
 
 test('the schema names the path of every deviation', () => {
-  const report = sampleReport() as unknown as Record<string, any>;
+  const report = structuredClone(sampleReport()) as unknown as Record<string, any>; // its traces are shared constants
   report.requirements[1].cases[1].verdict = 'MAYBE';
   report.requirements[1].cases[1].trace[1].hex = 'xyz';
   delete report.summary.untraced;
@@ -41,4 +45,16 @@ test('the schema names the path of every deviation', () => {
 test('parseReport rejects text that is not a schema-1 report', () => {
   assert.throws(() => parseReport('{'), ReportFormatError);
   assert.throws(() => parseReport(JSON.stringify({ ...sampleReport(), schema: 2 })), /\/schema: must be equal to constant/);
+});
+
+test('readReport reads a report.json file; one it cannot read or that is no report is a usage error', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wireproof-read-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const good = path.join(dir, 'report.json');
+  fs.writeFileSync(good, renderJson(sampleReport()));
+  assert.deepEqual(readReport(good), sampleReport());
+  const notJson = path.join(dir, 'broken.json');
+  fs.writeFileSync(notJson, '{');
+  assert.throws(() => readReport(notJson), (err: Error) => err instanceof UsageError && err.message.startsWith(`${notJson} is not a wireproof report.json: report.json is not JSON`));
+  assert.throws(() => readReport(path.join(dir, 'missing.json')), (err: Error) => err instanceof UsageError && /^cannot read .*missing\.json: ENOENT/.test(err.message));
 });

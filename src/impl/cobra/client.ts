@@ -1,10 +1,9 @@
-import { isUtf8 } from 'node:buffer';
 import net from 'node:net';
 
 import { ConnectionClosedError, withTimeout } from '../common/errors';
 import { connectTcp, DEFAULT_HOST } from '../common/net';
 import { AsyncQueue } from '../common/queue';
-import { LineFramer, OVERSIZED_PACKET } from '../oneline/framer';
+import { INVALID_PACKET, LineTextFramer, OVERSIZED_PACKET } from '../oneline/framer';
 import {
   CobraProtocolError, CobraStatus, ControlMessage, DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT, ErrorReply, FileReply,
   OutputEvent, parseControlMessage, parseFileReply,
@@ -36,13 +35,13 @@ export class CobraError extends Error {
 
 /** Feeds every line of `socket` to `onLine`; a close (or an unparsable line) fails `inbox`. */
 function readLines<T>(socket: net.Socket, maxLine: number, inbox: AsyncQueue<T>, onLine: (line: string) => void): Promise<void> {
-  const framer = new LineFramer(maxLine);
+  const framer = new LineTextFramer(maxLine);
   socket.on('data', (chunk: Buffer) => {
     try {
       framer.push(chunk, (line) => {
         if (line === OVERSIZED_PACKET) throw new CobraProtocolError(`a server line longer than ${maxLine} bytes`);
-        if (!isUtf8(line)) throw new CobraProtocolError('a server line that is not UTF-8'); // never replacement characters
-        onLine(line.toString('utf8'));
+        if (line === INVALID_PACKET) throw new CobraProtocolError('a server line that is not UTF-8'); // never replacement characters
+        onLine(line);
       });
     } catch (err) {
       inbox.end(err as Error);

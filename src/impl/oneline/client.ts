@@ -2,7 +2,7 @@ import net from 'node:net';
 
 import { connectTcp, DEFAULT_HOST } from '../common/net';
 import { ConnectionClosedError, ProtocolError, TimeoutError, withTimeout } from '../common/errors';
-import { decodeLine, encodeLine, INVALID_PACKET, LineFramer, OVERSIZED_PACKET } from './framer';
+import { encodeLine, INVALID_PACKET, LineTextFramer, OVERSIZED_PACKET } from './framer';
 import { DEFAULT_ONELINE_PORT } from './server';
 
 export interface OnelineClientOptions {
@@ -35,11 +35,10 @@ export class OnelineClient {
   private readonly endedPromise: Promise<void>;
 
   private constructor(private readonly socket: net.Socket, private readonly timeoutMs: number, maxLine: number) {
-    const framer = new LineFramer(maxLine);
+    const framer = new LineTextFramer(maxLine);
     socket.on('data', (chunk: Buffer) =>
-      framer.push(chunk, (frame) => {
+      framer.push(chunk, (line) => {
         if (this.failure) return;
-        const line = decodeLine(frame);
         if (line === OVERSIZED_PACKET || line === INVALID_PACKET) {
           this.failure = new ProtocolError(line === OVERSIZED_PACKET ? `a response line over ${maxLine} bytes` : 'a response line that is not UTF-8');
           socket.destroy();
