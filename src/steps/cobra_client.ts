@@ -11,7 +11,6 @@ import { controlConnection, line, messageFault } from '../conform/cobra/client';
 import { writeToClient } from '../conform/client/fuzz';
 import { exactParse, lineParse, type WireDriver } from '../conform/driver';
 import { NonConformance } from '../conform/errors';
-import { DEFAULT_MAX_LINE } from '../impl/cobra/client';
 import type { OutputEvent } from '../impl/cobra/protocol';
 import { underTest, type ClientWorld } from './client';
 
@@ -107,14 +106,12 @@ function outputOfLength(length: number): OutputEvent {
   return { event: 'output', stream: 'stdout', text: 'x'.repeat(length - empty) };
 }
 
-const maxLine = (world: ClientWorld) => underTest(world).limits.maxBytes ?? DEFAULT_MAX_LINE;
-
 When('the suite answers an output event one byte over the client\'s maximum, then a status, on the control port', async function (this: ClientWorld) {
-  await toControl(this, Buffer.concat([line(outputOfLength(maxLine(this) + 1)), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`)]), 64 * 1024);
+  await toControl(this, Buffer.concat([line(outputOfLength(underTest(this).maxBytes + 1)), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`)]), 64 * 1024);
 });
 
 When('the suite answers an output event of exactly the client\'s maximum, then a status, on the control port', async function (this: ClientWorld) {
-  await toControl(this, Buffer.concat([line(outputOfLength(maxLine(this))), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`)]), 64 * 1024);
+  await toControl(this, Buffer.concat([line(outputOfLength(underTest(this).maxBytes)), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`)]), 64 * 1024);
 });
 
 // ---- the client's reports ------------------------------------------------------------------
@@ -124,7 +121,7 @@ Then('the client reports receiving the message {string}', async function (this: 
 });
 
 Then('the client reports receiving the output event of exactly its maximum, then the status', async function (this: ClientWorld) {
-  const fault = messageFault(await underTest(this).report('the client to report the output event of its maximum'), outputOfLength(maxLine(this)));
+  const fault = messageFault(await underTest(this).report('the client to report the output event of its maximum'), outputOfLength(underTest(this).maxBytes));
   if (fault) throw new NonConformance(fault.slice(0, 400));
   await expectMessage(this, JSON.stringify(FIRST_STATUS));
 });

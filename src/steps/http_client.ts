@@ -7,7 +7,7 @@
 import { When, Then } from '@cucumber/cucumber';
 import { unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
-import { chunk, DEFAULT_MAX_BODY, headParse, lastChunk, reportedResponse, requestHeadFault, responseFault, responseHead, type Field } from '../conform/http/client-wire';
+import { chunk, headParse, lastChunk, reportedResponse, requestHeadFault, responseFault, responseHead, type Field } from '../conform/http/client-wire';
 import { describeReport } from '../conform/client/case';
 import { writeToClient } from '../conform/client/fuzz';
 import { underTest, type ClientWorld } from './client';
@@ -40,9 +40,6 @@ Then('the suite receives a request', async function (this: ClientWorld) {
 
 // ---- what the suite's server sends beyond the generic steps ---------------------------------
 
-/** The client's maximum body: announced, or the reference client's default. */
-const maxBody = (world: ClientWorld) => underTest(world).limits.maxBytes ?? DEFAULT_MAX_BODY;
-
 async function send(world: ClientWorld, bytes: Buffer): Promise<void> {
   await writeToClient(await underTest(world).connection(), bytes, { pieceSize: 64 * 1024 });
 }
@@ -53,7 +50,7 @@ When('the suite answers every byte value {int} times with a Content-Length', asy
 });
 
 When('the suite answers {string} repeated to the client\'s maximum with a Content-Length', async function (this: ClientWorld, fill: string) {
-  const body = Buffer.alloc(maxBody(this), unescapeBytes(fill));
+  const body = Buffer.alloc(underTest(this).maxBytes, unescapeBytes(fill));
   await send(this, Buffer.concat([responseHead(200, 'OK', [['Content-Length', ` ${body.length}`]]), body]));
 });
 
@@ -73,7 +70,7 @@ const OVERSIZED: Record<string, (body: Buffer) => Buffer[]> = {
 When('the suite answers a body one byte over the client\'s maximum in {string}, then stalls', async function (this: ClientWorld, framing: string) {
   const build = OVERSIZED[framing];
   if (!build) throw new Error(`no framing "${framing}" (known: ${Object.keys(OVERSIZED).join(', ')})`);
-  await send(this, Buffer.concat(build(Buffer.alloc(maxBody(this) + 1, 'z'))));
+  await send(this, Buffer.concat(build(Buffer.alloc(underTest(this).maxBytes + 1, 'z'))));
 });
 
 When('the suite answers a chunked body of {string} in chunks of {string}', async function (this: ClientWorld, text: string, sizes: string) {
@@ -112,7 +109,7 @@ Then('the client reports status {int} and every byte value {int} times as the bo
 });
 
 Then('the client reports status {int} and {string} repeated to the client\'s maximum as the body', async function (this: ClientWorld, status: number, fill: string) {
-  await expectResponse(this, status, Buffer.alloc(maxBody(this), unescapeBytes(fill)));
+  await expectResponse(this, status, Buffer.alloc(underTest(this).maxBytes, unescapeBytes(fill)));
 });
 
 Then('the client reports status {int} and the body {string}, or a protocol error', async function (this: ClientWorld, status: number, body: string) {

@@ -284,11 +284,11 @@ When('the suite\'s daemon answers the result {string} with {string}', async func
 });
 
 When('the suite\'s daemon answers a header announcing one byte over the client\'s maximum', async function (this: RpcClientWorld) {
-  await daemonSends(this, lengthClaim(theInvoke(this), underTest(this).limits.maxBytes! + 1));
+  await daemonSends(this, lengthClaim(theInvoke(this), underTest(this).maxBytes + 1));
 });
 
 When('the suite\'s daemon answers a result of exactly the client\'s maximum', async function (this: RpcClientWorld) {
-  const { body } = resultOfSize(theInvoke(this).serializer, underTest(this).limits.maxBytes!);
+  const { body } = resultOfSize(theInvoke(this).serializer, underTest(this).maxBytes);
   await daemonSends(this, encodeMessage(replyTo(theInvoke(this), body, { annotations: NO_ANNOTATIONS })), { pieceSize: 64 * 1024 });
 });
 
@@ -342,7 +342,7 @@ Then('the client reports the result {string}', async function (this: RpcClientWo
 
 Then('the client reports a result of exactly the client\'s maximum', async function (this: RpcClientWorld) {
   const client = underTest(this);
-  await expectOutcome(client, { result: resultOfSize(theInvoke(this).serializer, client.limits.maxBytes!).value });
+  await expectOutcome(client, { result: resultOfSize(theInvoke(this).serializer, client.maxBytes).value });
 });
 
 Then('the client reports the exception {word} with args {string} and its remote traceback', async function (this: RpcClientWorld, pythonClass: string, args: string) {

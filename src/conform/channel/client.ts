@@ -56,7 +56,7 @@ const shown = (bytes: Buffer) => `"${escapeBytes(bytes.subarray(0, 80))}"${bytes
  */
 function exchange(ctx: LiveContext, sent: Buffer, script: Scripted[], writes: Segmentation, end: Ending, judgeSent: boolean): Promise<void> {
   return withClient(ctx, async (client) => {
-    const max = client.limits.maxBytes ?? MAX_BODY;
+    const max = client.maxBytes;
     const told = sent.subarray(0, max);
     const units = script.map((s) => unitOf(s, max));
     client.tell({ action: 'send', ...bytesField(told), expect: awaitedUnits(units) });

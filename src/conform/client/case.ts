@@ -92,6 +92,12 @@ export class ClientCase {
     return HANG_FACTOR * this.limits.timeoutMs * this.options.timeoutScale;
   }
 
+  /** The client's maximum: announced, or the protocol's default (ClientSupport.defaultMaxBytes); a suite error for a protocol without one. */
+  get maxBytes(): number {
+    if (this.limits.maxBytes === undefined) throw new SuiteError('suite error: the client announced no maxBytes and the protocol has no default');
+    return this.limits.maxBytes;
+  }
+
   /** The suite's normal wait for what the client sends. */
   get suiteTimeoutMs(): number {
     return this.options.timeoutMs;

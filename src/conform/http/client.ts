@@ -103,7 +103,7 @@ async function collectResponses(client: ClientCase): Promise<{ received: Extract
  */
 function exchange(ctx: LiveContext, make: (max: number) => Scripted, writes: Segmentation, end: Ending): Promise<void> {
   return withClient(ctx, async (client) => {
-    const scripted = make(client.limits.maxBytes ?? DEFAULT_MAX_BODY);
+    const scripted = make(client.maxBytes);
     client.tell({ action: 'get', path: '/fuzz' });
     const conn = await client.connection();
     await conn.read(headParse, client.suiteTimeoutMs, 'a request head (ended by an empty line)');

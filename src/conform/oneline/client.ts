@@ -56,7 +56,7 @@ const COMMAND = 'fuzz';
  */
 function exchange(ctx: LiveContext, responses: Response[], writes: Segmentation, end: Ending, judgeCommand: boolean): Promise<void> {
   return withClient(ctx, async (client) => {
-    const units = responses.map((r) => unitOf(r, client.limits.maxBytes ?? MAX_PACKET));
+    const units = responses.map((r) => unitOf(r, client.maxBytes));
     client.tell({ action: 'send', data: COMMAND, expect: responses.length });
     const conn = await client.connection();
     const sent = await conn.read(lineParse, client.suiteTimeoutMs, `the command "${COMMAND}" and its LF`);
