@@ -8,7 +8,7 @@ import { escapeBytes } from '../bytes-text';
 import { NonConformance, SuiteError } from '../errors';
 import type { WireDriver } from '../driver';
 import type { TraceRecorder } from '../trace';
-import { isTerminal, type Action, type Report, type TerminalEvent } from './contract';
+import { isTerminal, type Action, type ReceivedReport, type Report, type TerminalEvent } from './contract';
 import { ClientProcess, describeExit, type Next } from './process';
 import { ScriptedServer } from './server';
 
@@ -197,13 +197,16 @@ export class ClientCase {
     if (!allowed.includes(report.event as TerminalEvent)) throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
   }
 
-  /** Every report until the action's terminal one: what a property judges against its model. */
-  async collect(): Promise<{ received: Buffer[]; end: Report; elapsedMs: number }> {
-    const received: Buffer[] = [];
+  /**
+   * Every report until the action's terminal one: what a property judges against its model
+   * (`received` the units delivered; `reports` their whole reports, with a protocol's fields).
+   */
+  async collect(): Promise<{ received: Buffer[]; reports: ReceivedReport[]; end: Report; elapsedMs: number }> {
+    const reports: ReceivedReport[] = [];
     for (;;) {
       const report = await this.report('the client to report how its call ended');
-      if (report.event === 'received') received.push(report.bytes);
-      else return { received, end: report, elapsedMs: Math.round(performance.now() - this.actionAt) };
+      if (report.event === 'received') reports.push(report);
+      else return { received: reports.map((r) => r.bytes), reports, end: report, elapsedMs: Math.round(performance.now() - this.actionAt) };
     }
   }
 

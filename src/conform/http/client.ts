@@ -12,8 +12,8 @@ import { NonConformance } from '../errors';
 import { answer, cutEnding, describeWrites, endsAfterCut, segmentation, WHOLE, withClient, type Ending, type Segmentation } from '../client/fuzz';
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
-import type { Report, TerminalEvent } from '../client/contract';
-import { describeReport, type ClientCase } from '../client/case';
+import type { TerminalEvent } from '../client/contract';
+import { describeReport } from '../client/case';
 import { chunk, DEFAULT_MAX_BODY, headParse, lastChunk, reportedResponse, responseFault, responseHead, type Field } from './client-wire';
 
 /** A scripted response: its bytes, what a client must report for it, and where it is complete (a cut before that leaves it incomplete). */
@@ -86,16 +86,6 @@ function chunked(content: Buffer, how: Chunking): Scripted {
   return { bytes: Buffer.concat([before, last]), status: 200, body: content, fields: [], completeAt: before.length + 3, closes: false };
 }
 
-/** Every report until the call's terminal one: the responses the client delivered, and how the call ended. */
-async function collectResponses(client: ClientCase): Promise<{ received: Extract<Report, { event: 'received' }>[]; end: Report }> {
-  const received: Extract<Report, { event: 'received' }>[] = [];
-  for (;;) {
-    const report = await client.report('the client to report how its call ended');
-    if (report.event !== 'received') return { received, end: report };
-    received.push(report);
-  }
-}
-
 /**
  * One run: the client is told to GET a path; the suite reads its request head (not judged:
  * SRS-HTTP-100 is the scenarios'), writes the response as scripted and judges the report.
@@ -112,7 +102,7 @@ function exchange(ctx: LiveContext, make: (max: number) => Scripted, writes: Seg
     const ending: Ending = cutting && scripted.completeAt > 0 ? { ...end, offset: end.offset % scripted.completeAt } : end;
     await answer(conn, cutting ? scripted.bytes.subarray(0, scripted.completeAt) : scripted.bytes, ending, writes);
     if (!cutting && scripted.closes) conn.end();
-    const { received, end: report } = await collectResponses(client);
+    const { reports: received, end: report } = await client.collect();
     if (cutting) {
       const ends: TerminalEvent[] = ['protocol-error', ...endsAfterCut(end)];
       expectConform(received.length === 0 && ends.includes(report.event as TerminalEvent), () =>
@@ -199,7 +189,7 @@ const liveStatusLine: PropertyCase = {
     await conn.read(headParse, client.suiteTimeoutMs, 'a request head (ended by an empty line)');
     await answer(conn, Buffer.from(`${line}\r\nContent-Length: 2\r\n\r\nok`, 'latin1'), WHOLE, writes);
     conn.end();
-    const { received, end } = await collectResponses(client);
+    const { reports: received, end } = await client.collect();
     expectConform(received.length === 0 && end.event === 'protocol-error', () =>
       `the first line "${line}" was reported as ${[...received.map((r) => describeReport(r)), describeReport(end)].join(', then ')}, not "protocol-error"`);
   })),
