@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { decodeJson } from '../../impl/rpc/json';
 import { encodeMessage, HEADER_SIZE, MAX_MESSAGE_SIZE, MSG_RESULT, NO_ANNOTATIONS, pyroMessage } from '../../impl/rpc/message';
-import type { Serializer } from '../../impl/rpc/serializers';
+import { isDict, type Serializer } from '../../impl/rpc/serializers';
 import { escapeBytes } from '../bytes-text';
 import type { ClientCase } from '../client/case';
 import { describeReport } from '../client/case';
@@ -30,9 +30,6 @@ import { describeValue } from './wire';
 // ---- one call's outcome, as the client reports it ------------------------------------------------
 
 export type CallOutcome = { result: unknown } | { exception: { class: string; args: unknown[]; traceback: string } };
-
-const isDict = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /** A `received` unit as a call's outcome (read as Pyro4 json: big integers, NaN); one of another shape is non-conformance. */
 export function outcomeOf(bytes: Buffer): CallOutcome {
