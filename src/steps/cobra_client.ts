@@ -7,7 +7,7 @@
  */
 import { Given, When, Then } from '@cucumber/cucumber';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
-import { controlConnection, line, messageFault } from '../conform/cobra/client';
+import { controlConnection, deliversMessage, expectMessage, line } from '../conform/cobra/client';
 import { writeToClient } from '../conform/client/fuzz';
 import { exactParse, lineParse, type WireDriver } from '../conform/driver';
 import { NonConformance } from '../conform/errors';
@@ -25,12 +25,8 @@ When('the client is told to step', function (this: ClientWorld) {
   underTest(this).tell({ action: 'next' });
 });
 
-/** One reported message, judged as the JSON the suite sent (written in the step as text). */
-async function expectMessage(world: ClientWorld, json: string): Promise<void> {
-  const sent = JSON.parse(unescapeBytes(json).toString('utf8'));
-  const fault = messageFault(await underTest(world).report(`the client to report the message ${json}`), sent);
-  if (fault) throw new NonConformance(fault);
-}
+/** A message the step writes as JSON text. */
+const stepMessage = (json: string): unknown => JSON.parse(unescapeBytes(json).toString('utf8'));
 
 Given('the client has loaded a program, stopped before its first instruction', async function (this: ClientWorld) {
   const client = underTest(this);
@@ -38,8 +34,8 @@ Given('the client has loaded a program, stopped before its first instruction', a
   await (await client.connection()).read(lineParse, this.timeoutMs, 'the path of the program, on the file port');
   await writeToClient(await client.connection(), line({ ok: true, file: PROGRAM }));
   await writeToClient(await controlConnection(client), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`));
-  await expectMessage(this, JSON.stringify({ ok: true, file: PROGRAM }));
-  await expectMessage(this, JSON.stringify(FIRST_STATUS));
+  await expectMessage(client, { ok: true, file: PROGRAM });
+  await expectMessage(client, FIRST_STATUS);
   await client.expectEnd(['done'], 'the client to report the program loaded');
 });
 
@@ -117,17 +113,17 @@ When('the suite answers an output event of exactly the client\'s maximum, then a
 // ---- the client's reports ------------------------------------------------------------------
 
 Then('the client reports receiving the message {string}', async function (this: ClientWorld, json: string) {
-  await expectMessage(this, json);
+  await expectMessage(underTest(this), stepMessage(json));
 });
 
 Then('the client reports receiving the output event of exactly its maximum, then the status', async function (this: ClientWorld) {
-  const fault = messageFault(await underTest(this).report('the client to report the output event of its maximum'), outputOfLength(underTest(this).maxBytes));
-  if (fault) throw new NonConformance(fault.slice(0, 400));
-  await expectMessage(this, JSON.stringify(FIRST_STATUS));
+  const client = underTest(this);
+  await expectMessage(client, outputOfLength(client.maxBytes), 'the client to report the output event of its maximum');
+  await expectMessage(client, FIRST_STATUS);
 });
 
 Then('the client may report receiving the message {string}', async function (this: ClientWorld, json: string) {
   const client = underTest(this);
   const report = await client.report(`the client's next report`);
-  if (messageFault(report, JSON.parse(unescapeBytes(json).toString('utf8'))) !== undefined) client.unread(report);
+  if (!deliversMessage(report, stepMessage(json))) client.unread(report);
 });

@@ -8,7 +8,6 @@ import { When, Then } from '@cucumber/cucumber';
 import { unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
 import { chunk, headParse, lastChunk, reportedResponse, requestHeadFault, responseFault, responseHead, type Field } from '../conform/http/client-wire';
-import { describeReport } from '../conform/client/case';
 import { writeToClient } from '../conform/client/fuzz';
 import { underTest, type ClientWorld } from './client';
 import { everyByteValue } from './wire';
@@ -90,9 +89,7 @@ When('the suite answers a chunked body of {string} in chunks of {string}', async
 /** One `received` report judged as the response with this status and body (and these fields, where reported). */
 async function expectResponse(world: ClientWorld, status: number, body: Buffer, fields: Field[] = []): Promise<void> {
   const what = `the client to report the response (status ${status}, a body of ${body.length} bytes)`;
-  const report = await underTest(world).report(what);
-  if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
-  const fault = responseFault(reportedResponse(report), status, body, fields);
+  const fault = responseFault(reportedResponse(await underTest(world).received(what)), status, body, fields);
   if (fault) throw new NonConformance(fault);
 }
 

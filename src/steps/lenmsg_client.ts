@@ -207,9 +207,7 @@ Then('the client reports receiving the data of {int} characters of {string}, wit
 
 async function expectData(world: RemoteWorld, body: unknown): Promise<void> {
   const what = `the remote to report receiving the data ${preview(body)}`;
-  const report = await underTest(world).report(what);
-  if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported "${report.event}"${'message' in report && report.message ? ` (${report.message})` : ''}`);
-  const got = reportedBody(report.bytes);
+  const got = reportedBody((await underTest(world).received(what)).bytes);
   if (!sameEcho(body, got)) throw new NonConformance(`expected ${what}; it reported receiving ${preview(got)}`);
 }
 

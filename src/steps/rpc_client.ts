@@ -10,6 +10,7 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import { setTimeout as delay } from 'node:timers/promises';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
+import { describeReport } from '../conform/client/case';
 import { describeOutcome, expectOutcome, lengthClaim, outcomeOf, resultOfSize } from '../conform/rpc/client';
 import { corrupt } from '../conform/rpc/hostile';
 import { messageName } from '../conform/rpc/wire';
@@ -353,7 +354,7 @@ Then('the client reports the call done without waiting for a reply', async funct
   const client = underTest(this);
   const { received, end, elapsedMs } = await client.collect();
   if (received.length) throw new NonConformance(`a oneway call has no result, the client reported ${received.length} unit(s)`);
-  if (end.event !== 'done') throw new NonConformance(`expected the oneway call done at once, the client reported "${end.event}"${'message' in end && end.message ? ` (${end.message})` : ''}`);
+  if (end.event !== 'done') throw new NonConformance(`expected the oneway call done at once, the client reported ${describeReport(end)}`);
   if (elapsedMs >= client.limits.timeoutMs) throw new NonConformance(`the oneway call took ${elapsedMs} ms, the client's timeout is ${client.limits.timeoutMs} ms: it waited for a reply`);
 });
 

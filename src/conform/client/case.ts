@@ -152,11 +152,17 @@ export class ClientCase {
     this.peeked = report;
   }
 
+  /** The client's next report, which must be a `received` one (`what` names what was expected). */
+  async received(what: string): Promise<ReceivedReport> {
+    const report = await this.report(what);
+    if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
+    return report;
+  }
+
   /** One `received` report of exactly these bytes (one unit: a oneline response line). */
   async expectReceived(want: Buffer): Promise<void> {
     const what = `the client to report receiving "${escapeBytes(want)}"`;
-    const report = await this.report(what);
-    if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
+    const report = await this.received(what);
     if (!report.bytes.equals(want)) throw new NonConformance(`expected ${what}; it reported receiving "${showBytes(report.bytes)}"`);
   }
 

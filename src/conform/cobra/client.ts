@@ -16,7 +16,6 @@ import type { ControlMessage, FileReply, OutputEvent, StandbyStatus } from '../.
 import { invalidUtf8Sequence } from '../arbitraries';
 import { escapeBytes } from '../bytes-text';
 import type { ClientCase } from '../client/case';
-import { describeReport } from '../client/case';
 import type { Report } from '../client/contract';
 import {
   allowedByScript, answer, cutEnding, describeWrites, expectAllowedReports, segmentation, WHOLE, withClient, type Ending, type ScriptedUnit, type Segmentation,
@@ -51,12 +50,14 @@ function messageOf(bytes: Buffer): unknown {
 /** Whether a reported message is the one the suite sent: the same JSON value (fields in any order). */
 const sameMessage = (got: unknown, sent: unknown) => isDeepStrictEqual(got, JSON.parse(JSON.stringify(sent)));
 
-/** Why a reported message is not the one the suite sent, or undefined. */
-export function messageFault(report: Report, sent: unknown): string | undefined {
-  if (report.event !== 'received') return `expected the client to report the message ${JSON.stringify(sent).slice(0, 200)}; it reported ${describeReport(report)}`;
-  const got = messageOf(report.bytes);
-  return sameMessage(got, sent) ? undefined : `the client reported the message ${JSON.stringify(got).slice(0, 200)}, the suite sent ${JSON.stringify(sent).slice(0, 200)}`;
+/** The client's next report delivers the message the suite sent (`what` names it, for the messages). */
+export async function expectMessage(client: ClientCase, sent: unknown, what = `the client to report the message ${JSON.stringify(sent).slice(0, 200)}`): Promise<void> {
+  const got = messageOf((await client.received(what)).bytes);
+  if (!sameMessage(got, sent)) throw new NonConformance(`the client reported the message ${JSON.stringify(got).slice(0, 200)}, the suite sent ${JSON.stringify(sent).slice(0, 200)}`);
 }
+
+/** Whether a report delivers the message the suite sent. */
+export const deliversMessage = (report: Report, sent: unknown): boolean => report.event === 'received' && sameMessage(messageOf(report.bytes), sent);
 
 // ---- a session the properties script --------------------------------------------------------
 

@@ -16,7 +16,6 @@ import { encodeMessage, HEADER_SIZE, MAX_MESSAGE_SIZE, MSG_RESULT, NO_ANNOTATION
 import { isDict, type Serializer } from '../../impl/rpc/serializers';
 import { escapeBytes } from '../bytes-text';
 import type { ClientCase } from '../client/case';
-import { describeReport } from '../client/case';
 import {
   answer, cutEnding, describeWrites, endsAfterCut, expectEndAllowed, segmentation, WHOLE, withClient, type Ending, type Segmentation,
 } from '../client/fuzz';
@@ -58,9 +57,7 @@ export function describeOutcome(outcome: CallOutcome): string {
 /** The client's next report is one call's outcome, exactly `want`. */
 export async function expectOutcome(client: ClientCase, want: CallOutcome): Promise<void> {
   const what = `the client to report ${describeOutcome(want)}`;
-  const report = await client.report(what);
-  if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
-  const got = outcomeOf(report.bytes);
+  const got = outcomeOf((await client.received(what)).bytes);
   if (!isDeepStrictEqual(got, want)) throw new NonConformance(`expected ${what}; it reported ${describeOutcome(got)}`);
 }
 
