@@ -52,7 +52,8 @@ export class ClientCase {
   private lastEnded: Action | undefined;
   private actionAt = 0;
   private peeked: Report | undefined;
-  private conn: WireDriver | undefined;
+  /** The case's connection on each port of the suite's server (kept while it is awaited, so that callers at once share one). */
+  private readonly conns = new Map<number, Promise<WireDriver>>();
 
   private constructor(
     readonly server: ScriptedServer,
@@ -111,22 +112,35 @@ export class ClientCase {
     this.process.tell(action);
   }
 
-  /** The connection the client opened to the suite's server (the first, until the case takes the next one). */
-  async connection(): Promise<WireDriver> {
-    return this.conn ?? this.nextConnection();
+  /** The connection the client opened to a port of the suite's server (the first, until the case takes the next one). */
+  connection(port = 0): Promise<WireDriver> {
+    let conn = this.conns.get(port);
+    if (!conn) {
+      conn = this.accept(port);
+      this.conns.set(port, conn);
+    }
+    return conn;
   }
 
   /** The case's connection if the client opens one within `ms`, else undefined. */
   async connectionWithin(ms: number): Promise<WireDriver | undefined> {
-    this.conn ??= await this.server.accept(ms);
-    return this.conn;
+    const taken = this.conns.get(0);
+    if (taken) return taken;
+    const conn = await this.server.accept(ms);
+    if (conn) this.conns.set(0, Promise.resolve(conn));
+    return conn;
   }
 
-  /** The next connection the client opens; it becomes the case's connection. */
+  /** The next connection the client opens to a port; once it is open it becomes the case's connection there. */
   async nextConnection(port = 0): Promise<WireDriver> {
+    const conn = await this.accept(port);
+    this.conns.set(port, Promise.resolve(conn));
+    return conn;
+  }
+
+  private async accept(port: number): Promise<WireDriver> {
     const conn = await this.server.accept(this.boundMs, port);
     if (!conn) throw new NonConformance(`the client did not connect to the suite's server${port ? ` (its {port${port + 1}})` : ''} within ${Math.round(this.boundMs)} ms`);
-    if (port === 0) this.conn = conn;
     return conn;
   }
 

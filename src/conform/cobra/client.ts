@@ -27,16 +27,8 @@ import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
 /** A message as the suite sends it: its JSON and the LF. */
 export const line = (message: ControlMessage | FileReply): Buffer => Buffer.from(`${JSON.stringify(message)}\n`);
 
-/** The control connection of a case: the one the client opened to {port2}, taken once. */
-const controls = new WeakMap<ClientCase, Promise<WireDriver>>();
-export function controlConnection(client: ClientCase): Promise<WireDriver> {
-  let conn = controls.get(client);
-  if (!conn) {
-    conn = client.nextConnection(1);
-    controls.set(client, conn);
-  }
-  return conn;
-}
+/** The control connection of a case: the one the client opened to {port2}. */
+export const controlConnection = (client: ClientCase): Promise<WireDriver> => client.connection(1);
 
 /** What a `received` report carries, as the message it is (its JSON); a NonConformance when it is none. */
 function messageOf(bytes: Buffer): unknown {
