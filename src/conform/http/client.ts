@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { escapeBytes } from '../bytes-text';
 import { NonConformance } from '../errors';
-import { answer, cutEnding, describeWrites, endsAfterCut, segmentation, WHOLE, withClient, type Ending, type Segmentation } from '../client/fuzz';
+import { answer, cutAt, cutEnding, describeWrites, endsAfterCut, segmentation, WHOLE, withClient, type Ending, type Segmentation } from '../client/fuzz';
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
 import type { TerminalEvent } from '../client/contract';
@@ -98,15 +98,14 @@ function exchange(ctx: LiveContext, make: (max: number) => Scripted, writes: Seg
     const conn = await client.connection();
     await conn.read(headParse, client.suiteTimeoutMs, 'a request head (ended by an empty line)');
     const cutting = end.kind !== 'whole';
-    // A cut falls before the response is complete: a cut after it would leave a whole response.
-    const ending: Ending = cutting && scripted.completeAt > 0 ? { ...end, offset: end.offset % scripted.completeAt } : end;
-    await answer(conn, cutting ? scripted.bytes.subarray(0, scripted.completeAt) : scripted.bytes, ending, writes);
+    // A cut falls before the response is complete (answer folds its offset into completeAt): a cut after it would leave a whole response.
+    await answer(conn, cutting ? scripted.bytes.subarray(0, scripted.completeAt) : scripted.bytes, end, writes);
     if (!cutting && scripted.closes) conn.end();
     const { reports: received, end: report } = await client.collect();
     if (cutting) {
       const ends: TerminalEvent[] = ['protocol-error', ...endsAfterCut(end)];
       expectConform(received.length === 0 && ends.includes(report.event as TerminalEvent), () =>
-        `a response cut at byte ${ending.kind === 'whole' ? '?' : ending.offset} of ${scripted.completeAt} was reported as ` +
+        `a response cut at byte ${cutAt(end, scripted.completeAt)} of ${scripted.completeAt} was reported as ` +
         `${[...received.map((r) => describeReport(r)), describeReport(report)].join(', then ')}; the script allows ${ends.map((e) => `"${e}"`).join(' or ')} and nothing delivered`);
       return;
     }
