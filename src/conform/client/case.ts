@@ -69,8 +69,7 @@ export class ClientCase {
     try {
       const first = await process.next(performance.now() + STARTUP_MS * options.timeoutScale);
       if (first.kind !== 'report' || first.report.event !== 'ready') {
-        throw new SuiteError(`the client did not start: ${startFailure(first, STARTUP_MS * options.timeoutScale)}` +
-          (process.stderrTail ? `; its standard error ends: ${process.stderrTail.slice(-600)}` : ''));
+        throw new SuiteError(`the client did not start: ${startFailure(first, STARTUP_MS * options.timeoutScale)}${process.stderrNote}`);
       }
       const { timeoutMs, maxBytes } = first.report;
       const limits: ClientLimits = {
@@ -244,8 +243,7 @@ export class ClientCase {
       const extra = [...(this.peeked ? [{ kind: 'report', report: this.peeked } as Next] : []), ...this.process.takeLeftovers()];
       if (extra.length) throw new NonConformance(`the client reported more than the case expected: ${extra.map((n) => (n.kind === 'report' ? describeReport(n.report) : this.failure(n))).join('; ')}`);
       if (status.code !== 0) {
-        throw new NonConformance(`the client ended with ${describeExit(status)} when its standard input closed` +
-          (this.process.stderrTail ? `; its standard error ends: ${this.process.stderrTail.slice(-600)}` : ''));
+        throw new NonConformance(`the client ended with ${describeExit(status)} when its standard input closed${this.process.stderrNote}`);
       }
     } finally {
       this.process.kill();
@@ -260,13 +258,12 @@ export class ClientCase {
   }
 
   private failure(next: Exclude<Next, { kind: 'report' }>): string {
-    const stderr = this.process.stderrTail ? `; its standard error ends: ${this.process.stderrTail.slice(-600)}` : '';
     switch (next.kind) {
       case 'silent':
         return `the client reported nothing within ${Math.round(this.boundMs)} ms` +
           (this.pending ? ` of being told "${this.pending.action}" (${HANG_FACTOR} x its timeout of ${this.limits.timeoutMs} ms${this.limits.announced.timeoutMs ? '' : ', assumed: it announced none'}): it hangs` : '');
       case 'exited':
-        return `the client exited (${describeExit(next.status)})${stderr}`;
+        return `the client exited (${describeExit(next.status)})${this.process.stderrNote}`;
       case 'not-a-report':
         return `the client wrote a line that is not a report (${next.why})${next.line ? `: "${next.line}"` : ''}`;
     }
