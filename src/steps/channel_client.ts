@@ -5,7 +5,7 @@
  */
 import { Then, When } from '@cucumber/cucumber';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
-import { frame, channelFrameParse } from '../conform/channel/wire';
+import { channelFrameParse, frame, frameHeader } from '../conform/channel/wire';
 import { NonConformance } from '../conform/errors';
 import { underTest, type ClientWorld } from './client';
 import { everyByteValue } from './wire';
@@ -40,11 +40,11 @@ When('the suite answers a channel frame of {int} bytes of {string}, at most the 
 });
 
 When('the suite answers a channel header announcing one byte more than the client\'s maximum', async function (this: ClientWorld) {
-  await send(this, Buffer.from(`\r\nMSG ${underTest(this).maxBytes + 1}\r\n`, 'latin1'));
+  await send(this, frameHeader(underTest(this).maxBytes + 1));
 });
 
 When('the suite answers a channel header announcing the client\'s maximum, then {string} and closes the connection', async function (this: ClientWorld, text: string) {
-  await send(this, Buffer.concat([Buffer.from(`\r\nMSG ${underTest(this).maxBytes}\r\n`, 'latin1'), unescapeBytes(text)]));
+  await send(this, Buffer.concat([frameHeader(underTest(this).maxBytes), unescapeBytes(text)]));
   (await underTest(this).connection()).end();
 });
 
