@@ -11,11 +11,11 @@ import { controlConnection, deliversMessage, expectMessage, line } from '../conf
 import { writeToClient } from '../conform/client/fuzz';
 import { exactParse, lineParse, type WireDriver } from '../conform/driver';
 import { NonConformance } from '../conform/errors';
-import type { OutputEvent } from '../impl/cobra/protocol';
+import type { OutputEvent, StandbyStatus } from '../impl/cobra/protocol';
 import { underTest, type ClientWorld } from './client';
 
 const PROGRAM = '/srv/cobra/hello.py';
-const FIRST_STATUS = { state: 'STANDBY', file: PROGRAM, line: 1, offset: 0, opcode: 151, arg: 0, opname: 'RESUME', argrepr: '' };
+const FIRST_STATUS: StandbyStatus = { state: 'STANDBY', file: PROGRAM, line: 1, offset: 0, opcode: 151, arg: 0, opname: 'RESUME', argrepr: '' };
 
 When('the client is told to load {string}', function (this: ClientWorld, path: string) {
   underTest(this).tell({ action: 'load', path: unescapeBytes(path).toString('utf8') });
@@ -33,7 +33,7 @@ Given('the client has loaded a program, stopped before its first instruction', a
   client.tell({ action: 'load', path: 'hello.py' });
   await (await client.connection()).read(lineParse, this.timeoutMs, 'the path of the program, on the file port');
   await writeToClient(await client.connection(), line({ ok: true, file: PROGRAM }));
-  await writeToClient(await controlConnection(client), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`));
+  await writeToClient(await controlConnection(client), line(FIRST_STATUS));
   await expectMessage(client, { ok: true, file: PROGRAM });
   await expectMessage(client, FIRST_STATUS);
   await client.expectEnd(['done'], 'the client to report the program loaded');
@@ -103,11 +103,11 @@ function outputOfLength(length: number): OutputEvent {
 }
 
 When('the suite answers an output event one byte over the client\'s maximum, then a status, on the control port', async function (this: ClientWorld) {
-  await toControl(this, Buffer.concat([line(outputOfLength(underTest(this).maxBytes + 1)), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`)]), 64 * 1024);
+  await toControl(this, Buffer.concat([line(outputOfLength(underTest(this).maxBytes + 1)), line(FIRST_STATUS)]), 64 * 1024);
 });
 
 When('the suite answers an output event of exactly the client\'s maximum, then a status, on the control port', async function (this: ClientWorld) {
-  await toControl(this, Buffer.concat([line(outputOfLength(underTest(this).maxBytes)), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`)]), 64 * 1024);
+  await toControl(this, Buffer.concat([line(outputOfLength(underTest(this).maxBytes)), line(FIRST_STATUS)]), 64 * 1024);
 });
 
 // ---- the client's reports ------------------------------------------------------------------
