@@ -5,7 +5,7 @@ import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 import { DEFAULT_HOST } from '../impl/common/net';
 import { escapeBytes } from '../conform/bytes-text';
-import { runAdapter, sendBytes, type Adapter } from '../conform/client/adapter';
+import { runAdapter, sendBytes, unknownAction, type Adapter } from '../conform/client/adapter';
 
 type Values = Record<string, string | boolean | undefined>;
 type ExtraOptions = Record<string, { type: 'string' | 'boolean'; description: string }>;
@@ -224,7 +224,7 @@ async function lenmsgDriver(values: Values): Promise<Adapter> {
         case 'close':
           return void (await started().close());
         default:
-          throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+          throw unknownAction(action);
       }
     },
     close: async () => void (await remote?.close()),
@@ -288,7 +288,7 @@ async function cobraDriver(values: Values): Promise<Adapter> {
         case 'close':
           return client.close();
         default:
-          throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+          throw unknownAction(action);
       }
     },
     close: () => client.disconnect(),
@@ -307,14 +307,13 @@ async function runHttp(values: Values, urls: string[]): Promise<number> {
   return response.status >= 400 ? 1 : EXIT.ok; // 1 where urllib raises HTTPError
 }
 
-/** The largest body the http driver takes unless told (`--max-bytes`): a whole body is one report line, in base64. */
-const HTTP_DRIVER_MAX_BYTES = 1024 * 1024;
-
 /** The http reference client behind the driver contract: `get` and `head` of a path at the server, one response each. */
 async function httpDriver(values: Values): Promise<Adapter> {
   const { get, head } = require('../impl/http/client') as typeof import('../impl/http/client');
+  // The suite's assumed maximum: a whole body is one report line, in base64.
+  const { DEFAULT_MAX_BODY } = require('../conform/http/client-wire') as typeof import('../conform/http/client-wire');
   const timeoutMs = number(values, 'timeout', 1) ?? 5000;
-  const maxBytes = number(values, 'max-bytes', 1) ?? HTTP_DRIVER_MAX_BYTES;
+  const maxBytes = number(values, 'max-bytes', 1) ?? DEFAULT_MAX_BODY;
   const host = (values.host as string) ?? DEFAULT_HOST;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${number(values, 'port', 1) ?? 80}`;
   return {
@@ -322,7 +321,7 @@ async function httpDriver(values: Values): Promise<Adapter> {
     async act(action, deliver) {
       if (action.action === 'close') return; // each call has its own connection
       const call = action.action === 'get' ? get : action.action === 'head' ? head : undefined;
-      if (!call || typeof action.path !== 'string') throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+      if (!call || typeof action.path !== 'string') throw unknownAction(action);
       const { status, headers, body } = await call(origin + action.path, { timeoutMs, maxBytes });
       deliver(body, { status, headers });
     },
@@ -389,7 +388,7 @@ async function rpcDriver(values: Values): Promise<Adapter> {
       if (action.action === 'close') return client.close();
       const { method, args = [], kwargs = {}, oneway = false } = action;
       if (action.action !== 'call' || typeof method !== 'string' || !Array.isArray(args) || typeof kwargs !== 'object' || typeof oneway !== 'boolean') {
-        throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+        throw unknownAction(action);
       }
       try {
         const result = await client.call(method, args, kwargs as Record<string, unknown>, { oneway });

@@ -5,17 +5,10 @@
  */
 import { Then, When } from '@cucumber/cucumber';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
-import { frame, channelFrameParse } from '../conform/channel/wire';
-import { NonConformance, SuiteError } from '../conform/errors';
+import { channelFrameParse, frame, frameHeader } from '../conform/channel/wire';
+import { NonConformance } from '../conform/errors';
 import { underTest, type ClientWorld } from './client';
 import { everyByteValue } from './wire';
-
-/** The client's maximum body for this case: announced, or the spec's 16 MiB (ClientSupport.defaultMaxBytes). */
-function maxBody(world: ClientWorld): number {
-  const { maxBytes } = underTest(world).limits;
-  if (maxBytes === undefined) throw new SuiteError('suite error: no maximum body for channel');
-  return maxBytes;
-}
 
 async function expectFrame(world: ClientWorld, want: Buffer, what: string): Promise<void> {
   const conn = await underTest(world).connection();
@@ -40,18 +33,18 @@ When('the suite answers a channel frame holding every byte value {int} times', a
 });
 
 /** A large body, cut to the client's maximum when that is less: the case is about its size against one segment. */
-const largeBody = (world: ClientWorld, size: number, fill: string) => Buffer.alloc(Math.min(size, maxBody(world)), unescapeBytes(fill));
+const largeBody = (world: ClientWorld, size: number, fill: string) => Buffer.alloc(Math.min(size, underTest(world).maxBytes), unescapeBytes(fill));
 
 When('the suite answers a channel frame of {int} bytes of {string}, at most the client\'s maximum, in {int}-byte writes', async function (this: ClientWorld, size: number, fill: string, piece: number) {
   await send(this, frame(largeBody(this, size, fill)), piece);
 });
 
 When('the suite answers a channel header announcing one byte more than the client\'s maximum', async function (this: ClientWorld) {
-  await send(this, Buffer.from(`\r\nMSG ${maxBody(this) + 1}\r\n`, 'latin1'));
+  await send(this, frameHeader(underTest(this).maxBytes + 1));
 });
 
 When('the suite answers a channel header announcing the client\'s maximum, then {string} and closes the connection', async function (this: ClientWorld, text: string) {
-  await send(this, Buffer.concat([Buffer.from(`\r\nMSG ${maxBody(this)}\r\n`, 'latin1'), unescapeBytes(text)]));
+  await send(this, Buffer.concat([frameHeader(underTest(this).maxBytes), unescapeBytes(text)]));
   (await underTest(this).connection()).end();
 });
 

@@ -27,13 +27,6 @@ export function underTest(world: ClientWorld): ClientCase {
   return world.clientCase;
 }
 
-/** The client's maximum for this case: announced, or the protocol's default (ClientSupport.defaultMaxBytes). */
-function maxBytes(world: ClientWorld): number {
-  const { maxBytes } = underTest(world).limits;
-  if (maxBytes === undefined) throw new SuiteError('suite error: the client announced no maxBytes and the protocol has no default');
-  return maxBytes;
-}
-
 Given('the client under test is started', async function (this: ClientWorld) {
   const started = await clientTarget().start(this.trace);
   this.clientCase = started;
@@ -124,11 +117,11 @@ When('the suite answers {string} and resets the connection', async function (thi
 });
 
 When('the suite answers {string} repeated to one byte over the client\'s maximum, then {string}', async function (this: ClientWorld, fill: string, tail: string) {
-  await answer(this, Buffer.concat([Buffer.alloc(maxBytes(this) + 1, unescapeBytes(fill)), unescapeBytes(tail)]), { pieceSize: 64 * 1024 });
+  await answer(this, Buffer.concat([Buffer.alloc(underTest(this).maxBytes + 1, unescapeBytes(fill)), unescapeBytes(tail)]), { pieceSize: 64 * 1024 });
 });
 
 When('the suite answers {string} repeated to the client\'s maximum, then {string}', async function (this: ClientWorld, fill: string, tail: string) {
-  await answer(this, Buffer.concat([Buffer.alloc(maxBytes(this), unescapeBytes(fill)), unescapeBytes(tail)]), { pieceSize: 64 * 1024 });
+  await answer(this, Buffer.concat([Buffer.alloc(underTest(this).maxBytes, unescapeBytes(fill)), unescapeBytes(tail)]), { pieceSize: 64 * 1024 });
 });
 
 When('the suite answers every byte value {int} times in {int}-byte writes and closes the connection', async function (this: ClientWorld, times: number, size: number) {
@@ -143,7 +136,7 @@ Then('the client reports receiving {string}', async function (this: ClientWorld,
 });
 
 Then('the client reports receiving {string} repeated to the client\'s maximum', async function (this: ClientWorld, fill: string) {
-  await underTest(this).expectReceived(Buffer.alloc(maxBytes(this), unescapeBytes(fill)));
+  await underTest(this).expectReceived(Buffer.alloc(underTest(this).maxBytes, unescapeBytes(fill)));
 });
 
 Then('the client reports receiving the bytes {string}', async function (this: ClientWorld, text: string) {

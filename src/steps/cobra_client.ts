@@ -7,16 +7,15 @@
  */
 import { Given, When, Then } from '@cucumber/cucumber';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
-import { controlConnection, line, messageFault } from '../conform/cobra/client';
+import { controlConnection, deliversMessage, expectMessage, line } from '../conform/cobra/client';
 import { writeToClient } from '../conform/client/fuzz';
 import { exactParse, lineParse, type WireDriver } from '../conform/driver';
 import { NonConformance } from '../conform/errors';
-import { DEFAULT_MAX_LINE } from '../impl/cobra/client';
-import type { OutputEvent } from '../impl/cobra/protocol';
+import type { OutputEvent, StandbyStatus } from '../impl/cobra/protocol';
 import { underTest, type ClientWorld } from './client';
 
 const PROGRAM = '/srv/cobra/hello.py';
-const FIRST_STATUS = { state: 'STANDBY', file: PROGRAM, line: 1, offset: 0, opcode: 151, arg: 0, opname: 'RESUME', argrepr: '' };
+const FIRST_STATUS: StandbyStatus = { state: 'STANDBY', file: PROGRAM, line: 1, offset: 0, opcode: 151, arg: 0, opname: 'RESUME', argrepr: '' };
 
 When('the client is told to load {string}', function (this: ClientWorld, path: string) {
   underTest(this).tell({ action: 'load', path: unescapeBytes(path).toString('utf8') });
@@ -26,21 +25,17 @@ When('the client is told to step', function (this: ClientWorld) {
   underTest(this).tell({ action: 'next' });
 });
 
-/** One reported message, judged as the JSON the suite sent (written in the step as text). */
-async function expectMessage(world: ClientWorld, json: string): Promise<void> {
-  const sent = JSON.parse(unescapeBytes(json).toString('utf8'));
-  const fault = messageFault(await underTest(world).report(`the client to report the message ${json}`), sent);
-  if (fault) throw new NonConformance(fault);
-}
+/** A message the step writes as JSON text. */
+const stepMessage = (json: string): unknown => JSON.parse(unescapeBytes(json).toString('utf8'));
 
 Given('the client has loaded a program, stopped before its first instruction', async function (this: ClientWorld) {
   const client = underTest(this);
   client.tell({ action: 'load', path: 'hello.py' });
   await (await client.connection()).read(lineParse, this.timeoutMs, 'the path of the program, on the file port');
   await writeToClient(await client.connection(), line({ ok: true, file: PROGRAM }));
-  await writeToClient(await controlConnection(client), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`));
-  await expectMessage(this, JSON.stringify({ ok: true, file: PROGRAM }));
-  await expectMessage(this, JSON.stringify(FIRST_STATUS));
+  await writeToClient(await controlConnection(client), line(FIRST_STATUS));
+  await expectMessage(client, { ok: true, file: PROGRAM });
+  await expectMessage(client, FIRST_STATUS);
   await client.expectEnd(['done'], 'the client to report the program loaded');
 });
 
@@ -107,30 +102,28 @@ function outputOfLength(length: number): OutputEvent {
   return { event: 'output', stream: 'stdout', text: 'x'.repeat(length - empty) };
 }
 
-const maxLine = (world: ClientWorld) => underTest(world).limits.maxBytes ?? DEFAULT_MAX_LINE;
-
 When('the suite answers an output event one byte over the client\'s maximum, then a status, on the control port', async function (this: ClientWorld) {
-  await toControl(this, Buffer.concat([line(outputOfLength(maxLine(this) + 1)), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`)]), 64 * 1024);
+  await toControl(this, Buffer.concat([line(outputOfLength(underTest(this).maxBytes + 1)), line(FIRST_STATUS)]), 64 * 1024);
 });
 
 When('the suite answers an output event of exactly the client\'s maximum, then a status, on the control port', async function (this: ClientWorld) {
-  await toControl(this, Buffer.concat([line(outputOfLength(maxLine(this))), Buffer.from(`${JSON.stringify(FIRST_STATUS)}\n`)]), 64 * 1024);
+  await toControl(this, Buffer.concat([line(outputOfLength(underTest(this).maxBytes)), line(FIRST_STATUS)]), 64 * 1024);
 });
 
 // ---- the client's reports ------------------------------------------------------------------
 
 Then('the client reports receiving the message {string}', async function (this: ClientWorld, json: string) {
-  await expectMessage(this, json);
+  await expectMessage(underTest(this), stepMessage(json));
 });
 
 Then('the client reports receiving the output event of exactly its maximum, then the status', async function (this: ClientWorld) {
-  const fault = messageFault(await underTest(this).report('the client to report the output event of its maximum'), outputOfLength(maxLine(this)));
-  if (fault) throw new NonConformance(fault.slice(0, 400));
-  await expectMessage(this, JSON.stringify(FIRST_STATUS));
+  const client = underTest(this);
+  await expectMessage(client, outputOfLength(client.maxBytes), 'the client to report the output event of its maximum');
+  await expectMessage(client, FIRST_STATUS);
 });
 
 Then('the client may report receiving the message {string}', async function (this: ClientWorld, json: string) {
   const client = underTest(this);
   const report = await client.report(`the client's next report`);
-  if (messageFault(report, JSON.parse(unescapeBytes(json).toString('utf8'))) !== undefined) client.unread(report);
+  if (!deliversMessage(report, stepMessage(json))) client.unread(report);
 });

@@ -7,8 +7,7 @@
 import { When, Then } from '@cucumber/cucumber';
 import { unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
-import { chunk, DEFAULT_MAX_BODY, headParse, lastChunk, reportedResponse, requestHeadFault, responseFault, responseHead, type Field } from '../conform/http/client-wire';
-import { describeReport } from '../conform/client/case';
+import { chunk, headParse, lastChunk, reportedResponse, requestHeadFault, responseFault, responseHead, type Field } from '../conform/http/client-wire';
 import { writeToClient } from '../conform/client/fuzz';
 import { underTest, type ClientWorld } from './client';
 import { everyByteValue } from './wire';
@@ -40,9 +39,6 @@ Then('the suite receives a request', async function (this: ClientWorld) {
 
 // ---- what the suite's server sends beyond the generic steps ---------------------------------
 
-/** The client's maximum body: announced, or the reference client's default. */
-const maxBody = (world: ClientWorld) => underTest(world).limits.maxBytes ?? DEFAULT_MAX_BODY;
-
 async function send(world: ClientWorld, bytes: Buffer): Promise<void> {
   await writeToClient(await underTest(world).connection(), bytes, { pieceSize: 64 * 1024 });
 }
@@ -53,7 +49,7 @@ When('the suite answers every byte value {int} times with a Content-Length', asy
 });
 
 When('the suite answers {string} repeated to the client\'s maximum with a Content-Length', async function (this: ClientWorld, fill: string) {
-  const body = Buffer.alloc(maxBody(this), unescapeBytes(fill));
+  const body = Buffer.alloc(underTest(this).maxBytes, unescapeBytes(fill));
   await send(this, Buffer.concat([responseHead(200, 'OK', [['Content-Length', ` ${body.length}`]]), body]));
 });
 
@@ -73,7 +69,7 @@ const OVERSIZED: Record<string, (body: Buffer) => Buffer[]> = {
 When('the suite answers a body one byte over the client\'s maximum in {string}, then stalls', async function (this: ClientWorld, framing: string) {
   const build = OVERSIZED[framing];
   if (!build) throw new Error(`no framing "${framing}" (known: ${Object.keys(OVERSIZED).join(', ')})`);
-  await send(this, Buffer.concat(build(Buffer.alloc(maxBody(this) + 1, 'z'))));
+  await send(this, Buffer.concat(build(Buffer.alloc(underTest(this).maxBytes + 1, 'z'))));
 });
 
 When('the suite answers a chunked body of {string} in chunks of {string}', async function (this: ClientWorld, text: string, sizes: string) {
@@ -93,9 +89,7 @@ When('the suite answers a chunked body of {string} in chunks of {string}', async
 /** One `received` report judged as the response with this status and body (and these fields, where reported). */
 async function expectResponse(world: ClientWorld, status: number, body: Buffer, fields: Field[] = []): Promise<void> {
   const what = `the client to report the response (status ${status}, a body of ${body.length} bytes)`;
-  const report = await underTest(world).report(what);
-  if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
-  const fault = responseFault(reportedResponse(report), status, body, fields);
+  const fault = responseFault(reportedResponse(await underTest(world).received(what)), status, body, fields);
   if (fault) throw new NonConformance(fault);
 }
 
@@ -112,7 +106,7 @@ Then('the client reports status {int} and every byte value {int} times as the bo
 });
 
 Then('the client reports status {int} and {string} repeated to the client\'s maximum as the body', async function (this: ClientWorld, status: number, fill: string) {
-  await expectResponse(this, status, Buffer.alloc(maxBody(this), unescapeBytes(fill)));
+  await expectResponse(this, status, Buffer.alloc(underTest(this).maxBytes, unescapeBytes(fill)));
 });
 
 Then('the client reports status {int} and the body {string}, or a protocol error', async function (this: ClientWorld, status: number, body: string) {

@@ -131,7 +131,7 @@ When('the central sends the data messages {string} in {int}-byte writes with {in
 
 /** A long string, cut so that its data message fits the remote's maximum when that is less: the case is about its size against one segment. */
 const longText = (world: RemoteWorld, n: number, fill: string) =>
-  fill.repeat(Math.min(n, Math.floor((maxMessage(world) - 64) / Buffer.byteLength(JSON.stringify(fill).slice(1, -1)))));
+  fill.repeat(Math.min(n, Math.floor((underTest(world).maxBytes - 64) / Buffer.byteLength(JSON.stringify(fill).slice(1, -1)))));
 
 When('the central sends the data of {int} characters of {string}, within the remote\'s maximum, in {int}-byte writes', async function (this: RemoteWorld, n: number, fill: string, size: number) {
   await send(this, dataFrame(longText(this, n, fill)), { pieceSize: size });
@@ -150,14 +150,8 @@ When('the central sends a heartbeat', async function (this: RemoteWorld) {
   await send(this, heartbeat(this));
 });
 
-function maxMessage(world: RemoteWorld): number {
-  const { maxBytes } = underTest(world).limits;
-  if (maxBytes === undefined) throw new SuiteError('suite error: no maximum message for lenmsg');
-  return maxBytes;
-}
-
 When('the central sends a length header announcing one byte more than the remote\'s maximum', async function (this: RemoteWorld) {
-  await send(this, lengthHeader(Math.min(maxMessage(this) + 1, 0xffffffff)));
+  await send(this, lengthHeader(Math.min(underTest(this).maxBytes + 1, 0xffffffff)));
 });
 
 When('the central sends a length header announcing {int} bytes', async function (this: RemoteWorld, length: number) {
@@ -165,7 +159,7 @@ When('the central sends a length header announcing {int} bytes', async function 
 });
 
 When('the central sends a length header announcing the remote\'s maximum, then {string} and closes its connection', async function (this: RemoteWorld, text: string) {
-  await send(this, Buffer.concat([lengthHeader(maxMessage(this)), unescapeBytes(text)]));
+  await send(this, Buffer.concat([lengthHeader(underTest(this).maxBytes), unescapeBytes(text)]));
   remoteOf(this).link.end();
 });
 
@@ -213,9 +207,7 @@ Then('the client reports receiving the data of {int} characters of {string}, wit
 
 async function expectData(world: RemoteWorld, body: unknown): Promise<void> {
   const what = `the remote to report receiving the data ${preview(body)}`;
-  const report = await underTest(world).report(what);
-  if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported "${report.event}"${'message' in report && report.message ? ` (${report.message})` : ''}`);
-  const got = reportedBody(report.bytes);
+  const got = reportedBody((await underTest(world).received(what)).bytes);
   if (!sameEcho(body, got)) throw new NonConformance(`expected ${what}; it reported receiving ${preview(got)}`);
 }
 

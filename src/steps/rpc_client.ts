@@ -10,6 +10,7 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import { setTimeout as delay } from 'node:timers/promises';
 import { escapeBytes, unescapeBytes } from '../conform/bytes-text';
 import { NonConformance } from '../conform/errors';
+import { describeReport } from '../conform/client/case';
 import { describeOutcome, expectOutcome, lengthClaim, outcomeOf, resultOfSize } from '../conform/rpc/client';
 import { corrupt } from '../conform/rpc/hostile';
 import { messageName } from '../conform/rpc/wire';
@@ -284,11 +285,11 @@ When('the suite\'s daemon answers the result {string} with {string}', async func
 });
 
 When('the suite\'s daemon answers a header announcing one byte over the client\'s maximum', async function (this: RpcClientWorld) {
-  await daemonSends(this, lengthClaim(theInvoke(this), underTest(this).limits.maxBytes! + 1));
+  await daemonSends(this, lengthClaim(theInvoke(this), underTest(this).maxBytes + 1));
 });
 
 When('the suite\'s daemon answers a result of exactly the client\'s maximum', async function (this: RpcClientWorld) {
-  const { body } = resultOfSize(theInvoke(this).serializer, underTest(this).limits.maxBytes!);
+  const { body } = resultOfSize(theInvoke(this).serializer, underTest(this).maxBytes);
   await daemonSends(this, encodeMessage(replyTo(theInvoke(this), body, { annotations: NO_ANNOTATIONS })), { pieceSize: 64 * 1024 });
 });
 
@@ -342,7 +343,7 @@ Then('the client reports the result {string}', async function (this: RpcClientWo
 
 Then('the client reports a result of exactly the client\'s maximum', async function (this: RpcClientWorld) {
   const client = underTest(this);
-  await expectOutcome(client, { result: resultOfSize(theInvoke(this).serializer, client.limits.maxBytes!).value });
+  await expectOutcome(client, { result: resultOfSize(theInvoke(this).serializer, client.maxBytes).value });
 });
 
 Then('the client reports the exception {word} with args {string} and its remote traceback', async function (this: RpcClientWorld, pythonClass: string, args: string) {
@@ -353,7 +354,7 @@ Then('the client reports the call done without waiting for a reply', async funct
   const client = underTest(this);
   const { received, end, elapsedMs } = await client.collect();
   if (received.length) throw new NonConformance(`a oneway call has no result, the client reported ${received.length} unit(s)`);
-  if (end.event !== 'done') throw new NonConformance(`expected the oneway call done at once, the client reported "${end.event}"${'message' in end && end.message ? ` (${end.message})` : ''}`);
+  if (end.event !== 'done') throw new NonConformance(`expected the oneway call done at once, the client reported ${describeReport(end)}`);
   if (elapsedMs >= client.limits.timeoutMs) throw new NonConformance(`the oneway call took ${elapsedMs} ms, the client's timeout is ${client.limits.timeoutMs} ms: it waited for a reply`);
 });
 

@@ -17,7 +17,7 @@ import {
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
 import { body, malformedByRule, shortBody } from './arbitraries';
-import { channelFrameParse, frame } from './wire';
+import { channelFrameParse, frame, frameHeader } from './wire';
 
 /** One scripted frame: a body, a malformed header (with what follows it), or a header `extra` bytes over the client's maximum. */
 type Scripted = { kind: 'body'; bytes: Buffer } | { kind: 'malformed'; bytes: Buffer; what: string } | { kind: 'oversize'; extra: number };
@@ -43,7 +43,7 @@ const withBadFrame = fc.tuple(fc.array(bodyFrame, { maxLength: 2 }), bad).map(([
 function unitOf(s: Scripted, max: number): ScriptedUnit<Buffer> {
   if (s.kind === 'body') return { wire: frame(s.bytes.subarray(0, max)), delivers: s.bytes.subarray(0, max) };
   if (s.kind === 'malformed') return { wire: s.bytes, undecodable: true };
-  return { wire: Buffer.from(`\r\nMSG ${max + s.extra}\r\n`, 'latin1'), undecodable: true };
+  return { wire: frameHeader(max + s.extra), undecodable: true };
 }
 
 const shown = (bytes: Buffer) => `"${escapeBytes(bytes.subarray(0, 80))}"${bytes.length > 80 ? ` (${bytes.length} bytes)` : ''}`;
@@ -56,7 +56,7 @@ const shown = (bytes: Buffer) => `"${escapeBytes(bytes.subarray(0, 80))}"${bytes
  */
 function exchange(ctx: LiveContext, sent: Buffer, script: Scripted[], writes: Segmentation, end: Ending, judgeSent: boolean): Promise<void> {
   return withClient(ctx, async (client) => {
-    const max = client.limits.maxBytes ?? MAX_BODY;
+    const max = client.maxBytes;
     const told = sent.subarray(0, max);
     const units = script.map((s) => unitOf(s, max));
     client.tell({ action: 'send', ...bytesField(told), expect: awaitedUnits(units) });

@@ -36,7 +36,10 @@ export function wholeFrames(bytes: Buffer): { bodies: Buffer[]; rest: number } {
   return { bodies, rest: bytes.length - at };
 }
 
+/** A frame's header announcing `length` bytes of body, as the suite sends it. */
+export const frameHeader = (length: number): Buffer => Buffer.from(`\r\nMSG ${length}\r\n`, 'latin1');
+
 /** One frame on the wire, as the suite sends it. */
 export function frame(body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`\r\nMSG ${body.length}\r\n`, 'latin1'), body]);
+  return Buffer.concat([frameHeader(body.length), body]);
 }

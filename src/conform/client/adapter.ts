@@ -23,10 +23,15 @@ export interface Adapter {
   close(): void | Promise<void>;
 }
 
+/** The error for an action an adapter does not know (the client reports it as an "error"). */
+export function unknownAction(action: Action): Error {
+  return new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+}
+
 /** The bytes of a `send` action; anything else is an action this adapter does not know. */
 export function sendBytes(action: Action): Buffer {
   const bytes = action.action === 'send' ? fieldBytes(action) : undefined;
-  if (!bytes) throw new Error(`unknown action ${JSON.stringify(action).slice(0, 200)}`);
+  if (!bytes) throw unknownAction(action);
   return bytes;
 }
 

@@ -8,7 +8,7 @@ import { escapeBytes } from '../bytes-text';
 import { NonConformance, SuiteError } from '../errors';
 import type { WireDriver } from '../driver';
 import type { TraceRecorder } from '../trace';
-import { isTerminal, type Action, type Report, type TerminalEvent } from './contract';
+import { isTerminal, type Action, type ReceivedReport, type Report, type TerminalEvent } from './contract';
 import { ClientProcess, describeExit, type Next } from './process';
 import { ScriptedServer } from './server';
 
@@ -52,7 +52,8 @@ export class ClientCase {
   private lastEnded: Action | undefined;
   private actionAt = 0;
   private peeked: Report | undefined;
-  private conn: WireDriver | undefined;
+  /** The case's connection on each port of the suite's server (kept while it is awaited, so that callers at once share one). */
+  private readonly conns = new Map<number, Promise<WireDriver>>();
 
   private constructor(
     readonly server: ScriptedServer,
@@ -68,8 +69,7 @@ export class ClientCase {
     try {
       const first = await process.next(performance.now() + STARTUP_MS * options.timeoutScale);
       if (first.kind !== 'report' || first.report.event !== 'ready') {
-        throw new SuiteError(`the client did not start: ${startFailure(first, STARTUP_MS * options.timeoutScale)}` +
-          (process.stderrTail ? `; its standard error ends: ${process.stderrTail.slice(-600)}` : ''));
+        throw new SuiteError(`the client did not start: ${startFailure(first, STARTUP_MS * options.timeoutScale)}${process.stderrNote}`);
       }
       const { timeoutMs, maxBytes } = first.report;
       const limits: ClientLimits = {
@@ -92,6 +92,12 @@ export class ClientCase {
     return HANG_FACTOR * this.limits.timeoutMs * this.options.timeoutScale;
   }
 
+  /** The client's maximum: announced, or the protocol's default (ClientSupport.defaultMaxBytes); a suite error for a protocol without one. */
+  get maxBytes(): number {
+    if (this.limits.maxBytes === undefined) throw new SuiteError('suite error: the client announced no maxBytes and the protocol has no default');
+    return this.limits.maxBytes;
+  }
+
   /** The suite's normal wait for what the client sends. */
   get suiteTimeoutMs(): number {
     return this.options.timeoutMs;
@@ -105,22 +111,35 @@ export class ClientCase {
     this.process.tell(action);
   }
 
-  /** The connection the client opened to the suite's server (the first, until the case takes the next one). */
-  async connection(): Promise<WireDriver> {
-    return this.conn ?? this.nextConnection();
+  /** The connection the client opened to a port of the suite's server (the first, until the case takes the next one). */
+  connection(port = 0): Promise<WireDriver> {
+    let conn = this.conns.get(port);
+    if (!conn) {
+      conn = this.accept(port);
+      this.conns.set(port, conn);
+    }
+    return conn;
   }
 
   /** The case's connection if the client opens one within `ms`, else undefined. */
   async connectionWithin(ms: number): Promise<WireDriver | undefined> {
-    this.conn ??= await this.server.accept(ms);
-    return this.conn;
+    const taken = this.conns.get(0);
+    if (taken) return taken;
+    const conn = await this.server.accept(ms);
+    if (conn) this.conns.set(0, Promise.resolve(conn));
+    return conn;
   }
 
-  /** The next connection the client opens; it becomes the case's connection. */
+  /** The next connection the client opens to a port; once it is open it becomes the case's connection there. */
   async nextConnection(port = 0): Promise<WireDriver> {
+    const conn = await this.accept(port);
+    this.conns.set(port, Promise.resolve(conn));
+    return conn;
+  }
+
+  private async accept(port: number): Promise<WireDriver> {
     const conn = await this.server.accept(this.boundMs, port);
     if (!conn) throw new NonConformance(`the client did not connect to the suite's server${port ? ` (its {port${port + 1}})` : ''} within ${Math.round(this.boundMs)} ms`);
-    if (port === 0) this.conn = conn;
     return conn;
   }
 
@@ -146,11 +165,17 @@ export class ClientCase {
     this.peeked = report;
   }
 
+  /** The client's next report, which must be a `received` one (`what` names what was expected). */
+  async received(what: string): Promise<ReceivedReport> {
+    const report = await this.report(what);
+    if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
+    return report;
+  }
+
   /** One `received` report of exactly these bytes (one unit: a oneline response line). */
   async expectReceived(want: Buffer): Promise<void> {
     const what = `the client to report receiving "${escapeBytes(want)}"`;
-    const report = await this.report(what);
-    if (report.event !== 'received') throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
+    const report = await this.received(what);
     if (!report.bytes.equals(want)) throw new NonConformance(`expected ${what}; it reported receiving "${showBytes(report.bytes)}"`);
   }
 
@@ -191,13 +216,16 @@ export class ClientCase {
     if (!allowed.includes(report.event as TerminalEvent)) throw new NonConformance(`expected ${what}; it reported ${describeReport(report)}`);
   }
 
-  /** Every report until the action's terminal one: what a property judges against its model. */
-  async collect(): Promise<{ received: Buffer[]; end: Report; elapsedMs: number }> {
-    const received: Buffer[] = [];
+  /**
+   * Every report until the action's terminal one: what a property judges against its model
+   * (`received` the units delivered; `reports` their whole reports, with a protocol's fields).
+   */
+  async collect(): Promise<{ received: Buffer[]; reports: ReceivedReport[]; end: Report; elapsedMs: number }> {
+    const reports: ReceivedReport[] = [];
     for (;;) {
       const report = await this.report('the client to report how its call ended');
-      if (report.event === 'received') received.push(report.bytes);
-      else return { received, end: report, elapsedMs: Math.round(performance.now() - this.actionAt) };
+      if (report.event === 'received') reports.push(report);
+      else return { received: reports.map((r) => r.bytes), reports, end: report, elapsedMs: Math.round(performance.now() - this.actionAt) };
     }
   }
 
@@ -215,8 +243,7 @@ export class ClientCase {
       const extra = [...(this.peeked ? [{ kind: 'report', report: this.peeked } as Next] : []), ...this.process.takeLeftovers()];
       if (extra.length) throw new NonConformance(`the client reported more than the case expected: ${extra.map((n) => (n.kind === 'report' ? describeReport(n.report) : this.failure(n))).join('; ')}`);
       if (status.code !== 0) {
-        throw new NonConformance(`the client ended with ${describeExit(status)} when its standard input closed` +
-          (this.process.stderrTail ? `; its standard error ends: ${this.process.stderrTail.slice(-600)}` : ''));
+        throw new NonConformance(`the client ended with ${describeExit(status)} when its standard input closed${this.process.stderrNote}`);
       }
     } finally {
       this.process.kill();
@@ -231,13 +258,12 @@ export class ClientCase {
   }
 
   private failure(next: Exclude<Next, { kind: 'report' }>): string {
-    const stderr = this.process.stderrTail ? `; its standard error ends: ${this.process.stderrTail.slice(-600)}` : '';
     switch (next.kind) {
       case 'silent':
         return `the client reported nothing within ${Math.round(this.boundMs)} ms` +
           (this.pending ? ` of being told "${this.pending.action}" (${HANG_FACTOR} x its timeout of ${this.limits.timeoutMs} ms${this.limits.announced.timeoutMs ? '' : ', assumed: it announced none'}): it hangs` : '');
       case 'exited':
-        return `the client exited (${describeExit(next.status)})${stderr}`;
+        return `the client exited (${describeExit(next.status)})${this.process.stderrNote}`;
       case 'not-a-report':
         return `the client wrote a line that is not a report (${next.why})${next.line ? `: "${next.line}"` : ''}`;
     }

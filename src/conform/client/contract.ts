@@ -30,6 +30,8 @@ export type Report =
   /** One unit the client delivered to its user (the protocol says what a unit is, and what `fields` it adds). */
   | { event: 'received'; bytes: Buffer; fields?: Record<string, unknown> }
   | { event: TerminalEvent; message?: string };
+/** A `received` report. */
+export type ReceivedReport = Extract<Report, { event: 'received' }>;
 
 /** Bytes in a JSON message: `data` when they are UTF-8 text, else `base64`. */
 export function bytesField(bytes: Buffer): { data: string } | { base64: string } {

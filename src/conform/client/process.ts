@@ -117,9 +117,10 @@ export class ClientProcess {
     return this.reports.clear();
   }
 
-  /** The last of what the client wrote to standard error, for messages. */
-  get stderrTail(): string {
-    return this.stderr.trim();
+  /** The last of what the client wrote to standard error, as the end of a message ('' when it wrote nothing). */
+  get stderrNote(): string {
+    const tail = this.stderr.trim();
+    return tail ? `; its standard error ends: ${tail.slice(-600)}` : '';
   }
 
   elapsedMs(): number {

@@ -16,7 +16,6 @@ import type { ControlMessage, FileReply, OutputEvent, StandbyStatus } from '../.
 import { invalidUtf8Sequence } from '../arbitraries';
 import { escapeBytes } from '../bytes-text';
 import type { ClientCase } from '../client/case';
-import { describeReport } from '../client/case';
 import type { Report } from '../client/contract';
 import {
   allowedByScript, answer, cutEnding, describeWrites, expectAllowedReports, segmentation, WHOLE, withClient, type Ending, type ScriptedUnit, type Segmentation,
@@ -28,16 +27,8 @@ import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
 /** A message as the suite sends it: its JSON and the LF. */
 export const line = (message: ControlMessage | FileReply): Buffer => Buffer.from(`${JSON.stringify(message)}\n`);
 
-/** The control connection of a case: the one the client opened to {port2}, taken once. */
-const controls = new WeakMap<ClientCase, Promise<WireDriver>>();
-export function controlConnection(client: ClientCase): Promise<WireDriver> {
-  let conn = controls.get(client);
-  if (!conn) {
-    conn = client.nextConnection(1);
-    controls.set(client, conn);
-  }
-  return conn;
-}
+/** The control connection of a case: the one the client opened to {port2}. */
+export const controlConnection = (client: ClientCase): Promise<WireDriver> => client.connection(1);
 
 /** What a `received` report carries, as the message it is (its JSON); a NonConformance when it is none. */
 function messageOf(bytes: Buffer): unknown {
@@ -51,12 +42,14 @@ function messageOf(bytes: Buffer): unknown {
 /** Whether a reported message is the one the suite sent: the same JSON value (fields in any order). */
 const sameMessage = (got: unknown, sent: unknown) => isDeepStrictEqual(got, JSON.parse(JSON.stringify(sent)));
 
-/** Why a reported message is not the one the suite sent, or undefined. */
-export function messageFault(report: Report, sent: unknown): string | undefined {
-  if (report.event !== 'received') return `expected the client to report the message ${JSON.stringify(sent).slice(0, 200)}; it reported ${describeReport(report)}`;
-  const got = messageOf(report.bytes);
-  return sameMessage(got, sent) ? undefined : `the client reported the message ${JSON.stringify(got).slice(0, 200)}, the suite sent ${JSON.stringify(sent).slice(0, 200)}`;
+/** The client's next report delivers the message the suite sent (`what` names it, for the messages). */
+export async function expectMessage(client: ClientCase, sent: unknown, what = `the client to report the message ${JSON.stringify(sent).slice(0, 200)}`): Promise<void> {
+  const got = messageOf((await client.received(what)).bytes);
+  if (!sameMessage(got, sent)) throw new NonConformance(`the client reported the message ${JSON.stringify(got).slice(0, 200)}, the suite sent ${JSON.stringify(sent).slice(0, 200)}`);
 }
+
+/** Whether a report delivers the message the suite sent. */
+export const deliversMessage = (report: Report, sent: unknown): boolean => report.event === 'received' && sameMessage(messageOf(report.bytes), sent);
 
 // ---- a session the properties script --------------------------------------------------------
 

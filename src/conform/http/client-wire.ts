@@ -6,7 +6,7 @@
  * the client reports for one response (`received`: the body with `status` and `headers`).
  */
 import { escapeBytes } from '../bytes-text';
-import type { Report } from '../client/contract';
+import type { ReceivedReport } from '../client/contract';
 import type { Parse } from '../driver';
 import { NonConformance } from '../errors';
 
@@ -84,7 +84,7 @@ export interface ReportedResponse {
 }
 
 /** A `received` report read as a response; a NonConformance when its fields are not what the contract says. */
-export function reportedResponse(report: Extract<Report, { event: 'received' }>): ReportedResponse {
+export function reportedResponse(report: ReceivedReport): ReportedResponse {
   const { status, headers = {} } = report.fields ?? {};
   if (!Number.isInteger(status)) throw new NonConformance(`the client reported a response without an integer "status" (${JSON.stringify(status)})`);
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) {

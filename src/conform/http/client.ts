@@ -9,11 +9,11 @@
 import fc from 'fast-check';
 import { escapeBytes } from '../bytes-text';
 import { NonConformance } from '../errors';
-import { answer, cutEnding, describeWrites, endsAfterCut, segmentation, WHOLE, withClient, type Ending, type Segmentation } from '../client/fuzz';
+import { answer, cutAt, cutEnding, describeWrites, endsAfterCut, segmentation, WHOLE, withClient, type Ending, type Segmentation } from '../client/fuzz';
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
-import type { Report, TerminalEvent } from '../client/contract';
-import { describeReport, type ClientCase } from '../client/case';
+import type { TerminalEvent } from '../client/contract';
+import { describeReport } from '../client/case';
 import { chunk, DEFAULT_MAX_BODY, headParse, lastChunk, reportedResponse, responseFault, responseHead, type Field } from './client-wire';
 
 /** A scripted response: its bytes, what a client must report for it, and where it is complete (a cut before that leaves it incomplete). */
@@ -86,16 +86,6 @@ function chunked(content: Buffer, how: Chunking): Scripted {
   return { bytes: Buffer.concat([before, last]), status: 200, body: content, fields: [], completeAt: before.length + 3, closes: false };
 }
 
-/** Every report until the call's terminal one: the responses the client delivered, and how the call ended. */
-async function collectResponses(client: ClientCase): Promise<{ received: Extract<Report, { event: 'received' }>[]; end: Report }> {
-  const received: Extract<Report, { event: 'received' }>[] = [];
-  for (;;) {
-    const report = await client.report('the client to report how its call ended');
-    if (report.event !== 'received') return { received, end: report };
-    received.push(report);
-  }
-}
-
 /**
  * One run: the client is told to GET a path; the suite reads its request head (not judged:
  * SRS-HTTP-100 is the scenarios'), writes the response as scripted and judges the report.
@@ -103,20 +93,19 @@ async function collectResponses(client: ClientCase): Promise<{ received: Extract
  */
 function exchange(ctx: LiveContext, make: (max: number) => Scripted, writes: Segmentation, end: Ending): Promise<void> {
   return withClient(ctx, async (client) => {
-    const scripted = make(client.limits.maxBytes ?? DEFAULT_MAX_BODY);
+    const scripted = make(client.maxBytes);
     client.tell({ action: 'get', path: '/fuzz' });
     const conn = await client.connection();
     await conn.read(headParse, client.suiteTimeoutMs, 'a request head (ended by an empty line)');
     const cutting = end.kind !== 'whole';
-    // A cut falls before the response is complete: a cut after it would leave a whole response.
-    const ending: Ending = cutting && scripted.completeAt > 0 ? { ...end, offset: end.offset % scripted.completeAt } : end;
-    await answer(conn, cutting ? scripted.bytes.subarray(0, scripted.completeAt) : scripted.bytes, ending, writes);
+    // A cut falls before the response is complete (answer folds its offset into completeAt): a cut after it would leave a whole response.
+    await answer(conn, cutting ? scripted.bytes.subarray(0, scripted.completeAt) : scripted.bytes, end, writes);
     if (!cutting && scripted.closes) conn.end();
-    const { received, end: report } = await collectResponses(client);
+    const { reports: received, end: report } = await client.collect();
     if (cutting) {
       const ends: TerminalEvent[] = ['protocol-error', ...endsAfterCut(end)];
       expectConform(received.length === 0 && ends.includes(report.event as TerminalEvent), () =>
-        `a response cut at byte ${ending.kind === 'whole' ? '?' : ending.offset} of ${scripted.completeAt} was reported as ` +
+        `a response cut at byte ${cutAt(end, scripted.completeAt)} of ${scripted.completeAt} was reported as ` +
         `${[...received.map((r) => describeReport(r)), describeReport(report)].join(', then ')}; the script allows ${ends.map((e) => `"${e}"`).join(' or ')} and nothing delivered`);
       return;
     }
@@ -199,7 +188,7 @@ const liveStatusLine: PropertyCase = {
     await conn.read(headParse, client.suiteTimeoutMs, 'a request head (ended by an empty line)');
     await answer(conn, Buffer.from(`${line}\r\nContent-Length: 2\r\n\r\nok`, 'latin1'), WHOLE, writes);
     conn.end();
-    const { received, end } = await collectResponses(client);
+    const { reports: received, end } = await client.collect();
     expectConform(received.length === 0 && end.event === 'protocol-error', () =>
       `the first line "${line}" was reported as ${[...received.map((r) => describeReport(r)), describeReport(end)].join(', then ')}, not "protocol-error"`);
   })),

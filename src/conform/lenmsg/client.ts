@@ -167,7 +167,7 @@ const shown = (value: unknown) => (Buffer.isBuffer(value) ? `"${escapeBytes(valu
  */
 function exchange(ctx: LiveContext, sendBody: { body: unknown } | undefined, frames: Scripted[], writes: Segmentation, end: Ending): Promise<void> {
   return withClient(ctx, async (client) => {
-    const max = client.limits.maxBytes ?? MAX_MESSAGE;
+    const max = client.maxBytes;
     const remote = await startedRemote(client);
     if (sendBody) {
       client.tell({ action: 'send', body: sendBody.body });

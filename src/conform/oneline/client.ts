@@ -13,10 +13,9 @@ import { lineParse } from '../driver';
 import { expectConform } from '../properties';
 import type { ClientSupport, LiveContext, PropertyCase } from '../protocol';
 import {
-  answer, cutAt, cutEnding, describeWrites, endsAfterCut, expectEndAllowed, segmentation, WHOLE, withClient, type Ending, type Segmentation,
+  allowedByScript, answer, cutEnding, describeWrites, expectAllowedReports, segmentation, WHOLE, withClient, type Ending, type ScriptedUnit, type Segmentation,
 } from '../client/fuzz';
-import type { TerminalEvent } from '../client/contract';
-import { invalidUtf8Packet, wire } from './arbitraries';
+import { invalidUtf8Packet } from './arbitraries';
 import { anyText } from '../arbitraries';
 
 /** One scripted response line: text, bytes that are not UTF-8, or a line `extra` bytes over the client's maximum. */
@@ -34,26 +33,18 @@ const texts = fc.array(text, { minLength: 1, maxLength: 5 });
 const withBadLine = fc.tuple(fc.array(text, { maxLength: 2 }), bad, fc.array(text, { maxLength: 2 })).map(([before, b, after]) => [...before, b, ...after]);
 
 const lineOf = (r: Response, max: number) => (r.kind === 'oversize' ? Buffer.alloc(max + r.extra, 0x78) : r.bytes);
+const LF = Buffer.from('\n');
+const showLine = (line: Buffer) => `"${escapeBytes(line.subarray(0, 80))}"`;
 
 /**
- * What an answer allows the client to report: the lines it may deliver (it may stop short
- * of them when it then reports an error) and how the call may end. The first bad line (not
- * UTF-8, over the maximum) is never delivered: the call ends with a protocol error, or with
- * the report of a cut when the answer is cut too (a client may read a call's lines before
- * it decodes them); a cut ends it with a close (or an error after a reset).
+ * A response line as a unit of the answer: the line and its LF, delivered as the line when
+ * it is text; a bad line (not UTF-8, over the maximum) no client can decode.
  */
-function allowed(responses: Response[], max: number, cut: number, end: Ending): { lines: Buffer[]; ends: TerminalEvent[] } {
-  const lines: Buffer[] = [];
-  let start = 0;
-  for (const r of responses) {
-    const line = lineOf(r, max);
-    if (r.kind !== 'text') return { lines, ends: end.kind === 'whole' ? ['protocol-error'] : ['protocol-error', ...endsAfterCut(end)] };
-    if (start + line.length >= cut) return { lines, ends: endsAfterCut(end) }; // its LF was not sent
-    lines.push(line);
-    start += line.length + 1;
-  }
-  return { lines, ends: ['done'] };
-}
+const unitOf = (r: Response, max: number): ScriptedUnit<Buffer> => {
+  const line = lineOf(r, max);
+  const bytes = Buffer.concat([line, LF]);
+  return r.kind === 'text' ? { wire: bytes, delivers: line } : { wire: bytes, undecodable: true };
+};
 
 const COMMAND = 'fuzz';
 
@@ -65,19 +56,13 @@ const COMMAND = 'fuzz';
  */
 function exchange(ctx: LiveContext, responses: Response[], writes: Segmentation, end: Ending, judgeCommand: boolean): Promise<void> {
   return withClient(ctx, async (client) => {
-    const max = client.limits.maxBytes ?? MAX_PACKET;
-    const bytes = wire(responses.map((r) => lineOf(r, max)));
+    const units = responses.map((r) => unitOf(r, client.maxBytes));
     client.tell({ action: 'send', data: COMMAND, expect: responses.length });
     const conn = await client.connection();
     const sent = await conn.read(lineParse, client.suiteTimeoutMs, `the command "${COMMAND}" and its LF`);
     if (judgeCommand) expectConform(sent.equals(Buffer.from(COMMAND)), () => `the client sent the command "${COMMAND}" as "${escapeBytes(sent)}\\n"`);
-    await answer(conn, bytes, end, writes);
-    const { received, end: report } = await client.collect();
-    const { lines, ends } = allowed(responses, max, cutAt(end, bytes.length), end);
-    const wrong = received.findIndex((got, i) => i >= lines.length || !got.equals(lines[i]));
-    expectConform(wrong === -1, () => `response ${wrong + 1} was reported as "${escapeBytes(received[wrong].subarray(0, 80))}"` +
-      (wrong < lines.length ? `, sent as "${escapeBytes(lines[wrong].subarray(0, 80))}"` : ', but no such response may be delivered'));
-    expectEndAllowed(report, ends, received.length === lines.length, `${received.length} of ${lines.length} responses`);
+    await answer(conn, Buffer.concat(units.map((u) => u.wire)), end, writes);
+    expectAllowedReports(await client.collect(), allowedByScript(units, end), ['response', 'responses'], (got, want) => got.equals(want), showLine);
   });
 }
 

@@ -12,11 +12,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Exposure, ObjectMetadata } from '../../impl/rpc/exposed';
 import {
-  encodeMessage, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY, MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_RESULT,
-  NO_ANNOTATIONS, pyroMessage, type PyroMessage,
+  correlation, encodeMessage, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY, MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_RESULT,
+  pyroMessage, type PyroMessage,
 } from '../../impl/rpc/message';
 import { NAMESERVER_EXPOSURE } from '../../impl/rpc/nameserver';
-import type { Serializer } from '../../impl/rpc/serializers';
+import { isDict, type Serializer } from '../../impl/rpc/serializers';
 import { ECHO_EXPOSURE, ECHO_OBJECT_ID } from '../../impl/rpc/testobject';
 import { NAMESERVER_OBJECT_ID, PyroURI } from '../../impl/rpc/uri';
 import { tuple } from '../../impl/rpc/values';
@@ -41,9 +41,6 @@ export const REMOTE_TRACEBACK = [
   '  File "/srv/wireproof/echo.py", line 12, in fail\n',
   '    raise ValueError(message)\n',
 ];
-
-const isDict = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /** A CONNECT the client sent: the suite answers in its serializer. */
 export interface Connect {
@@ -91,12 +88,6 @@ export async function expectConnect(conn: WireDriver, objectId: string, timeoutM
     throw new NonConformance(`the CONNECT asks for the metadata of ${describeValue(body.object)}, the URI names "${objectId}"`);
   }
   return { message, serializer };
-}
-
-/** Replies carry the request's correlation id back, as Pyro4's daemon does (CORR). */
-function correlation(request: PyroMessage): ReadonlyMap<string, Buffer> {
-  const corr = request.annotations.get('CORR');
-  return corr ? new Map([['CORR', corr]]) : NO_ANNOTATIONS;
 }
 
 /** CONNECTOK as Pyro4's daemon answers: with the metadata when the CONNECT asked for it. */

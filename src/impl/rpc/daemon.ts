@@ -5,11 +5,11 @@ import { closeGracefully, listenTcp, ListenOptions, RunningServer } from '../com
 import { ExposedObject, Exposure, ObjectMetadata } from './exposed';
 import { encodeJson, exceptionDict, ExceptionWrapper, RemoteError } from './json';
 import {
-  encodeMessage, FLAGS_BATCH, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY,
+  correlation, encodeMessage, FLAGS_BATCH, FLAGS_EXCEPTION, FLAGS_META_ON_CONNECT, FLAGS_ONEWAY,
   MAX_MESSAGE_SIZE, messageBody, MessageFramer, MSG_CONNECT, MSG_CONNECTFAIL, MSG_CONNECTOK, MSG_INVOKE, MSG_PING,
-  MSG_RESULT, NO_ANNOTATIONS, PyroMessage, pyroMessage,
+  MSG_RESULT, PyroMessage, pyroMessage,
 } from './message';
-import { type CallData, type Serializer, SERIALIZER_NAMES, serializerById, serializerByName, type SerializerName } from './serializers';
+import { type CallData, isDict, type Serializer, SERIALIZER_NAMES, serializerById, serializerByName, type SerializerName } from './serializers';
 import { DAEMON_OBJECT_ID, PyroURI } from './uri';
 
 export interface DaemonOptions extends ListenOptions {
@@ -179,10 +179,6 @@ interface Call {
   kwargs: Record<string, unknown> | null;
 }
 
-function isDict(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}
-
 /** Checks the parts Pyro4's dumpsCall writes: object id, method name, positional arguments, keyword arguments. */
 function parseCall(parts: CallData | undefined): Call {
   if (
@@ -223,12 +219,6 @@ function encodeException(error: unknown, serializer: Serializer): Buffer {
   } catch (encodeError) {
     return serializer.encode(pyroError('PyroError', `Error serializing exception: ${(encodeError as Error).message}`));
   }
-}
-
-/** Replies carry the request's correlation id back (Pyro4's CORR annotation). */
-function correlation(message: PyroMessage): ReadonlyMap<string, Buffer> {
-  const corr = message.annotations.get('CORR');
-  return corr ? new Map([['CORR', corr]]) : NO_ANNOTATIONS;
 }
 
 /**

@@ -48,6 +48,12 @@ export interface PyroMessage {
 export const NO_ANNOTATIONS: ReadonlyMap<string, Buffer> = new Map();
 const EMPTY = Buffer.alloc(0);
 
+/** The annotations of a reply: the request's correlation id carried back, as Pyro4's daemon does (CORR). */
+export function correlation(request: PyroMessage): ReadonlyMap<string, Buffer> {
+  const corr = request.annotations.get('CORR');
+  return corr ? new Map([['CORR', corr]]) : NO_ANNOTATIONS;
+}
+
 /** Builds a message with defaults (flags 0, json, no annotations, empty body). */
 export function pyroMessage(
   type: number,

@@ -32,7 +32,8 @@ export interface Serializer {
   callOf(body: unknown): CallData | undefined;
 }
 
-const isDict = (value: unknown): value is Record<string, unknown> =>
+/** A plain object: a dict as the serializers decode one. */
+export const isDict = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 export const JSON_SERIALIZER: Serializer = {
