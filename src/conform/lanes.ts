@@ -70,7 +70,6 @@ export async function lanesFor(plugin: ProtocolPlugin, endpoint: Endpoint, timeo
 export async function scenariosInLanes(
   protocol: string,
   scenarios: ScenarioInfo[],
-  tagExpression: string,
   onCase: (outcome: CaseOutcome) => void,
   lanes: number,
 ): Promise<CaseOutcome[]> {
@@ -79,7 +78,7 @@ export async function scenariosInLanes(
   current.claims = claims;
   try {
     const runs = await Promise.all(Array.from({ length: lanes }, (_, id) =>
-      runScenarios(protocol, scenarios, tagExpression, onCase, { id, owns: (key) => claims.ownedBy(key, id) })));
+      runScenarios(protocol, scenarios, onCase, { id, owns: (key) => claims.ownedBy(key, id) })));
     return runs.flat();
   } finally {
     current.claims = undefined;

@@ -110,31 +110,25 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   try {
     options.log(`${options.protocol}: ${counted(chosenScenarios.length, 'scenario')}, ${counted(chosenProperties.length, 'property', 'properties')}` +
       `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
-    const names = new Set(chosenScenarios.map((s) => s.name));
     const { lanes, why } = await lanesFor(plugin, target.main.endpoint, timeoutMs);
     if (plugin.casesSideBySide) options.log(`  ${lanes > 1 ? `${lanes} cases at a time` : 'one case at a time'}: ${why}`);
-    const scenarioBatch = async (batch: ScenarioInfo[], expression: string, inParallel = 1) => {
-      if (batch.length === 0) return;
-      const report = (o: CaseOutcome) => names.has(o.name) && onCase(o);
-      // A namesake among the client cases never runs against a server.
-      const serverCases = `${expression} and not ${CLIENT_TARGET}`;
-      const ran = inParallel > 1
-        ? await scenariosInLanes(options.protocol, batch, serverCases, report, inParallel)
-        : await runScenarios(options.protocol, batch, serverCases, report);
-      outcomes.push(...ran.filter((o) => names.has(o.name)));
+    const scenarioBatch = async (batch: ScenarioInfo[], inParallel = 1) => {
+      outcomes.push(...(inParallel > 1
+        ? await scenariosInLanes(options.protocol, batch, onCase, inParallel)
+        : await runScenarios(options.protocol, batch, onCase)));
     };
     const stopping = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER));
     const running = chosenScenarios.filter((s) => !s.tags.includes(STOPS_SERVER));
     if (lanes === 1) {
-      await scenarioBatch(running, `not ${STOPS_SERVER}`);
+      await scenarioBatch(running);
     } else {
       // Side by side, a destructive case runs only beside other destructive ones: what it may
       // do to the target (close every connection, stop answering) reaches no ordinary case.
       const alone = running.filter((s) => s.tags.includes(ALONE));
       const beside = running.filter((s) => !s.tags.includes(ALONE));
-      await scenarioBatch(beside.filter((s) => !s.tags.includes(DESTRUCTIVE)), `not ${STOPS_SERVER} and not ${DESTRUCTIVE} and not ${ALONE}`, lanes);
-      await scenarioBatch(beside.filter((s) => s.tags.includes(DESTRUCTIVE)), `${DESTRUCTIVE} and not ${STOPS_SERVER} and not ${ALONE}`, lanes);
-      await scenarioBatch(alone, `${ALONE} and not ${STOPS_SERVER}`);
+      await scenarioBatch(beside.filter((s) => !s.tags.includes(DESTRUCTIVE)), lanes);
+      await scenarioBatch(beside.filter((s) => s.tags.includes(DESTRUCTIVE)), lanes);
+      await scenarioBatch(alone);
       inScenarioOrder(outcomes, chosenScenarios);
     }
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
@@ -151,7 +145,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
       load = { runs: phase.runs, memory: phase.memory };
     }
     // Cases that stop the server run last (CONFORMANCE.md, Targets).
-    await scenarioBatch(stopping, STOPS_SERVER);
+    await scenarioBatch(stopping);
   } finally {
     await closeSession(current);
   }
@@ -243,11 +237,7 @@ async function conformClient(srs: Requirement[], options: ConformOptions): Promi
   try {
     setSession({ plugin, target, timeoutMs, timeoutScale: options.timeoutScale });
     options.log(`${options.protocol}: ${counted(chosenScenarios.length, 'client scenario')}, ${counted(chosenProperties.length, 'client property', 'client properties')} against ${target.label}`);
-    const names = new Set(chosenScenarios.map((s) => s.name));
-    if (chosenScenarios.length) {
-      const ran = await runScenarios(options.protocol, chosenScenarios, CLIENT_TARGET, (o) => names.has(o.name) && onCase(o));
-      outcomes.push(...ran.filter((o) => names.has(o.name)));
-    }
+    outcomes.push(...(await runScenarios(options.protocol, chosenScenarios, onCase)));
     const runOptions = { client: target, timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase };
     outcomes.push(...(await runProperties(chosenProperties, runOptions, onCase)));
   } finally {
