@@ -33,20 +33,6 @@ export class ScenarioClaims {
   }
 }
 
-/** Runs `work` on every item, at most `lanes` at a time, in order; the results in the items' order. */
-export async function inLanes<T, R>(items: readonly T[], lanes: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
-  return results;
-}
-
 /**
  * How many lanes the target allows: LANES if it answers the liveness probe while LANES
  * other clients are connected to it and idle, else 1 (a server that serves one client at a

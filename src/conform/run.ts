@@ -1,6 +1,6 @@
 import { TargetUnreachableError, UsageError } from './errors';
 import { ALONE, CLIENT_TARGET, DESTRUCTIVE, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
-import { inLanes, lanesFor, scenariosInLanes } from './lanes';
+import { lanesFor, scenariosInLanes } from './lanes';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, requirementTarget, selectRequirements, type Selection, type TargetKind } from './select';
 import { BASE_TIMEOUT_MS, closeSession, openSession, serverTarget, setSession, type Session } from './session';
@@ -13,6 +13,7 @@ import { TraceRecorder } from './trace';
 import type { Requirement } from './srs';
 import type { PropertyCase, ProtocolPlugin } from './protocol';
 import { LOAD_TIMEOUT_MS } from '../robustness/run';
+import { pool } from '../robustness/sockets';
 import type { RequirementResult, RobustnessRun } from '../report/types';
 import { counted } from './bytes-text';
 
@@ -134,7 +135,9 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
     outcomes.push(...(await runProperties(pure, { timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, onCase)));
     const live = chosenProperties.filter((p) => p.kind === 'live');
-    outcomes.push(...(await inLanes(live, lanes, (property) => runLive(property, options, current, onCase))));
+    const liveOutcomes: CaseOutcome[] = [];
+    await pool(live.length, lanes, async (i) => { liveOutcomes[i] = await runLive(live[i], options, current, onCase); });
+    outcomes.push(...liveOutcomes);
     if (chosenFaultCases.length) {
       const direct = new Map(outcomes.filter((o) => o.kind === 'scenario').map((o) => [o.name, o.outcome]));
       outcomes.push(...(await runFaultCases(chosenFaultCases, { protocol: options.protocol, session: current, seed: options.seed, replayBase: options.replayBase, direct, onCase })));
