@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommand, protocolsOption, seedOption, toNumber } from './src/cli/args';
-import { printSummary, runErrorOf } from './src/cli/conform';
+import { baselineOption, printSummary, runErrorOf } from './src/cli/conform';
+import { loadScaleOption } from './src/cli/load-options';
 import { PROTOCOL_NAMES, protocolPlugin } from './src/conform/protocols';
 import { conformProtocol } from './src/conform/run';
 import { referenceClientCommand } from './src/cli/client';
@@ -23,9 +24,7 @@ import { shellQuote } from './src/conform/bytes-text';
 import { FAULT_NAMES } from './src/conform/faults';
 import { loadSrs, PROJECT_ROOT } from './src/conform/srs';
 import { EXIT } from './src/conform/verdict';
-import { UsageError } from './src/conform/errors';
 import { buildReport, errorReport, withSections, type ReportPart } from './src/report/build';
-import { loadBaseline } from './src/report/baseline';
 import { runRobustness, writeRobustnessJson } from './src/robustness/run';
 import { FIXED_SIZES, scaledSizes, type LoadSizes } from './src/robustness/profiles';
 import { isLoadRequirement, loadCases } from './src/conform/load';
@@ -209,14 +208,9 @@ async function writeErrorReports(error: RunError, seed: number, started: Date, r
 type Values = ReturnType<typeof parseCommand>['values'];
 
 async function verify(values: Values, protocols: string[], seed: number, runs: number | undefined, reportDir: string, started: Date): Promise<number> {
-  const loadScaleText = typeof values['load-scale'] === 'string' ? values['load-scale'] : undefined;
-  const loadScale = toNumber('load-scale', loadScaleText, { min: 0 });
-  if (loadScale !== undefined && (loadScale <= 0 || loadScale > 1)) throw new UsageError(`--load-scale is a number over 0 and at most 1, not "${loadScaleText}"`);
+  const loadScale = loadScaleOption(typeof values['load-scale'] === 'string' ? values['load-scale'] : undefined);
   const srs = loadSrs(); // an invalid srs.json stops here, before anything runs
-  const baselineFile = typeof values.baseline === 'string' ? values.baseline : undefined;
-  if (values['baseline-strict'] && !baselineFile) throw new UsageError('--baseline-strict needs --baseline FILE');
-  const baseline = baselineFile ? loadBaseline(baselineFile, new Set(srs.map((r) => r.id))) : undefined;
-  if (baseline?.warning) console.error(`wireproof ver: --baseline ${baseline.source}: ${baseline.warning}`);
+  const baseline = baselineOption(typeof values.baseline === 'string' ? values.baseline : undefined, values['baseline-strict'] === true, srs, 'wireproof ver');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wireproof-ver-'));
   const resultFile = path.join(work, 'result.json');
   const v8Dir = path.join(work, 'v8');
@@ -244,7 +238,7 @@ async function verify(values: Values, protocols: string[], seed: number, runs: n
   const report = withSections(
     buildReport(parts, {
       seed: result.seed, started: new Date(result.started), strict: false, coverage,
-      ...(baseline ? { baseline: { baseline, strict: values['baseline-strict'] === true } } : {}),
+      ...(baseline ? { baseline } : {}),
     }),
     { robustness, security },
   );
