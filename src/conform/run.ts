@@ -3,7 +3,7 @@ import { ALONE, CLIENT_TARGET, DESTRUCTIVE, listScenarios, runScenarios, STOPS_S
 import { lanesFor, scenariosInLanes } from './lanes';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, requirementTarget, selectRequirements, type Selection, type TargetKind } from './select';
-import { BASE_TIMEOUT_MS, closeSession, openSession, serverTarget, setSession, type Session } from './session';
+import { answerTimeout, closeSession, openSession, serverTarget, setSession, type Session } from './session';
 import { openClientTarget, targetLabel, type ClientTarget } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
@@ -231,21 +231,21 @@ async function conformClient(srs: Requirement[], options: ConformOptions): Promi
   if (chosenScenarios.length + chosenProperties.length === 0) {
     throw new UsageError(`empty selection: no ${options.protocol} client case verifies the selected requirements`);
   }
-  const timeoutMs = BASE_TIMEOUT_MS * options.timeoutScale;
+  const timeoutMs = answerTimeout(options.timeoutScale);
   const target = openClientTarget(plugin, options.client!, { timeoutMs, timeoutScale: options.timeoutScale });
   const unready = await clientStartFailure(target);
   if (unready) return unreachableRun(options, target.label, selection.requirements, chosenScenarios, chosenProperties, unready);
   const outcomes: CaseOutcome[] = [];
   const onCase = logCase(options.log);
+  const current: Session = { plugin, target, timeoutMs, timeoutScale: options.timeoutScale };
+  setSession(current);
   try {
-    setSession({ plugin, target, timeoutMs, timeoutScale: options.timeoutScale });
     options.log(`${options.protocol}: ${counted(chosenScenarios.length, 'client scenario')}, ${counted(chosenProperties.length, 'client property', 'client properties')} against ${target.label}`);
     outcomes.push(...(await runScenarios(options.protocol, chosenScenarios, onCase)));
     const runOptions = { client: target, timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase };
     outcomes.push(...(await runProperties(chosenProperties, runOptions, onCase)));
   } finally {
-    setSession(undefined);
-    await target.stop();
+    await closeSession(current);
   }
   return { protocol: options.protocol, target: target.label, requirements: requirementResults(selection.requirements, outcomes), cases: outcomes.length };
 }
