@@ -68,13 +68,16 @@ const REFERENCE_CLIENT_TIMEOUT_MS = 1000;
  */
 const VER_SIZES: LoadSizes = { ...FIXED_SIZES, clients: 200, clientsAtOnce: 200 };
 
+/** A protocol's part of the report, and whether it is a reference client's (conform --client). */
+type VerPart = ReportPart & { client?: true };
+
 /**
  * Each protocol's server results with its load requirements (all of them: the load profile
- * ran every load). A reference client's part (its target is "client: COMMAND") has none.
+ * ran every load). A reference client's part has none.
  */
-function withLoadResults(parts: ReportPart[], srs: Requirement[], section: RobustnessSection): ReportPart[] {
+function withLoadResults(parts: VerPart[], srs: Requirement[], section: RobustnessSection): ReportPart[] {
   return parts.map((part) => {
-    if (part.target.startsWith('client: ')) return part;
+    if (part.client) return part;
     const requirements = srs.filter((r) => r.protocol === part.protocol && isLoadRequirement(r.id));
     const outcomes = loadCases(section.runs.filter((run) => run.protocol === part.protocol), { base: `npx wireproof robustness --protocol ${part.protocol}`, seed: section.seed });
     return { ...part, requirements: [...part.requirements, ...requirementResults(requirements, outcomes)] };
@@ -82,7 +85,7 @@ function withLoadResults(parts: ReportPart[], srs: Requirement[], section: Robus
 }
 
 interface ChildResult {
-  parts: ReportPart[];
+  parts: VerPart[];
   seed: number;
   started: string;
 }
@@ -95,7 +98,7 @@ interface ChildError {
 async function child(resultFile: string, protocols: string[], seed: number, runs: number | undefined, faults: boolean): Promise<void> {
   const srs = loadSrs();
   const started = new Date().toISOString();
-  const parts: ReportPart[] = [];
+  const parts: VerPart[] = [];
   const timeoutScale = Number(process.env.WIREPROOF_TIMEOUT_SCALE ?? 1);
   const log = (line: string) => console.error(line);
   for (const protocol of protocols) {
@@ -115,15 +118,18 @@ async function child(resultFile: string, protocols: string[], seed: number, runs
     // The reference client through the same door as any client (issue 14): the suite plays the server.
     const client = protocolPlugin(protocol).client && referenceClientCommand(protocol, REFERENCE_CLIENT_TIMEOUT_MS * timeoutScale);
     if (client) {
-      parts.push(await conformProtocol(srs, {
-        protocol,
-        client,
-        seed,
-        runs: runs ?? REFERENCE_CLIENT_RUNS,
-        timeoutScale,
-        replayBase: `npx wireproof conform --protocol ${protocol} --client ${shellQuote(client)}`,
-        log,
-      }));
+      parts.push({
+        ...(await conformProtocol(srs, {
+          protocol,
+          client,
+          seed,
+          runs: runs ?? REFERENCE_CLIENT_RUNS,
+          timeoutScale,
+          replayBase: `npx wireproof conform --protocol ${protocol} --client ${shellQuote(client)}`,
+          log,
+        })),
+        client: true,
+      });
     }
   }
   fs.writeFileSync(resultFile, JSON.stringify({ parts, seed, started } satisfies ChildResult));

@@ -200,9 +200,7 @@ async function writeErrorReports(args: string[], run: RunStart, err: unknown): P
     /* the error may be --format itself: the two formats every exit writes */
   }
   const meta = { seed: run.seed ?? 0, started: run.started, strict: values.strict === true };
-  const client = text('client');
-  const label = client !== undefined ? `client: ${client}` : targetLabel({ target: text('target'), spawn: text('spawn') });
-  const report = errorReport(label, meta, runErrorOf(err));
+  const report = errorReport(targetLabel({ target: text('target'), spawn: text('spawn'), client: text('client') }), meta, runErrorOf(err));
   try {
     const written = await writeReports(report, text('report-dir') ?? 'reports', formats, { strict: meta.strict });
     for (const file of written) console.log(`report: ${path.relative(process.cwd(), file) || file}`);
