@@ -37,9 +37,10 @@ export class ScenarioClaims {
  * How many lanes the target allows: LANES if it answers the liveness probe while LANES
  * other clients are connected to it and idle, else 1 (a server that serves one client at a
  * time would make side-by-side cases wait on each other and fail where they pass alone).
+ * `why` says how the target was found, where the protocol's cases may run side by side.
  */
-export async function lanesFor(plugin: ProtocolPlugin, endpoint: Endpoint, timeoutMs: number): Promise<{ lanes: number; why: string }> {
-  if (!plugin.casesSideBySide) return { lanes: 1, why: `${plugin.name} cases run one at a time` };
+export async function lanesFor(plugin: ProtocolPlugin, endpoint: Endpoint, timeoutMs: number): Promise<{ lanes: number; why?: string }> {
+  if (!plugin.casesSideBySide) return { lanes: 1 };
   const idle: WireDriver[] = [];
   try {
     for (let i = 0; i < LANES; i++) idle.push(await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs));

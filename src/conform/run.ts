@@ -112,7 +112,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
     options.log(`${options.protocol}: ${counted(chosenScenarios.length, 'scenario')}, ${counted(chosenProperties.length, 'property', 'properties')}` +
       `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
     const { lanes, why } = await lanesFor(plugin, target.main.endpoint, timeoutMs);
-    if (plugin.casesSideBySide) options.log(`  ${lanes > 1 ? `${lanes} cases at a time` : 'one case at a time'}: ${why}`);
+    if (why) options.log(`  ${lanes > 1 ? `${lanes} cases at a time` : 'one case at a time'}: ${why}`);
     const scenarioBatch = async (batch: ScenarioInfo[], inParallel = 1) => {
       outcomes.push(...(inParallel > 1
         ? await scenariosInLanes(options.protocol, batch, onCase, inParallel)
