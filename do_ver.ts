@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommand, protocolsOption, seedOption, toNumber } from './src/cli/args';
-import { printSummary, runErrorOf } from './src/cli/conform';
+import { baselineOption, printSummary, runErrorOf } from './src/cli/conform';
+import { loadScaleOption } from './src/cli/load-options';
 import { PROTOCOL_NAMES, protocolPlugin } from './src/conform/protocols';
 import { conformProtocol } from './src/conform/run';
 import { referenceClientCommand } from './src/cli/client';
@@ -23,9 +24,7 @@ import { shellQuote } from './src/conform/bytes-text';
 import { FAULT_NAMES } from './src/conform/faults';
 import { loadSrs, PROJECT_ROOT } from './src/conform/srs';
 import { EXIT } from './src/conform/verdict';
-import { UsageError } from './src/conform/errors';
 import { buildReport, errorReport, withSections, type ReportPart } from './src/report/build';
-import { loadBaseline } from './src/report/baseline';
 import { runRobustness, writeRobustnessJson } from './src/robustness/run';
 import { FIXED_SIZES, scaledSizes, type LoadSizes } from './src/robustness/profiles';
 import { isLoadRequirement, loadCases } from './src/conform/load';
@@ -69,13 +68,16 @@ const REFERENCE_CLIENT_TIMEOUT_MS = 1000;
  */
 const VER_SIZES: LoadSizes = { ...FIXED_SIZES, clients: 200, clientsAtOnce: 200 };
 
+/** A protocol's part of the report, and whether it is a reference client's (conform --client). */
+type VerPart = ReportPart & { client?: true };
+
 /**
  * Each protocol's server results with its load requirements (all of them: the load profile
- * ran every load). A reference client's part (its target is "client: COMMAND") has none.
+ * ran every load). A reference client's part has none.
  */
-function withLoadResults(parts: ReportPart[], srs: Requirement[], section: RobustnessSection): ReportPart[] {
+function withLoadResults(parts: VerPart[], srs: Requirement[], section: RobustnessSection): ReportPart[] {
   return parts.map((part) => {
-    if (part.target.startsWith('client: ')) return part;
+    if (part.client) return part;
     const requirements = srs.filter((r) => r.protocol === part.protocol && isLoadRequirement(r.id));
     const outcomes = loadCases(section.runs.filter((run) => run.protocol === part.protocol), { base: `npx wireproof robustness --protocol ${part.protocol}`, seed: section.seed });
     return { ...part, requirements: [...part.requirements, ...requirementResults(requirements, outcomes)] };
@@ -83,7 +85,7 @@ function withLoadResults(parts: ReportPart[], srs: Requirement[], section: Robus
 }
 
 interface ChildResult {
-  parts: ReportPart[];
+  parts: VerPart[];
   seed: number;
   started: string;
 }
@@ -96,7 +98,7 @@ interface ChildError {
 async function child(resultFile: string, protocols: string[], seed: number, runs: number | undefined, faults: boolean): Promise<void> {
   const srs = loadSrs();
   const started = new Date().toISOString();
-  const parts: ReportPart[] = [];
+  const parts: VerPart[] = [];
   const timeoutScale = Number(process.env.WIREPROOF_TIMEOUT_SCALE ?? 1);
   const log = (line: string) => console.error(line);
   for (const protocol of protocols) {
@@ -116,15 +118,18 @@ async function child(resultFile: string, protocols: string[], seed: number, runs
     // The reference client through the same door as any client (issue 14): the suite plays the server.
     const client = protocolPlugin(protocol).client && referenceClientCommand(protocol, REFERENCE_CLIENT_TIMEOUT_MS * timeoutScale);
     if (client) {
-      parts.push(await conformProtocol(srs, {
-        protocol,
-        client,
-        seed,
-        runs: runs ?? REFERENCE_CLIENT_RUNS,
-        timeoutScale,
-        replayBase: `npx wireproof conform --protocol ${protocol} --client ${shellQuote(client)}`,
-        log,
-      }));
+      parts.push({
+        ...(await conformProtocol(srs, {
+          protocol,
+          client,
+          seed,
+          runs: runs ?? REFERENCE_CLIENT_RUNS,
+          timeoutScale,
+          replayBase: `npx wireproof conform --protocol ${protocol} --client ${shellQuote(client)}`,
+          log,
+        })),
+        client: true,
+      });
     }
   }
   fs.writeFileSync(resultFile, JSON.stringify({ parts, seed, started } satisfies ChildResult));
@@ -209,14 +214,9 @@ async function writeErrorReports(error: RunError, seed: number, started: Date, r
 type Values = ReturnType<typeof parseCommand>['values'];
 
 async function verify(values: Values, protocols: string[], seed: number, runs: number | undefined, reportDir: string, started: Date): Promise<number> {
-  const loadScaleText = typeof values['load-scale'] === 'string' ? values['load-scale'] : undefined;
-  const loadScale = toNumber('load-scale', loadScaleText, { min: 0 });
-  if (loadScale !== undefined && (loadScale <= 0 || loadScale > 1)) throw new UsageError(`--load-scale is a number over 0 and at most 1, not "${loadScaleText}"`);
+  const loadScale = loadScaleOption(typeof values['load-scale'] === 'string' ? values['load-scale'] : undefined);
   const srs = loadSrs(); // an invalid srs.json stops here, before anything runs
-  const baselineFile = typeof values.baseline === 'string' ? values.baseline : undefined;
-  if (values['baseline-strict'] && !baselineFile) throw new UsageError('--baseline-strict needs --baseline FILE');
-  const baseline = baselineFile ? loadBaseline(baselineFile, new Set(srs.map((r) => r.id))) : undefined;
-  if (baseline?.warning) console.error(`wireproof ver: --baseline ${baseline.source}: ${baseline.warning}`);
+  const baseline = baselineOption(typeof values.baseline === 'string' ? values.baseline : undefined, values['baseline-strict'] === true, srs, 'wireproof ver');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wireproof-ver-'));
   const resultFile = path.join(work, 'result.json');
   const v8Dir = path.join(work, 'v8');
@@ -244,7 +244,7 @@ async function verify(values: Values, protocols: string[], seed: number, runs: n
   const report = withSections(
     buildReport(parts, {
       seed: result.seed, started: new Date(result.started), strict: false, coverage,
-      ...(baseline ? { baseline: { baseline, strict: values['baseline-strict'] === true } } : {}),
+      ...(baseline ? { baseline } : {}),
     }),
     { robustness, security },
   );

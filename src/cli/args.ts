@@ -31,4 +31,3 @@ export function protocolsOption(values: string[] | undefined, known: readonly st
   for (const name of values ?? []) if (!known.includes(name)) throw new UsageError(`unknown protocol "${name}" (known: ${known.join(', ')})`);
   return values ?? [...known];
 }
-

@@ -3,12 +3,12 @@ import { parseArgs } from 'node:util';
 import { parseCommand, seedOption, toNumber } from './args';
 import { conformProtocol, type ConformOptions } from '../conform/run';
 import { PROTOCOL_NAMES } from '../conform/protocols';
-import { loadSrs } from '../conform/srs';
+import { loadSrs, type Requirement } from '../conform/srs';
 import { shellQuote } from '../conform/bytes-text';
 import { InvalidSrsError, TargetUnreachableError, UsageError } from '../conform/errors';
 import { parseEndpoint, targetLabel } from '../conform/target';
 import { EXIT } from '../conform/verdict';
-import { buildReport, errorReport } from '../report/build';
+import { buildReport, errorReport, type ReportMeta } from '../report/build';
 import { InvalidBaselineError, loadBaseline } from '../report/baseline';
 import { FORMATS, parseFormats, writeReports, type Format } from '../report/write';
 import type { Report, RunError } from '../report/types';
@@ -122,15 +122,13 @@ async function conform(args: string[], run: RunStart): Promise<number> {
       throw new UsageError(`--target: ${(err as Error).message}`);
     }
   }
-  if (values['baseline-strict'] && !values.baseline) throw new UsageError('--baseline-strict needs --baseline FILE');
   const formats = parseFormats(values.format);
   const faults = chosenFaults(values.faults, values.fault);
   const load = values.load || anyLoadOption(values) ? loadOptions(values, values) : undefined;
   const seed = seedOption(values.seed);
   run.seed = seed;
   const srs = loadSrs(values.srs);
-  const baseline = values.baseline ? loadBaseline(values.baseline, new Set(srs.map((r) => r.id))) : undefined;
-  if (baseline?.warning) console.error(`wireproof: --baseline ${baseline.source}: ${baseline.warning}`);
+  const baseline = baselineOption(values.baseline, values['baseline-strict'], srs, 'wireproof');
   const options: ConformOptions = {
     protocol: values.protocol,
     target: values.target,
@@ -151,11 +149,23 @@ async function conform(args: string[], run: RunStart): Promise<number> {
   console.error(`wireproof conform ${values.protocol}, seed ${seed}`);
   const part = await conformProtocol(srs, options);
   const report = withLoadSection(buildReport([part], {
-    seed, started: run.started, strict: values.strict, ...(baseline ? { baseline: { baseline, strict: values['baseline-strict'] } } : {}),
+    seed, started: run.started, strict: values.strict, ...(baseline ? { baseline } : {}),
   }), part, load);
   const written = await writeReports(report, values['report-dir'], formats, { strict: values.strict });
   printSummary(report, written);
   return report.exitCode;
+}
+
+/**
+ * --baseline FILE and --baseline-strict (which needs it): the known failures, read against
+ * srs.json's ids, for buildReport; `command` heads the warning a doubtful file gets.
+ */
+export function baselineOption(file: string | undefined, strict: boolean, srs: readonly Requirement[], command: string): ReportMeta['baseline'] {
+  if (strict && !file) throw new UsageError('--baseline-strict needs --baseline FILE');
+  if (!file) return undefined;
+  const baseline = loadBaseline(file, new Set(srs.map((r) => r.id)));
+  if (baseline.warning) console.error(`${command}: --baseline ${baseline.source}: ${baseline.warning}`);
+  return { baseline, strict };
 }
 
 /** The exit code and kind of an error that stopped a run. */
@@ -190,9 +200,7 @@ async function writeErrorReports(args: string[], run: RunStart, err: unknown): P
     /* the error may be --format itself: the two formats every exit writes */
   }
   const meta = { seed: run.seed ?? 0, started: run.started, strict: values.strict === true };
-  const client = text('client');
-  const label = client !== undefined ? `client: ${client}` : targetLabel({ target: text('target'), spawn: text('spawn') });
-  const report = errorReport(label, meta, runErrorOf(err));
+  const report = errorReport(targetLabel({ target: text('target'), spawn: text('spawn'), client: text('client') }), meta, runErrorOf(err));
   try {
     const written = await writeReports(report, text('report-dir') ?? 'reports', formats, { strict: meta.strict });
     for (const file of written) console.log(`report: ${path.relative(process.cwd(), file) || file}`);

@@ -36,6 +36,13 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * unit;
 }
 
+/** --load-scale X: the loads' counts times X (0 < X <= 1). */
+export function loadScaleOption(text: string | undefined): number | undefined {
+  const scale = toNumber('load-scale', text, { min: 0 });
+  if (scale !== undefined && (scale <= 0 || scale > 1)) throw new UsageError(`--load-scale is a number over 0 and at most 1, not "${text}"`);
+  return scale;
+}
+
 type LoadValues = { [K in keyof typeof LOAD_OPTIONS]?: K extends 'load-only' ? string[] : string };
 
 /** Whether any load option was given (each implies --load). */
@@ -46,8 +53,7 @@ export function loadOptions(values: LoadValues, target: { target?: string; spawn
   for (const name of values['load-only'] ?? []) {
     if (!(LOAD_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown load "${name}" (known: ${LOAD_NAMES.join(', ')})`);
   }
-  const scale = toNumber('load-scale', values['load-scale'], { min: 0 });
-  if (scale !== undefined && (scale <= 0 || scale > 1)) throw new UsageError(`--load-scale is a number over 0 and at most 1, not "${values['load-scale']}"`);
+  const scale = loadScaleOption(values['load-scale']);
   let shard;
   try {
     shard = values.shard === undefined ? undefined : parseShard(values.shard);

@@ -3,6 +3,7 @@ import { UsageError } from '../conform/errors';
 import { EXIT } from '../conform/verdict';
 import { DEFAULT_HOST, type RunningServer } from '../impl/common/net';
 import { DEFAULT_CONTROL_PORT, DEFAULT_FILE_PORT } from '../impl/cobra/protocol';
+import type { SerializerName } from '../impl/rpc/serializers';
 
 type ExtraOptions = Record<string, { type: 'string' | 'boolean'; description: string }>;
 
@@ -117,13 +118,15 @@ const SERVERS: Record<string, ServeEntry> = {
   },
 };
 
-/** `--serializers serpent,json` as the rpc daemon takes it. */
-function serializerList(text: string | undefined): ('serpent' | 'json')[] | undefined {
+/** `--serializers serpent,json` as the rpc daemon takes it (required with the rpc server, as it is). */
+function serializerList(text: string | undefined): SerializerName[] | undefined {
   if (text === undefined) return undefined;
+  const { SERIALIZER_NAMES } = require('../impl/rpc/serializers') as typeof import('../impl/rpc/serializers');
   const names = text.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => name !== 'serpent' && name !== 'json');
-  if (names.length === 0 || unknown.length > 0) throw new UsageError(`--serializers takes serpent and/or json, not "${text}"`);
-  return names as ('serpent' | 'json')[];
+  if (names.some((name) => !(SERIALIZER_NAMES as readonly string[]).includes(name))) {
+    throw new UsageError(`--serializers takes ${SERIALIZER_NAMES.join(' and/or ')}, not "${text}"`);
+  }
+  return names as SerializerName[];
 }
 
 /** Host and port a `serve` would use, defaults applied (the spec's default ports). */

@@ -26,9 +26,11 @@ export const ALONE = '@alone';
 export interface ScenarioInfo {
   /** "feature-file: scenario name", the case name in reports. */
   name: string;
-  /** The scenario's own name, as cucumber's name filter sees it. */
+  /** The scenario's own name (an outline's example values filled in), as cucumber reports it. */
   scenario: string;
   uri: string;
+  /** Its line in the file (an outline example's row): with `uri`, how a run selects exactly this scenario. */
+  line: number;
   tags: string[];
   /** The @SRS- ids among the tags. */
   ids: string[];
@@ -59,13 +61,13 @@ const quiet = () => new Writable({ write: (_c, _e, cb) => cb() });
 const environment = () => ({ cwd: PROJECT_ROOT, stdout: quiet(), stderr: process.stderr });
 const featureGlob = (protocol: string) => path.join('features', protocol, '**/*.feature');
 
-function options(protocol: string, tagExpression: string, names: string[], worldParameters: { lane?: number } = {}) {
+function options(paths: string[], worldParameters: { lane?: number } = {}) {
   return {
     sources: {
       defaultDialect: 'en',
-      paths: [featureGlob(protocol)],
-      names,
-      tagExpression,
+      paths,
+      names: [],
+      tagExpression: '',
       order: 'defined' as const,
     },
     runtime: {
@@ -99,7 +101,7 @@ function supportCode(protocol: string): Promise<SupportCode> {
     const { loadSupport } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
     for (const file of Object.keys(require.cache)) if (path.dirname(file) === STEPS_DIR) delete require.cache[file];
     library = loadSupport(
-      { sources: options(protocol, '', []).sources, support: { requireModules: [], requirePaths: stepFiles([protocol]) } },
+      { sources: options([featureGlob(protocol)]).sources, support: { requireModules: [], requirePaths: stepFiles([protocol]) } },
       environment(),
     );
     supports.set(protocol, library);
@@ -118,8 +120,8 @@ export interface Lane {
   owns(pickleKey: string): boolean;
 }
 
-/** What a feature file's scenarios are, the file's path aside: each one's name (outlines expanded) and tags. */
-type Pickled = { scenario: string; tags: string[] };
+/** What a feature file's scenarios are, the file's path aside: each one's name (outlines expanded), line and tags. */
+type Pickled = { scenario: string; line: number; tags: string[] };
 
 /** The scenarios of a feature file's text, by cucumber's own Gherkin compiler (pickles, as a run sees them). */
 function pickle(text: string, uri: string): Pickled[] {
@@ -127,7 +129,7 @@ function pickle(text: string, uri: string): Pickled[] {
   const { IdGenerator } = require('@cucumber/messages') as typeof import('@cucumber/messages');
   const newId = IdGenerator.incrementing();
   const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(text);
-  return compile(document, uri, newId).map((p) => ({ scenario: p.name, tags: p.tags.map((t) => t.name) }));
+  return compile(document, uri, newId).map((p) => ({ scenario: p.name, line: p.location!.line, tags: p.tags.map((t) => t.name) }));
 }
 
 /**
@@ -166,30 +168,36 @@ export async function listScenarios(protocol: string): Promise<ScenarioInfo[]> {
   scenarioIndex ??= fs.existsSync(SCENARIO_INDEX) ? (JSON.parse(fs.readFileSync(SCENARIO_INDEX, 'utf8')) as Record<string, Pickled[]>) : {};
   return featureUris(protocol).flatMap((uri) => {
     const text = fs.readFileSync(path.join(PROJECT_ROOT, uri), 'utf8');
-    return (scenarioIndex![sha1(text)] ?? pickle(text, uri)).map(({ scenario, tags }) => ({
+    return (scenarioIndex![sha1(text)] ?? pickle(text, uri)).map(({ scenario, line, tags }) => ({
       name: scenarioName(uri, scenario),
       scenario,
       uri,
+      line,
       tags,
       ids: tags.filter((t) => t.startsWith('@SRS-')).map((t) => t.slice(1)),
     }));
   });
 }
 
-const exactName = (name: string) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+/** Cucumber paths that select exactly these scenarios: each file once, with the lines of its scenarios ("features/p/f.feature:12:30"). */
+function scenarioPaths(scenarios: readonly ScenarioInfo[]): string[] {
+  const lines = new Map<string, number[]>();
+  for (const s of scenarios) lines.set(s.uri, [...(lines.get(s.uri) ?? []), s.line]);
+  return [...lines].map(([uri, chosen]) => `${uri}:${chosen.join(':')}`);
+}
 
 /**
- * Runs the given scenarios (those of the tag expression among them) and turns cucumber's messages
+ * Runs exactly the given scenarios (by file and line: a namesake elsewhere does not run) and turns cucumber's messages
  * (pickle → testCase → testCaseStarted → testStepFinished → testCaseFinished) into
  * case outcomes, with the trace the steps attached.
  */
 export async function runScenarios(
   protocol: string,
-  scenarios: ScenarioInfo[],
-  tagExpression: string,
+  scenarios: readonly ScenarioInfo[],
   onCase: (outcome: CaseOutcome) => void,
   lane?: Lane,
 ): Promise<CaseOutcome[]> {
+  if (scenarios.length === 0) return []; // no path would be every feature file
   const pickles = new Map<string, { name: string; tags: string[]; key: string }>();
   const testCases = new Map<string, string>(); // testCase id → pickle id
   interface Attempt { pickleId: string; started: number; results: TestStepResult[]; trace?: TraceEvent[]; observed: string[] }
@@ -228,10 +236,9 @@ export async function runScenarios(
       onCase(outcomes[outcomes.length - 1]);
     }
   };
-  const names = [...new Set(scenarios.map((s) => exactName(s.scenario)))];
   const { runCucumber } = require('@cucumber/cucumber/api') as typeof import('@cucumber/cucumber/api');
   const worldParameters = lane ? { lane: lane.id } : {};
-  await runCucumber({ ...options(protocol, tagExpression, names, worldParameters), support: await supportCode(protocol) }, environment(), onMessage);
+  await runCucumber({ ...options(scenarioPaths(scenarios), worldParameters), support: await supportCode(protocol) }, environment(), onMessage);
   return outcomes;
 }
 

@@ -162,16 +162,10 @@ export class WireDriver {
       if (this.socket.destroyed || this.socket.writableEnded) {
         throw new NonConformance(`the target closed the connection before the client finished writing`);
       }
-      this.trace.chunk(this.conn, 'TX', piece);
-      this.wrote(piece.length);
-      const flushed = new Promise<void>((resolve) => this.socket.write(piece, () => resolve()));
+      const sent = this.send(piece);
       if (options.delayMs || this.socket.writableNeedDrain) {
-        const stalled = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(true), this.timeoutMs);
-          void flushed.then(() => { clearTimeout(timer); resolve(false); });
-        });
-        if (stalled) {
-          this.trace.note(this.conn, `writes stalled: the kernel took nothing for ${this.timeoutMs} ms after ${taken} bytes`);
+        // A failed write counts as taken: the close behind it is what the caller sees next.
+        if ((await this.untilTaken(sent, this.timeoutMs, taken)) === 'stalled') {
           throw new NonConformance(`the target stopped reading: it took ${taken} of ${bytes.length} bytes, then nothing for ${this.timeoutMs} ms`);
         }
         if (options.delayMs) await delay(options.delayMs);
@@ -292,22 +286,28 @@ export class WireDriver {
       }
       const piece = bytes.subarray(offered, offered + pieceSize);
       offered += piece.length;
-      this.trace.chunk(this.conn, 'TX', piece);
-      this.wrote(piece.length);
-      let timer: NodeJS.Timeout | undefined;
-      const result = await Promise.race([
-        new Promise<'taken' | 'failed'>((resolve) => this.socket.write(piece, (err) => resolve(err ? 'failed' : 'taken'))),
-        new Promise<'stalled'>((resolve) => { timer = setTimeout(() => resolve('stalled'), stallMs); }),
-      ]);
-      clearTimeout(timer);
+      const result = await this.untilTaken(this.send(piece), stallMs, taken);
       if (result === 'failed') throw new NonConformance(`the target dropped the connection after taking ${taken} bytes`);
-      if (result === 'stalled') {
-        this.trace.note(this.conn, `writes stalled: the kernel took nothing for ${stallMs} ms after ${taken} bytes`);
-        return { offered, taken };
-      }
+      if (result === 'stalled') return { offered, taken };
       taken += piece.length;
     }
     return { offered, taken };
+  }
+
+  /** Hands one piece to the socket, traced as TX; resolves once the kernel took it, or the write failed. */
+  private send(piece: Buffer): Promise<'taken' | 'failed'> {
+    this.trace.chunk(this.conn, 'TX', piece);
+    this.wrote(piece.length);
+    return new Promise((resolve) => this.socket.write(piece, (err) => resolve(err ? 'failed' : 'taken')));
+  }
+
+  /** What became of a piece sent: 'stalled' (noted in the trace) if the kernel took nothing for `stallMs` after `taken` bytes. */
+  private async untilTaken(sent: Promise<'taken' | 'failed'>, stallMs: number, taken: number): Promise<'taken' | 'failed' | 'stalled'> {
+    let timer: NodeJS.Timeout | undefined;
+    const result = await Promise.race([sent, new Promise<'stalled'>((resolve) => { timer = setTimeout(() => resolve('stalled'), stallMs); })]);
+    clearTimeout(timer);
+    if (result === 'stalled') this.trace.note(this.conn, `writes stalled: the kernel took nothing for ${stallMs} ms after ${taken} bytes`);
+    return result;
   }
 
   /** Abrupt close: RST. */

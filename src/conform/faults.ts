@@ -11,7 +11,7 @@
 import { startChaosProxy, type ChaosProxy } from '../chaos/proxy';
 import type { ToxicSpec } from '../chaos/toxics';
 import { ConnectionClosedError, TimeoutError } from '../impl/common/errors';
-import { CLIENT_TARGET, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
+import { CLIENT_TARGET, DESTRUCTIVE, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
 import type { Endpoint } from './driver';
 import { shellQuote } from './bytes-text';
 import type { ProtocolPlugin } from './protocol';
@@ -29,7 +29,7 @@ export const NO_FAULTS = '@no-faults';
  * their own instance or liveness probes), INFO cases (nothing to compare), @no-faults, and
  * @client-target ones (they judge a client under test, not the server).
  */
-const NOT_RERUN = [STOPS_SERVER, '@destructive', '@info', NO_FAULTS, CLIENT_TARGET];
+const NOT_RERUN = [STOPS_SERVER, DESTRUCTIVE, '@info', NO_FAULTS, CLIENT_TARGET];
 
 /** Bytes of an exchange that pass before a disruptive fault strikes: the request is cut short. */
 const DISRUPT_AFTER_BYTES = 3;
@@ -157,9 +157,8 @@ async function runThrough(cases: FaultCase[], endpoint: Endpoint, context: Fault
   const outcomes: CaseOutcome[] = [];
   try {
     const scenarios = [...byScenario.values()].map((c) => c.scenario);
-    await runScenarios(context.protocol, scenarios, NOT_RERUN.map((t) => `not ${t}`).join(' and '), (o) => {
-      const c = byScenario.get(o.name);
-      if (!c) return; // a namesake in another feature
+    await runScenarios(context.protocol, scenarios, (o) => {
+      const c = byScenario.get(o.name)!;
       // The same slices and delays again: the same seed, the same connection order.
       const replay = `${context.replayBase} --fault ${c.fault} --case ${shellQuote(c.name)} --seed ${context.seed}`;
       outcomes.push({ ...o, name: c.name, ids: c.ids, ...(o.outcome === 'passed' ? {} : { replay }) });

@@ -33,27 +33,14 @@ export class ScenarioClaims {
   }
 }
 
-/** Runs `work` on every item, at most `lanes` at a time, in order; the results in the items' order. */
-export async function inLanes<T, R>(items: readonly T[], lanes: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
-  return results;
-}
-
 /**
  * How many lanes the target allows: LANES if it answers the liveness probe while LANES
  * other clients are connected to it and idle, else 1 (a server that serves one client at a
  * time would make side-by-side cases wait on each other and fail where they pass alone).
+ * `why` says how the target was found, where the protocol's cases may run side by side.
  */
-export async function lanesFor(plugin: ProtocolPlugin, endpoint: Endpoint, timeoutMs: number): Promise<{ lanes: number; why: string }> {
-  if (!plugin.casesSideBySide) return { lanes: 1, why: `${plugin.name} cases run one at a time` };
+export async function lanesFor(plugin: ProtocolPlugin, endpoint: Endpoint, timeoutMs: number): Promise<{ lanes: number; why?: string }> {
+  if (!plugin.casesSideBySide) return { lanes: 1 };
   const idle: WireDriver[] = [];
   try {
     for (let i = 0; i < LANES; i++) idle.push(await WireDriver.connect(endpoint, new TraceRecorder(), timeoutMs));
@@ -70,7 +57,6 @@ export async function lanesFor(plugin: ProtocolPlugin, endpoint: Endpoint, timeo
 export async function scenariosInLanes(
   protocol: string,
   scenarios: ScenarioInfo[],
-  tagExpression: string,
   onCase: (outcome: CaseOutcome) => void,
   lanes: number,
 ): Promise<CaseOutcome[]> {
@@ -79,7 +65,7 @@ export async function scenariosInLanes(
   current.claims = claims;
   try {
     const runs = await Promise.all(Array.from({ length: lanes }, (_, id) =>
-      runScenarios(protocol, scenarios, tagExpression, onCase, { id, owns: (key) => claims.ownedBy(key, id) })));
+      runScenarios(protocol, scenarios, onCase, { id, owns: (key) => claims.ownedBy(key, id) })));
     return runs.flat();
   } finally {
     current.claims = undefined;

@@ -10,20 +10,20 @@ import type { Endpoint } from './driver';
 import { NonConformance } from './errors';
 
 export class Precondition {
-  private held = 0;
+  private held = false;
   private neverIn: { caseName: string; waitedMs: number } | undefined;
 
   constructor(private readonly what: string) {}
 
   /** The precondition held (once is enough to wait normally again). */
   met(): void {
-    this.held++;
+    this.held = true;
     this.neverIn = undefined;
   }
 
   /** `caseName` waited `waitedMs` for it in vain. */
   missed(caseName: string, waitedMs: number): void {
-    if (this.held === 0) this.neverIn ??= { caseName, waitedMs };
+    if (!this.held) this.neverIn ??= { caseName, waitedMs };
   }
 
   /** Throws at once when a case already waited for it in vain and it never held; `expected` says what the caller waits for. */

@@ -1,9 +1,9 @@
 import { TargetUnreachableError, UsageError } from './errors';
 import { ALONE, CLIENT_TARGET, DESTRUCTIVE, listScenarios, runScenarios, STOPS_SERVER, type ScenarioInfo } from './cucumber';
-import { inLanes, lanesFor, scenariosInLanes } from './lanes';
+import { lanesFor, scenariosInLanes } from './lanes';
 import { runProperties } from './properties';
 import { caseSelected, globToRegExp, Profile, requirementTarget, selectRequirements, type Selection, type TargetKind } from './select';
-import { BASE_TIMEOUT_MS, closeSession, openSession, serverTarget, setSession, type Session } from './session';
+import { answerTimeout, closeSession, openSession, serverTarget, setSession, type Session } from './session';
 import { openClientTarget, targetLabel, type ClientTarget } from './target';
 import { protocolPlugin } from './protocols';
 import { requirementResults, type CaseOutcome, type Outcome } from './verdict';
@@ -13,6 +13,7 @@ import { TraceRecorder } from './trace';
 import type { Requirement } from './srs';
 import type { PropertyCase, ProtocolPlugin } from './protocol';
 import { LOAD_TIMEOUT_MS } from '../robustness/run';
+import { pool } from '../robustness/sockets';
 import type { RequirementResult, RobustnessRun } from '../report/types';
 import { counted } from './bytes-text';
 
@@ -110,37 +111,33 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
   try {
     options.log(`${options.protocol}: ${counted(chosenScenarios.length, 'scenario')}, ${counted(chosenProperties.length, 'property', 'properties')}` +
       `${chosenFaultCases.length ? `, ${chosenFaultCases.length} fault cases (${faults.join(', ')})` : ''} against ${target.label} (profile ${profile})`);
-    const names = new Set(chosenScenarios.map((s) => s.name));
     const { lanes, why } = await lanesFor(plugin, target.main.endpoint, timeoutMs);
-    if (plugin.casesSideBySide) options.log(`  ${lanes > 1 ? `${lanes} cases at a time` : 'one case at a time'}: ${why}`);
-    const scenarioBatch = async (batch: ScenarioInfo[], expression: string, inParallel = 1) => {
-      if (batch.length === 0) return;
-      const report = (o: CaseOutcome) => names.has(o.name) && onCase(o);
-      // A namesake among the client cases never runs against a server.
-      const serverCases = `${expression} and not ${CLIENT_TARGET}`;
-      const ran = inParallel > 1
-        ? await scenariosInLanes(options.protocol, batch, serverCases, report, inParallel)
-        : await runScenarios(options.protocol, batch, serverCases, report);
-      outcomes.push(...ran.filter((o) => names.has(o.name)));
+    if (why) options.log(`  ${lanes > 1 ? `${lanes} cases at a time` : 'one case at a time'}: ${why}`);
+    const scenarioBatch = async (batch: ScenarioInfo[], inParallel = 1) => {
+      outcomes.push(...(inParallel > 1
+        ? await scenariosInLanes(options.protocol, batch, onCase, inParallel)
+        : await runScenarios(options.protocol, batch, onCase)));
     };
     const stopping = chosenScenarios.filter((s) => s.tags.includes(STOPS_SERVER));
     const running = chosenScenarios.filter((s) => !s.tags.includes(STOPS_SERVER));
     if (lanes === 1) {
-      await scenarioBatch(running, `not ${STOPS_SERVER}`);
+      await scenarioBatch(running);
     } else {
       // Side by side, a destructive case runs only beside other destructive ones: what it may
       // do to the target (close every connection, stop answering) reaches no ordinary case.
       const alone = running.filter((s) => s.tags.includes(ALONE));
       const beside = running.filter((s) => !s.tags.includes(ALONE));
-      await scenarioBatch(beside.filter((s) => !s.tags.includes(DESTRUCTIVE)), `not ${STOPS_SERVER} and not ${DESTRUCTIVE} and not ${ALONE}`, lanes);
-      await scenarioBatch(beside.filter((s) => s.tags.includes(DESTRUCTIVE)), `${DESTRUCTIVE} and not ${STOPS_SERVER} and not ${ALONE}`, lanes);
-      await scenarioBatch(alone, `${ALONE} and not ${STOPS_SERVER}`);
+      await scenarioBatch(beside.filter((s) => !s.tags.includes(DESTRUCTIVE)), lanes);
+      await scenarioBatch(beside.filter((s) => s.tags.includes(DESTRUCTIVE)), lanes);
+      await scenarioBatch(alone);
       inScenarioOrder(outcomes, chosenScenarios);
     }
     const pure = chosenProperties.filter((p) => p.kind === 'pure');
     outcomes.push(...(await runProperties(pure, { timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase }, onCase)));
     const live = chosenProperties.filter((p) => p.kind === 'live');
-    outcomes.push(...(await inLanes(live, lanes, (property) => runLive(property, options, current, onCase))));
+    const liveOutcomes: CaseOutcome[] = [];
+    await pool(live.length, lanes, async (i) => { liveOutcomes[i] = await runLive(live[i], options, current, onCase); });
+    outcomes.push(...liveOutcomes);
     if (chosenFaultCases.length) {
       const direct = new Map(outcomes.filter((o) => o.kind === 'scenario').map((o) => [o.name, o.outcome]));
       outcomes.push(...(await runFaultCases(chosenFaultCases, { protocol: options.protocol, session: current, seed: options.seed, replayBase: options.replayBase, direct, onCase })));
@@ -151,7 +148,7 @@ export async function conformProtocol(srs: Requirement[], options: ConformOption
       load = { runs: phase.runs, memory: phase.memory };
     }
     // Cases that stop the server run last (CONFORMANCE.md, Targets).
-    await scenarioBatch(stopping, STOPS_SERVER);
+    await scenarioBatch(stopping);
   } finally {
     await closeSession(current);
   }
@@ -234,25 +231,21 @@ async function conformClient(srs: Requirement[], options: ConformOptions): Promi
   if (chosenScenarios.length + chosenProperties.length === 0) {
     throw new UsageError(`empty selection: no ${options.protocol} client case verifies the selected requirements`);
   }
-  const timeoutMs = BASE_TIMEOUT_MS * options.timeoutScale;
+  const timeoutMs = answerTimeout(options.timeoutScale);
   const target = openClientTarget(plugin, options.client!, { timeoutMs, timeoutScale: options.timeoutScale });
   const unready = await clientStartFailure(target);
   if (unready) return unreachableRun(options, target.label, selection.requirements, chosenScenarios, chosenProperties, unready);
   const outcomes: CaseOutcome[] = [];
   const onCase = logCase(options.log);
+  const current: Session = { plugin, target, timeoutMs, timeoutScale: options.timeoutScale };
+  setSession(current);
   try {
-    setSession({ plugin, target, timeoutMs, timeoutScale: options.timeoutScale });
     options.log(`${options.protocol}: ${counted(chosenScenarios.length, 'client scenario')}, ${counted(chosenProperties.length, 'client property', 'client properties')} against ${target.label}`);
-    const names = new Set(chosenScenarios.map((s) => s.name));
-    if (chosenScenarios.length) {
-      const ran = await runScenarios(options.protocol, chosenScenarios, CLIENT_TARGET, (o) => names.has(o.name) && onCase(o));
-      outcomes.push(...ran.filter((o) => names.has(o.name)));
-    }
+    outcomes.push(...(await runScenarios(options.protocol, chosenScenarios, onCase)));
     const runOptions = { client: target, timeoutMs, seed: options.seed, runs: options.runs, replayBase: options.replayBase };
     outcomes.push(...(await runProperties(chosenProperties, runOptions, onCase)));
   } finally {
-    setSession(undefined);
-    await target.stop();
+    await closeSession(current);
   }
   return { protocol: options.protocol, target: target.label, requirements: requirementResults(selection.requirements, outcomes), cases: outcomes.length };
 }

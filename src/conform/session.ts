@@ -25,7 +25,10 @@ export interface Session {
 }
 
 /** A normal wait for an answer at --timeout-scale 1. */
-export const BASE_TIMEOUT_MS = 2000;
+const BASE_TIMEOUT_MS = 2000;
+
+/** A normal wait for an answer at this --timeout-scale (Session.timeoutMs). */
+export const answerTimeout = (timeoutScale: number): number => BASE_TIMEOUT_MS * timeoutScale;
 
 let current: Session | undefined;
 
@@ -49,7 +52,7 @@ export function session(): Session {
  * A target that does not answer is stopped again and rejects with TargetUnreachableError.
  */
 export async function openSession(plugin: ProtocolPlugin, spec: TargetSpec, timeoutScale: number): Promise<Session> {
-  const timeoutMs = BASE_TIMEOUT_MS * timeoutScale;
+  const timeoutMs = answerTimeout(timeoutScale);
   const target = await openTarget(plugin, spec, timeoutMs);
   try {
     await plugin.probe(target.main.endpoint, timeoutMs);

@@ -11,7 +11,6 @@ export interface Requirement extends Pick<RequirementResult, 'id' | 'protocol' |
   target?: 'server' | 'client';
 }
 
-
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const SRS_PATH = path.join(PROJECT_ROOT, 'srs.json');
 

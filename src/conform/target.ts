@@ -53,7 +53,7 @@ export interface ClientTarget {
 export function openClientTarget(plugin: ProtocolPlugin, command: string, waits: { timeoutMs: number; timeoutScale: number }): ClientTarget {
   const live = new Set<ClientCase>();
   return {
-    label: `client: ${command}`,
+    label: targetLabel({ client: command }),
     kind: 'client',
     command,
     async start(trace) {
@@ -89,8 +89,9 @@ export function parseEndpoint(text: string): Endpoint {
   return endpoint;
 }
 
-/** How the report names a target: "embedded", "HOST:PORT" or "spawn: COMMAND". */
-export function targetLabel(spec: TargetSpec): string {
+/** How the report names a target: "embedded", "HOST:PORT", "spawn: COMMAND", or with `client` "client: COMMAND". */
+export function targetLabel(spec: TargetSpec & { client?: string }): string {
+  if (spec.client !== undefined) return `client: ${spec.client}`;
   return spec.target ?? (spec.spawn ? `spawn: ${spec.spawn}` : 'embedded');
 }
 

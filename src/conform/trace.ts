@@ -28,16 +28,20 @@ export class TraceRecorder {
       this.kept[dir] += room;
       this.events.push({ t: this.now(), conn, dir, hex: Buffer.from(bytes.buffer, bytes.byteOffset, room).toString('hex') });
     }
-    if (room < bytes.length) this.count(conn, dir, bytes.length - room);
+    // Cut by the direction's byte cap, or dropped whole once the rows ran out (then the bytes it kept are fewer).
+    if (room < bytes.length) this.count(conn, dir, bytes.length - room, this.kept[dir] >= TRACE_BYTES ? 'bytes' : 'rows');
   }
 
   note(conn: number, note: string): void {
     if (this.events.length < TRACE_ROWS) this.events.push({ t: this.now(), conn, dir: 'EV', note });
-    else this.count(conn, 'EV', 0);
+    else this.count(conn, 'EV', 0, 'rows');
   }
 
-  /** Adds to the note that counts what the caps left out of this connection and direction. */
-  private count(conn: number, dir: 'TX' | 'RX' | 'EV', bytes: number): void {
+  /**
+   * Adds to the note that counts what the caps left out of this connection and direction, naming
+   * the cap: once the rows ran out no direction keeps more bytes, so a direction's cap stays the same.
+   */
+  private count(conn: number, dir: 'TX' | 'RX' | 'EV', bytes: number, cap: 'bytes' | 'rows'): void {
     const key = `${conn} ${dir}`;
     let entry = this.leftOut.get(key);
     if (!entry) {
@@ -47,9 +51,9 @@ export class TraceRecorder {
     }
     entry.bytes += bytes;
     entry.rows += 1;
-    entry.event.note = dir === 'EV'
-      ? `trace cap of ${TRACE_ROWS} rows reached: ${entry.rows} more notes not recorded`
-      : `trace cap of ${TRACE_BYTES} ${dir} bytes per case reached: ${entry.bytes} more ${dir} bytes in ${entry.rows} chunks not recorded`;
+    const reached = cap === 'bytes' ? `${TRACE_BYTES} ${dir} bytes per case` : `${TRACE_ROWS} rows`;
+    const what = dir === 'EV' ? `${entry.rows} more notes` : `${entry.bytes} more ${dir} bytes in ${entry.rows} chunks`;
+    entry.event.note = `trace cap of ${reached} reached: ${what} not recorded`;
   }
 
   private now(): number {

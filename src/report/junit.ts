@@ -15,7 +15,7 @@
  * each fixed requirement gets a testcase "(baseline: fixed)":
  * a <failure type="FIXED"> with --baseline-strict, else a <system-out> note.
  */
-import { distinct, showHiddenCharacters, traceExcerpt, withDefaults } from './present';
+import { distinct, FAILURE_TRACE_LIMITS, failureTrace, showHiddenCharacters, withDefaults } from './present';
 import { figures as loadFigures } from '../robustness/judge';
 import type { CaseResult, Report, RequirementResult, RobustnessSection, RunError, SecuritySection } from './types';
 
@@ -81,7 +81,7 @@ function caseBody(requirement: RequirementResult, testCase: CaseResult, options:
   if (testCase.counterexample !== undefined) lines.push(`shrunk counterexample: ${testCase.counterexample}`);
   if (testCase.replay !== undefined) lines.push(`replay: ${testCase.replay}`);
   if (testCase.trace !== undefined && testCase.trace.length > 0) {
-    lines.push(`wire trace (${testCase.trace.length} events):`, traceExcerpt(testCase.trace, options.maxTraceRows, options.maxChunkBytes));
+    lines.push(failureTrace(testCase.trace, options));
   }
   return lines.join('\n');
 }
@@ -214,7 +214,7 @@ function timestamp(started: string): string | undefined {
 }
 
 export function renderJunit(report: Report, options: JunitOptions = {}): string {
-  const limits = withDefaults<JunitOptions>({ strict: false, maxTraceRows: 50, maxChunkBytes: 64 }, options);
+  const limits = withDefaults<JunitOptions>({ strict: false, ...FAILURE_TRACE_LIMITS }, options);
   const properties = [
     ['target', report.target],
     ['seed', String(report.seed)],

@@ -183,12 +183,23 @@ export function traceRowLine(row: TraceRow): string {
   return `${head} ${String(row.byteCount).padStart(5)} B  "${row.text}"${more}  [${row.hex}]${note}`;
 }
 
-/** Plain-text trace excerpt with a closing note when events were left out. */
-export function traceExcerpt(trace: readonly TraceEvent[], maxRows: number, maxBytesPerRow: number): string {
+/**
+ * Plain-text trace excerpt with a closing note when events were left out; `fullTrace` says
+ * where all of them are.
+ */
+export function traceExcerpt(trace: readonly TraceEvent[], maxRows: number, maxBytesPerRow: number, fullTrace = 'full trace in report.json'): string {
   const { rows, rowsOmitted } = traceRows(trace, maxRows, maxBytesPerRow);
   const lines = rows.map(traceRowLine);
-  if (rowsOmitted > 0) lines.push(`... ${rowsOmitted} more events (full trace in report.json)`);
+  if (rowsOmitted > 0) lines.push(`... ${rowsOmitted} more events (${fullTrace})`);
   return lines.join('\n');
+}
+
+/** How much of a trace a failure's text shows by default (junit.xml bodies, `npx cucumber-js` messages). */
+export const FAILURE_TRACE_LIMITS = { maxTraceRows: 50, maxChunkBytes: 64 };
+
+/** A failure's wire trace as plain text: a heading that counts its events, then the excerpt. */
+export function failureTrace(trace: readonly TraceEvent[], limits = FAILURE_TRACE_LIMITS, fullTrace?: string): string {
+  return `wire trace (${trace.length} events):\n${traceExcerpt(trace, limits.maxTraceRows, limits.maxChunkBytes, fullTrace)}`;
 }
 
 /**

@@ -238,7 +238,7 @@ Then('a 2xx answer\'s Allow lists no method that {string} is then refused with 4
   if (!isSuccess(answer.status)) return;
   for (const method of allowedMethods(answer).filter((m) => m !== 'OPTIONS')) {
     const asked = method === 'CONNECT'
-      ? fromRaw('CONNECT', await rawExchange(this.endpoint, this.trace, Buffer.from(`CONNECT ${this.endpoint.host}:9 HTTP/1.1\r\nHost: ${this.endpoint.host}:9\r\nConnection: close\r\n\r\n`), this.timeoutMs))
+      ? fromRaw('CONNECT', await rawExchange(this.endpoint, this.trace, requestBytes({ ...this.endpoint, port: 9 }, 'CONNECT', `${this.endpoint.host}:9`), this.timeoutMs))
       : fromHttp(`${method} ${target}`, await httpRequest(this.endpoint, this.trace, { method, path: target }, this.timeoutMs));
     if (asked.status === 405 || asked.status === 501) {
       throw new NonConformance(`${answer.asked}: ${answer.status} with Allow ${JSON.stringify(answer.headers.allow)}, yet ${asked.asked} was answered ${shown(asked)}`);

@@ -81,6 +81,11 @@ test('a trace keeps TRACE_BYTES per direction and TRACE_ROWS rows, and says what
   for (let i = 0; i < 2 * TRACE_ROWS; i++) trace.note(3, `note ${i}`);
   assert.ok(trace.events.length <= TRACE_ROWS + 3, `${trace.events.length} rows`);
   assert.match(trace.events.at(-1)!.note!, new RegExp(`^trace cap of ${TRACE_ROWS} rows reached: \\d+ more notes not recorded$`));
+  // Bytes dropped because the rows ran out name the rows cap, not a byte cap never reached.
+  const rowsFirst = new TraceRecorder();
+  for (let i = 0; i < TRACE_ROWS; i++) rowsFirst.note(1, `note ${i}`);
+  rowsFirst.chunk(1, 'RX', Buffer.alloc(10));
+  assert.equal(rowsFirst.events.at(-1)!.note, `trace cap of ${TRACE_ROWS} rows reached: 10 more RX bytes in 1 chunks not recorded`);
 });
 
 test('a property that fails on every run stops shrinking at its budget, and keeps the failing run\'s trace', async () => {

@@ -18,7 +18,7 @@
  *   verdict and its reason are attached as text/plain (shown by every formatter).
  */
 import { After, AfterAll, Before, BeforeAll, setDefinitionFunctionWrapper, Status } from '@cucumber/cucumber';
-import { thrownOutcome } from '../../conform/cucumber';
+import { thrownOutcome, TRACE_MEDIA } from '../../conform/cucumber';
 import { UsageError } from '../../conform/errors';
 import { protocolPlugin } from '../../conform/protocols';
 import { closeSession, openSession, type Session } from '../../conform/session';
@@ -26,13 +26,9 @@ import { loadSrs, type Requirement } from '../../conform/srs';
 import { caseSelected, selectRequirements, type Profile } from '../../conform/select';
 import { parseEndpoint, type TargetSpec } from '../../conform/target';
 import { caseVerdict, worstVerdict } from '../../conform/verdict';
-import { traceRowLine, traceRows } from '../../report/present';
+import { FAILURE_TRACE_LIMITS, failureTrace } from '../../report/present';
 import type { TraceEvent } from '../../report/types';
 import type { WireWorld } from '../world';
-
-/** Rows and bytes per chunk of the trace in a message, as in wireproof's junit.xml. */
-const TRACE_ROWS = 50;
-const TRACE_CHUNK_BYTES = 64;
 
 /** The target and the waits of the run, from the environment (what conform's options say). */
 function environmentRun(env: NodeJS.ProcessEnv): { spec: TargetSpec; profile: Profile; timeoutScale: number; srs?: string } {
@@ -108,12 +104,9 @@ AfterAll(async function () {
   await closeOpened();
 });
 
-function traceText(events: readonly TraceEvent[]): string {
-  const { rows, rowsOmitted } = traceRows(events, TRACE_ROWS, TRACE_CHUNK_BYTES);
-  const lines = [`wire trace (${events.length} events):`, ...rows.map(traceRowLine)];
-  if (rowsOmitted > 0) lines.push(`... ${rowsOmitted} more events (all of them in the application/vnd.wireproof.trace+json attachment)`);
-  return lines.join('\n');
-}
+/** The trace in a message, as in wireproof's junit.xml; all of it is attached (../hooks.ts). */
+const traceText = (events: readonly TraceEvent[]) =>
+  failureTrace(events, FAILURE_TRACE_LIMITS, `all of them in the ${TRACE_MEDIA} attachment`);
 
 /**
  * A step or hook of a scenario that threw, in cucumber's terms: rethrown (FAIL, ERROR) with
